@@ -1,0 +1,1 @@
+"""HTML pages of the cases app: one module per area (pages, imports)."""
