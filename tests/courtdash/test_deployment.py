@@ -1,0 +1,99 @@
+"""Deployment: docker-compose agrees with the settings; production settings pass
+`check --deploy`; the CSP forbids inline scripts; nothing comes from a CDN."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_has_the_whole_stack(compose):
+    assert {"postgres", "redis", "web", "worker", "beat"} <= set(compose["services"])
+
+
+def test_compose_app_services_get_every_setting_the_app_reads(compose):
+    settings_source = (ROOT / "courtdash" / "settings.py").read_text()
+    for name in ("web", "worker", "beat", "migrate"):
+        env = compose["services"][name]["environment"]
+        for key in ("DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"):
+            assert key in env, f"{name} lacks {key}"
+            assert f'"{key}"' in settings_source, f"settings do not read {key}"
+        assert env["DATABASE_URL"].startswith("postgres://")
+        assert "@postgres:5432/" in env["DATABASE_URL"]
+        assert env["REDIS_URL"].startswith("redis://redis:6379")
+        assert str(env["DJANGO_DEBUG"]).lower() == "false"
+
+
+def test_compose_database_credentials_match(compose):
+    pg = compose["services"]["postgres"]["environment"]
+    url = compose["services"]["web"]["environment"]["DATABASE_URL"]
+    user, rest = url.removeprefix("postgres://").split(":", 1)
+    assert user == pg["POSTGRES_USER"]
+    assert url.rsplit("/", 1)[1] == pg["POSTGRES_DB"]
+    assert rest.split("@")[0] == pg["POSTGRES_PASSWORD"]
+
+
+def test_compose_commands_start_the_real_processes(compose):
+    services = compose["services"]
+    assert "courtdash.wsgi" in services["web"]["command"]
+    assert services["worker"]["command"][:4] == ["celery", "-A", "courtdash", "worker"]
+    assert services["beat"]["command"][:4] == ["celery", "-A", "courtdash", "beat"]
+    beats = [s for s in services.values() if " beat" in " ".join(map(str, s.get("command", [])))]
+    assert len(beats) == 1, "exactly one beat process"
+    assert (ROOT / services["web"]["build"] / "Dockerfile").exists()
+
+
+def test_production_settings_pass_check_deploy(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "k3#Vq9!zR2@wL8$pT5^mN1&bX6*cJ4(hF7)dG0-sYe+u_Ai%Zo",
+        "DJANGO_ALLOWED_HOSTS": "courtdash.court.example",
+        "COURTDASH_DATA_DIR": str(tmp_path),
+    }
+    env.pop("DJANGO_SECURE", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_pages_send_a_csp_without_inline_scripts(client):
+    response = client.get("/api/docs/")
+    policy = response.headers["Content-Security-Policy"]
+    script_src = re.search(r"script-src ([^;]*)", policy).group(1)
+    assert "'self'" in script_src
+    assert "unsafe-inline" not in policy
+    assert "unsafe-eval" not in policy
+
+
+def test_no_template_or_static_file_loads_from_another_host():
+    offenders = []
+    for path in [*(ROOT / "templates").rglob("*.html"), *(ROOT / "static").rglob("*.*")]:
+        if path.suffix not in {".html", ".css", ".js"} or path.name.endswith(".min.js"):
+            continue
+        text = path.read_text(encoding="utf-8", errors="ignore")
+        if re.search(r"""(src|href)\s*=\s*["'](https?:)?//""", text) or "@import url(http" in text:
+            offenders.append(str(path.relative_to(ROOT)))
+        if path.suffix == ".html" and re.search(r"<script(?![^>]*\bsrc=)[^>]*>\s*\S", text):
+            offenders.append(f"{path.relative_to(ROOT)}: inline script")
+        if path.suffix == ".html" and re.search(r"\sstyle\s*=|\son[a-z]+\s*=", text):
+            offenders.append(f"{path.relative_to(ROOT)}: inline style or handler")
+    assert offenders == []
