@@ -1,13 +1,13 @@
 """The REST API: one router for every app's ViewSets, the pagination, the schema."""
 
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.routers import DefaultRouter
 
-
-class Pagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 500
-
+from cases.api import views as cases_api
+from courtdash.pagination import Pagination  # noqa: F401 - defined apart to avoid an import cycle
 
 router = DefaultRouter()
+router.register("cases", cases_api.CaseViewSet, basename="case")
+router.register("courts", cases_api.CourtViewSet, basename="court")
+router.register("divisions", cases_api.DivisionViewSet, basename="division")
+router.register("judges", cases_api.JudgeViewSet, basename="judge")
+router.register("audit-events", cases_api.AuditEventViewSet, basename="audit-event")
