@@ -232,3 +232,7 @@ LOGGING = {
 # Courtdash's own settings.
 # The "today" of the whole app; fixed in tests and demos so that bands and ages are stable.
 COURTDASH_TODAY = env("COURTDASH_TODAY", default="")
+# Rankings as ranks (the seed's court) or bands only, with no order (SPC, September 2024).
+COURTDASH_RANKING_MODE = env("COURTDASH_RANKING_MODE", default="ranks")
+if COURTDASH_RANKING_MODE not in ("ranks", "bands"):
+    raise ValueError("COURTDASH_RANKING_MODE must be 'ranks' or 'bands'")

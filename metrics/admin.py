@@ -1,0 +1,111 @@
+"""The office edits targets here; every change is recorded and the stored scores follow."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from metrics.models import (
+    ComputationRun,
+    IndicatorMonthlyTarget,
+    IndicatorTarget,
+    IndicatorTargetChange,
+)
+from metrics.registry import INDICATORS
+from metrics.services import indicator_target_change_record, indicator_target_snapshot
+
+
+class IndicatorMonthlyTargetInline(admin.TabularInline):
+    model = IndicatorMonthlyTarget
+    extra = 0
+    max_num = 12
+    fields = ["month", "target", "warning"]
+
+
+@admin.register(IndicatorTarget)
+class IndicatorTargetAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "indicator_label",
+        "direction_label",
+        "weight",
+        "target",
+        "warning",
+        "lower_target",
+        "upper_target",
+        "lower_warning",
+        "upper_warning",
+        "by_month",
+        "updated_at",
+    ]
+    inlines = [IndicatorMonthlyTargetInline]
+    readonly_fields = ["updated_at"]
+
+    @admin.display(description=_("序号"))
+    def number(self, obj):
+        indicator = INDICATORS.get(obj.indicator)
+        return indicator.number if indicator else None
+
+    @admin.display(description=_("指标"))
+    def indicator_label(self, obj):
+        return str(obj)
+
+    @admin.display(description=_("方向"))
+    def direction_label(self, obj):
+        indicator = INDICATORS.get(obj.indicator)
+        return indicator.direction.label if indicator else ""
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # an indicator without a target silently drops out of every total
+
+    def save_model(self, request, obj, form, change):
+        # The old values, read before this save and before the inlines are saved.
+        previous = IndicatorTarget.objects.filter(pk=obj.pk).first() if change else None
+        request._metrics_target_old = (
+            indicator_target_snapshot(previous) if previous is not None else None
+        )
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        indicator_target_change_record(
+            target=form.instance,
+            actor=request.user,
+            old=getattr(request, "_metrics_target_old", None),
+        )
+
+
+@admin.register(IndicatorTargetChange)
+class IndicatorTargetChangeAdmin(admin.ModelAdmin):
+    list_display = ["at", "username", "indicator", "old", "new"]
+    list_filter = ["indicator"]
+    readonly_fields = ["at", "user", "username", "indicator", "old", "new"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ComputationRun)
+class ComputationRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "as_of",
+        "period",
+        "status",
+        "started_at",
+        "finished_at",
+        "cases",
+        "scopes",
+        "values",
+    ]
+    list_filter = ["period", "status"]
+    date_hierarchy = "as_of"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,125 @@
+"""Writes of the metrics app: computing indicators, and changing targets (which rescores).
+
+The entry points for the nightly job, the API and the commands:
+
+- metrics_compute(as_of=…, periods=…): every indicator, every scope, scores and rankings, stored;
+- metrics_backfill(date_from=…, date_to=…, periods=…): a daily history;
+- metrics_rescore(since=…): score the stored values again against the targets in force;
+- indicator_target_update(indicator=…, actor=…, …): change a target, recorded and rescored.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import connection, transaction
+
+from cases.dates import today
+from metrics.engine import METRICS_LOCK, metrics_backfill, metrics_compute
+from metrics.models import IndicatorMonthlyTarget, IndicatorTarget, IndicatorTargetChange
+from metrics.periods import ALL_PERIODS
+from metrics.scoring import scores_refresh
+
+__all__ = [
+    "indicator_target_change_record",
+    "indicator_target_snapshot",
+    "indicator_target_update",
+    "metrics_backfill",
+    "metrics_compute",
+    "metrics_rescore",
+]
+
+TARGET_FIELDS = [
+    "weight",
+    "target",
+    "warning",
+    "lower_target",
+    "upper_target",
+    "lower_warning",
+    "upper_warning",
+    "by_month",
+]
+
+
+def _plain(value):
+    return str(value.normalize()) if isinstance(value, Decimal) else value
+
+
+def indicator_target_snapshot(target: IndicatorTarget) -> dict:
+    """A target row and its monthly targets as JSON, for the change history."""
+    snapshot = {field: _plain(getattr(target, field)) for field in TARGET_FIELDS}
+    monthly = IndicatorMonthlyTarget.objects.filter(indicator_target=target).order_by("month")
+    snapshot["monthly"] = {
+        str(row.month): [_plain(row.target), _plain(row.warning)] for row in monthly
+    }
+    return snapshot
+
+
+def _rescore_from() -> datetime.date:
+    # A target change applies to this year's results; earlier years keep the scores they had.
+    return today().replace(month=1, day=1)
+
+
+@transaction.atomic
+def metrics_rescore(*, since: datetime.date | None = None) -> None:
+    """Score the stored values of days from `since` on (None: all days) against the targets in
+    force, and rebuild their totals and rankings."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [METRICS_LOCK])
+    scores_refresh(as_of_from=since, periods=ALL_PERIODS)
+
+
+@transaction.atomic
+def indicator_target_change_record(
+    *, target: IndicatorTarget, actor, old: dict | None, rescore: bool = True
+) -> IndicatorTargetChange | None:
+    """After a target row (and its monthly rows) was saved: append who changed what, from what
+    to what, and rescore this year's stored results. Nothing is recorded if nothing changed."""
+    new = indicator_target_snapshot(target)
+    if new == old:
+        return None
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    change = IndicatorTargetChange.objects.create(
+        user=actor if authenticated else None,
+        username=actor.get_username() if authenticated else "",
+        indicator=target.indicator,
+        old=old,
+        new=new,
+    )
+    if rescore:
+        metrics_rescore(since=_rescore_from())
+    return change
+
+
+@transaction.atomic
+def indicator_target_update(
+    *,
+    indicator: str,
+    actor,
+    monthly: dict[int, tuple] | None = None,
+    rescore: bool = True,
+    **fields,
+) -> IndicatorTarget:
+    """Change the target of one indicator: fields of IndicatorTarget (weight, target, warning,
+    lower_/upper_target, lower_/upper_warning, by_month) and, for a by-month indicator,
+    `monthly` = {month: (target, warning)}. Validated, recorded, and rescored."""
+    unknown = set(fields) - set(TARGET_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown target fields: {sorted(unknown)}")
+    target = IndicatorTarget.objects.select_for_update().filter(indicator=indicator).first()
+    old = indicator_target_snapshot(target) if target is not None else None
+    if target is None:
+        target = IndicatorTarget(indicator=indicator)
+    for name, value in fields.items():
+        setattr(target, name, value)
+    target.full_clean()
+    target.save()
+    for month, (month_target, month_warning) in (monthly or {}).items():
+        IndicatorMonthlyTarget.objects.update_or_create(
+            indicator_target=target,
+            month=month,
+            defaults={"target": month_target, "warning": month_warning},
+        )
+    indicator_target_change_record(target=target, actor=actor, old=old, rescore=rescore)
+    return target
