@@ -1,0 +1,184 @@
+"""Choices of the supervision app. Labels (zh-Hans first, via gettext) live only here."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class FourTypeCategory(models.IntegerChoices):
+    """法发〔2021〕30号 art. 2 (DOMAIN.md)."""
+
+    MAJOR = 1, _("重大、疑难、复杂、敏感")
+    GROUP = 2, _("涉及群体性纠纷或者引发社会广泛关注，可能影响社会稳定")
+    CONFLICT = 3, _("与本院或者上级人民法院的类案裁判可能发生冲突")
+    MISCONDUCT = 4, _("有关单位或者个人反映法官有违法审判行为")
+
+
+class MarkSource(models.TextChoices):
+    """Who identified the case (识别标注)."""
+
+    FILING = "filing", _("立案部门")
+    JUDGE = "judge", _("承办法官报告")
+    DIVISION_HEAD = "division_head", _("庭长")
+    COURT_LEADER = "court_leader", _("院领导")
+    OFFICE = "office", _("审管办")
+    RULE = "rule", _("系统规则提示")
+
+
+class MarkState(models.TextChoices):
+    SUGGESTED = "suggested", _("规则提示待确认")
+    MARKED = "marked", _("已标注待确认")
+    CONFIRMED = "confirmed", _("已确认")
+    REMOVED = "removed", _("已撤销")
+
+
+OPEN_MARK_STATES = (MarkState.SUGGESTED, MarkState.MARKED, MarkState.CONFIRMED)
+
+
+class RuleKind(models.TextChoices):
+    """What a four-type suggestion rule looks for; its parameters are data on the rule."""
+
+    LONG_PENDING = "long_pending", _("长期未结（超过规定月数）")
+    REMANDED_RETURN = "remanded_return", _("发回重审后重新立案")
+
+
+class MeasureKind(models.TextChoices):
+    """Supervision measures a president or division head may take (DOMAIN.md)."""
+
+    READ_FILE = "read_file", _("调阅卷宗")
+    ATTEND_HEARING = "attend_hearing", _("旁听庭审")
+    REVIEW_REPORT = "review_report", _("审阅审理报告")
+    REQUIRE_REPORT = "require_report", _("要求限期报告进展和评议结果")
+    SIMILAR_CASES = "similar_cases", _("提供类案裁判或检索报告")
+    OTHER = "other", _("其他")
+
+
+class ReferralBody(models.TextChoices):
+    JUDGES_MEETING = "judges_meeting", _("专业法官会议")
+    ADJUDICATION_COMMITTEE = "adjudication_committee", _("审判委员会")
+
+
+class ExtensionState(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("未批准")
+
+
+# Civil cases: an extension is applied for at least this many days before expiry (DOMAIN.md,
+# 《关于严格规范民商事案件延长审限和延期开庭问题的规定》 2019).
+CIVIL_EXTENSION_LEAD_DAYS = 15
+
+
+class RecipientKind(models.TextChoices):
+    JUDGE = "judge", _("承办法官")
+    DIVISION = "division", _("部门")
+
+
+class LetterState(models.TextChoices):
+    """State of a notice (督办通知) or an inquiry (异常函询)."""
+
+    DRAFT = "draft", _("草稿")
+    SENT = "sent", _("已发送")
+    ACKNOWLEDGED = "acknowledged", _("已签收")
+    ANSWERED = "answered", _("已答复")
+    RETURNED = "returned", _("已退回重答")
+    CLOSED = "closed", _("已办结")
+
+
+# Waiting on the recipient: a reminder is due once the deadline has passed in one of these.
+AWAITING_ANSWER_STATES = (LetterState.SENT, LetterState.ACKNOWLEDGED, LetterState.RETURNED)
+
+
+class ReminderKind(models.TextChoices):
+    RECIPIENT = "recipient", _("提示收件人")
+    LEADER = "leader", _("提醒领导")
+
+
+class Channel(models.TextChoices):
+    IN_APP = "in_app", _("站内消息")
+    EMAIL = "email", _("电子邮件")
+    SMS = "sms", _("短信")
+
+
+class ReminderState(models.TextChoices):
+    PENDING = "pending", _("发送中")
+    SENT = "sent", _("已发送")
+
+
+class ReviewTrigger(models.TextChoices):
+    APPEAL = "appeal", _("二审改判、发回")
+    RETRIAL = "retrial", _("再审改判、发回")
+
+
+class ReasonClass(models.TextChoices):
+    FACT_FINDING = "fact_finding", _("事实认定")
+    APPLICATION_OF_LAW = "application_of_law", _("法律适用")
+    PROCEDURE = "procedure", _("程序")
+    NEW_EVIDENCE = "new_evidence", _("新证据")
+    OTHER = "other", _("其他")
+
+
+class Severity(models.TextChoices):
+    NONE = "none", _("无差错")
+    MINOR = "minor", _("轻微差错")
+    ORDINARY = "ordinary", _("一般差错")
+    SERIOUS = "serious", _("严重差错")
+
+
+class ReviewState(models.TextChoices):
+    PENDING = "pending", _("待评查")
+    REVIEWED = "reviewed", _("已评查")
+    OBJECTED = "objected", _("原审法官有异议")
+    ANSWERED = "answered", _("已答复异议")
+
+
+class AgeBucket(models.TextChoices):
+    """Long-pending age buckets, gross calendar months from filing (DOMAIN.md)."""
+
+    M12_18 = "12_18", _("12至18个月")
+    M18_24 = "18_24", _("18至24个月")
+    M24_36 = "24_36", _("24至36个月")
+    M36_PLUS = "36_plus", _("36个月以上")
+
+
+# bucket -> (more than this many months, at most this many; None: no upper bound)
+AGE_BUCKET_MONTHS = {
+    AgeBucket.M12_18: (12, 18),
+    AgeBucket.M18_24: (18, 24),
+    AgeBucket.M24_36: (24, 36),
+    AgeBucket.M36_PLUS: (36, None),
+}
+# 可能发生的动向: thresholds (months) and horizons (days) of the outlook.
+OUTLOOK_THRESHOLDS = (12, 24, 36)
+OUTLOOK_HORIZONS = (30, 60, 90)
+
+
+class TraceKind(models.TextChoices):
+    """One step on the supervision trail (全程留痕)."""
+
+    MARK_SUGGESTED = "mark_suggested", _("规则提示四类案件")
+    MARKED = "marked", _("标注四类案件")
+    MARK_CONFIRMED = "mark_confirmed", _("确认四类案件")
+    MARK_REMOVED = "mark_removed", _("撤销四类案件标注")
+    MEASURE_TAKEN = "measure_taken", _("采取监督管理措施")
+    MEASURE_RESPONDED = "measure_responded", _("承办法官回复")
+    REFERRED = "referred", _("提交讨论")
+    REFERRAL_RESULT = "referral_result", _("讨论结果")
+    APPROVER_DESIGNATED = "approver_designated", _("指定审限变更审批人")
+    EXTENSION_REQUESTED = "extension_requested", _("申请延长审限")
+    EXTENSION_APPROVED = "extension_approved", _("批准延长审限")
+    EXTENSION_REJECTED = "extension_rejected", _("不批准延长审限")
+    DEADLINE_CHANGED = "deadline_changed", _("审限变更")
+    NOTICE_ISSUED = "notice_issued", _("发出督办通知")
+    INQUIRY_SENT = "inquiry_sent", _("发出异常函询")
+    LETTER_ACKNOWLEDGED = "letter_acknowledged", _("签收")
+    LETTER_ANSWERED = "letter_answered", _("答复")
+    LETTER_RETURNED = "letter_returned", _("退回重答")
+    LETTER_CLOSED = "letter_closed", _("办结")
+    REMINDER_SENT = "reminder_sent", _("催办提醒")
+    CAMPAIGN_ASSIGNED = "campaign_assigned", _("清理攻坚落实责任")
+    REVIEW_OPENED = "review_opened", _("发改再评查立项")
+    REVIEW_RECORDED = "review_recorded", _("评查意见")
+    REVIEW_OBJECTED = "review_objected", _("原审法官异议")
+    REVIEW_ANSWERED = "review_answered", _("异议答复")
+    JOINT_INSPECTION = "joint_inspection", _("联合督查")
+    REFUSED = "refused", _("操作被拒绝")
