@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -106,9 +106,8 @@ def compile_pass(
         INSERT INTO {IndicatorValue._meta.db_table}
           (as_of, period, scope, court_id, division_id, judge_id, indicator,
            numerator, denominator, value, weight, score)
-        SELECT %s, u.period, r.scope,
-               CASE WHEN r.scope = 'city' THEN NULL ELSE r.court_id END,
-               r.division_id, r.judge_id, u.indicator, u.numerator, u.denominator,
+        SELECT %s, u.period, r.scope, r.court_id, r.division_id, r.judge_id,
+               u.indicator, u.numerator, u.denominator,
                -- null, never 0, for a zero denominator
                CASE WHEN u.denominator = 0 THEN NULL
                     ELSE u.numerator::float8 * u.factor / u.denominator::float8 END,
@@ -143,11 +142,17 @@ def _run_pass(compiled: CompiledPass) -> list[PassResult]:
         return [PassResult(*row) for row in cursor.fetchall()]
 
 
-def _runs_mark(*, as_of: datetime.date, periods: Iterable[str], status: str, **fields) -> None:
-    for kind in periods:
-        ComputationRun.objects.update_or_create(
-            as_of=as_of, period=kind, defaults={"status": status, **fields}
-        )
+RUN_FIELDS = ["status", "started_at", "finished_at", "cases", "scopes", "values", "error"]
+
+
+def _runs_mark(*, as_of: datetime.date, results: dict[str, dict]) -> None:
+    """Upsert the run rows of one day, one per period, in one statement."""
+    ComputationRun.objects.bulk_create(
+        [ComputationRun(as_of=as_of, period=kind, **fields) for kind, fields in results.items()],
+        update_conflicts=True,
+        unique_fields=["as_of", "period"],
+        update_fields=RUN_FIELDS,
+    )
 
 
 def metrics_compute(
@@ -163,8 +168,9 @@ def metrics_compute(
     periods = list(dict.fromkeys(periods))
     started_at = timezone.now()
     in_outer_transaction = connection.in_atomic_block
+    running = {"status": RunStatus.RUNNING, "started_at": started_at, "finished_at": None}
     if not in_outer_transaction:
-        _runs_mark(as_of=as_of, periods=periods, status=RunStatus.RUNNING, started_at=started_at)
+        _runs_mark(as_of=as_of, results={kind: running for kind in periods})
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
@@ -175,28 +181,28 @@ def metrics_compute(
             scores_refresh(as_of_from=as_of, as_of_to=as_of, periods=periods)
             finished_at = timezone.now()
             by_period = {result.period: result for result in results}
+            done = {}
             for kind in periods:
                 result = by_period.get(kind, PassResult(kind, 0, 0, 0))
-                _runs_mark(
-                    as_of=as_of,
-                    periods=[kind],
-                    status=RunStatus.DONE,
-                    started_at=started_at,
-                    finished_at=finished_at,
-                    cases=result.cases,
-                    scopes=result.scopes,
-                    values=result.values,
-                    error="",
-                )
+                done[kind] = {
+                    "status": RunStatus.DONE,
+                    "started_at": started_at,
+                    "finished_at": finished_at,
+                    "cases": result.cases,
+                    "scopes": result.scopes,
+                    "values": result.values,
+                    "error": "",
+                }
+            _runs_mark(as_of=as_of, results=done)
     except Exception as error:
         if not in_outer_transaction:
-            _runs_mark(
-                as_of=as_of,
-                periods=periods,
-                status=RunStatus.FAILED,
-                finished_at=timezone.now(),
-                error=repr(error)[:2000],
-            )
+            failed = {
+                "status": RunStatus.FAILED,
+                "started_at": started_at,
+                "finished_at": timezone.now(),
+                "error": repr(error)[:2000],
+            }
+            _runs_mark(as_of=as_of, results={kind: failed for kind in periods})
         raise
     logger.info("metrics computed as of %s for %s", as_of, ", ".join(periods))
     return list(ComputationRun.objects.filter(as_of=as_of, period__in=periods))

@@ -43,7 +43,7 @@ TARGET_FIELDS = [
 
 
 def _plain(value):
-    return str(value.normalize()) if isinstance(value, Decimal) else value
+    return format(value.normalize(), "f") if isinstance(value, Decimal) else value
 
 
 def indicator_target_snapshot(target: IndicatorTarget) -> dict:
