@@ -1,4 +1,12 @@
+import datetime
+
 import pytest
+from django.test.utils import override_settings
+
+from cases.choices import ClosingMethod, CourtLevel
+from cases.models import Case
+from cases.services import case_derived_refresh
+from tests.factories import CaseFactory, CourtFactory, DivisionFactory, JudgeFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -9,3 +17,108 @@ def _fixed_today(settings):
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http_for_the_live_server():
+    """Tests speak plain HTTP. The live server builds its middleware once per session, before
+    any function-scoped settings fixture runs, so its SecurityMiddleware must see this first."""
+    with override_settings(
+        SECURE_SSL_REDIRECT=False,
+        SECURE_HSTS_SECONDS=0,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+    ):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Pages render {% static %} without a collectstatic manifest in tests."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+# A small city (DOMAIN.md): the intermediate court 苏05 over the basic courts 苏0505 and 苏0506;
+# two divisions in every court, two judges in every division, a pending and a closed case for
+# every judge. Units are keyed by path: "苏0505", "苏0505/民一庭", "苏0505/民一庭/1"; cases by
+# their judge's path and state: "苏0505/民一庭/1/pending", "苏0505/民一庭/1/closed".
+CITY_BASIC_COURTS = ("苏0505", "苏0506")
+# division -> type codes of its cases in a basic court, in the intermediate court
+CITY_DIVISIONS = {"民一庭": ("民初", "民终"), "刑事审判庭": ("刑初", "刑终")}
+
+
+@pytest.fixture
+def city_courts(db) -> dict:
+    city = CourtFactory(
+        code="苏05", name="苏州市中级人民法院", level=CourtLevel.INTERMEDIATE, parent=None
+    )
+    courts = {"苏05": city}
+    for code in CITY_BASIC_COURTS:
+        courts[code] = CourtFactory(code=code, level=CourtLevel.BASIC, parent=city)
+    return courts
+
+
+@pytest.fixture
+def city_divisions(city_courts) -> dict:
+    return {
+        f"{code}/{name}": DivisionFactory(court=court, name=name)
+        for code, court in city_courts.items()
+        for name in CITY_DIVISIONS
+    }
+
+
+@pytest.fixture
+def city_judges(city_divisions) -> dict:
+    return {
+        f"{key}/{n}": JudgeFactory(
+            division=division, staff_id=f"{division.name}-{n}", name=f"{key}/{n}"
+        )
+        for key, division in city_divisions.items()
+        for n in (1, 2)
+    }
+
+
+@pytest.fixture
+def city_cases(city_judges) -> dict:
+    built = {}
+    for key, judge in city_judges.items():
+        basic, intermediate = CITY_DIVISIONS[judge.division.name]
+        is_basic = judge.court.level == CourtLevel.BASIC
+        type_code = basic if is_basic else intermediate
+        built[f"{key}/pending"] = CaseFactory.build(
+            judge=judge, type_code=type_code, filed_on=datetime.date(2025, 3, 1)
+        )
+        built[f"{key}/closed"] = CaseFactory.build(
+            judge=judge,
+            type_code=type_code,
+            filed_on=datetime.date(2025, 2, 1),
+            closed_on=datetime.date(2025, 5, 10),
+            closing_method=ClosingMethod.JUDGMENT if is_basic else ClosingMethod.AFFIRMED,
+        )
+    # One insert and one derived-fields pass for the whole city, as an import does.
+    Case.objects.bulk_create(built.values())
+    case_derived_refresh(case_ids=[case.id for case in built.values()])
+    stored = Case.objects.select_related("court", "division", "judge").in_bulk(
+        [case.id for case in built.values()]
+    )
+    return {key: stored[case.id] for key, case in built.items()}
+
+
+@pytest.fixture
+def city_user(city_courts, city_divisions, city_judges):
+    """Make a user holding a role in a unit of the city: city_user(Role.OFFICE, "苏05")."""
+
+    def make(role: str, unit: str = "", **attributes):
+        fields: dict = {}
+        if unit:
+            fields["court"] = city_courts[unit.split("/")[0]]
+        if unit.count("/") >= 1:
+            fields["division"] = city_divisions["/".join(unit.split("/")[:2])]
+        if unit.count("/") == 2:
+            fields["judge"] = city_judges[unit]
+        return UserFactory(role=role, **fields, **attributes)
+
+    return make
