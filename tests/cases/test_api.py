@@ -434,3 +434,16 @@ def test_swagger_ui_loads_its_assets_from_the_app_not_a_cdn(settings, client):
     script = client.get(init_script.replace("&amp;", "&"))
     assert script.status_code == 200
     assert "/api/schema/" in script.content.decode()
+
+
+def test_token_endpoint_locks_the_username_after_five_failures(office):
+    client = APIClient()
+    for _attempt in range(5):
+        client.post(
+            "/api/v1/auth/token/", {"username": office.username, "password": "wrong"}, format="json"
+        )
+    response = client.post(
+        "/api/v1/auth/token/", {"username": office.username, "password": PASSWORD}, format="json"
+    )
+    assert response.status_code == 400  # the right password, refused: locked, as the login page
+    assert not Token.objects.filter(user=office).exists()
