@@ -1,0 +1,117 @@
+"""The demo city: 苏州 (苏05 and eight basic courts), five years of cases, one account per role.
+
+`demo_seed(...)` is what `manage.py seed_demo` runs: generate (numpy), optionally write an
+import file, then load everything in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from cases.demo.accounts import DEMO_PASSWORD, DEMO_USERNAMES, AccountRow, demo_accounts_create
+from cases.demo.generate import generate_cases, time_limits
+from cases.demo.load import (
+    DemoLoadError,
+    cases_copy,
+    cases_file_write,
+    database_is_empty,
+    demo_reset,
+    indexes_suspended,
+    units_create,
+    users_reattach,
+)
+from cases.demo.people import city_plan
+from cases.models import Case, TimeLimit
+from cases.services import case_derived_refresh
+
+__all__ = ["DEMO_PASSWORD", "DemoLoadError", "DemoSeedResult", "demo_seed"]
+
+
+@dataclass
+class DemoSeedResult:
+    cases: int = 0
+    courts: int = 0
+    divisions: int = 0
+    judges: int = 0
+    accounts: list[AccountRow] = field(default_factory=list)
+    users_without_unit: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def demo_seed(
+    *,
+    count: int,
+    seed: int,
+    today: datetime.date,
+    reset: bool = False,
+    load: bool = True,
+    write_file: Path | None = None,
+    headers: str = "en",
+    accounts: bool = True,
+    password: str = DEMO_PASSWORD,
+    progress: Callable[[str], None] = lambda message: None,
+) -> DemoSeedResult:
+    """Generate the demo city and load it (and/or write it as an import file).
+
+    Refuses a database that already holds courts or cases unless `reset`. Everything that is
+    loaded is loaded in one transaction: a failure leaves the database as it was.
+    """
+    result = DemoSeedResult()
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        result.seconds[name] = round(now - clock, 2)
+        clock = now
+        progress(_("%(step)s：%(seconds).1f 秒") % {"step": name, "seconds": result.seconds[name]})
+
+    if load and not reset and not database_is_empty():
+        raise DemoLoadError(
+            _("数据库中已有法院或案件，拒绝写入演示数据；如需清空后重建，请加 --reset。")
+        )
+    plan = city_plan(seed)
+    limits = time_limits(list(TimeLimit.objects.values()))
+    frame = generate_cases(plan=plan, count=count, seed=seed, today=today, limits=limits)
+    result.cases = len(frame)
+    result.courts, result.divisions, result.judges = (
+        len(plan.courts),
+        len(plan.divisions),
+        len(plan.judges),
+    )
+    lap(_("生成案件"))
+    if write_file is not None:
+        cases_file_write(frame, write_file, headers=headers)
+        lap(_("写入文件"))
+    if not load:
+        return result
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            cursor.execute("SET LOCAL work_mem TO '256MB'")
+            cursor.execute("SET LOCAL maintenance_work_mem TO '512MB'")
+        keep = DEMO_USERNAMES if accounts else frozenset()
+        detached = demo_reset(keep_usernames=keep) if reset else []
+        if reset:
+            lap(_("清空旧数据"))
+        units = units_create(plan)
+        with indexes_suspended(Case._meta.db_table):
+            cases_copy(frame, units)
+            lap(_("写入案件（COPY）"))
+            case_derived_refresh()
+            lap(_("计算审限与关联"))
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE cases_case")
+        lap(_("重建索引"))
+        if accounts:
+            result.accounts = demo_accounts_create(password=password, today=today)
+        result.users_without_unit = users_reattach(detached)
+        lap(_("创建账号"))
+    return result

@@ -1,0 +1,145 @@
+"""The demo city's courts, divisions and judges, as a plan (no database): the same seed gives
+the same people whatever the number of cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from cases.choices import CourtLevel
+from cases.demo import catalogue as cat
+
+
+@dataclass(frozen=True)
+class CourtPlan:
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+    weight: float
+    efficiency: float  # > 1: more late and long-pending cases than its peers
+    mediation_share: float  # civil first instance closed by mediation or withdrawal
+    administrative: bool
+
+
+@dataclass(frozen=True)
+class DivisionPlan:
+    court: int  # index into CityPlan.courts
+    name: str
+    kind: str  # a catalogue division name, or catalogue.TRIBUNAL
+
+
+@dataclass(frozen=True)
+class JudgePlan:
+    court: int
+    division: int  # index into CityPlan.divisions
+    staff_id: str
+    name: str
+    activity: float  # relative share of the division's cases
+    speed: float  # < 1: closes sooner
+    lateness: float  # multiplies the rates of late and long-pending cases
+    reversal: float  # multiplies the rates of being modified or remanded on appeal
+
+
+@dataclass(frozen=True)
+class CityPlan:
+    courts: tuple[CourtPlan, ...]
+    divisions: tuple[DivisionPlan, ...]
+    judges: tuple[JudgePlan, ...]
+
+    def court_index(self, code: str) -> int:
+        return next(i for i, court in enumerate(self.courts) if court.code == code)
+
+    def division_index(self, court: int, name: str) -> int | None:
+        for i, division in enumerate(self.divisions):
+            if division.court == court and division.name == name:
+                return i
+        return None
+
+
+def city_plan(seed: int) -> CityPlan:
+    rng = np.random.default_rng([seed, 1])
+    specs = (cat.INTERMEDIATE, *cat.BASIC_COURTS)
+    courts = []
+    for spec in specs:
+        intermediate = spec is cat.INTERMEDIATE
+        courts.append(
+            CourtPlan(
+                code=spec.code,
+                name=spec.name,
+                level=CourtLevel.INTERMEDIATE if intermediate else CourtLevel.BASIC,
+                parent_code=None if intermediate else cat.INTERMEDIATE.code,
+                weight=spec.weight,
+                efficiency=1.0 if intermediate else float(rng.lognormal(0.0, 0.45)),
+                mediation_share=float(rng.uniform(0.36, 0.52)),
+                administrative=spec.administrative,
+            )
+        )
+    divisions: list[DivisionPlan] = []
+    staff: list[int] = []
+    for court_index, spec in enumerate(specs):
+        for kind, count in _staffing(spec).items():
+            if kind == cat.TRIBUNAL:
+                for tribunal in spec.tribunals:
+                    divisions.append(DivisionPlan(court_index, tribunal, cat.TRIBUNAL))
+                    staff.append(max(2, round(count / len(spec.tribunals))))
+            else:
+                divisions.append(DivisionPlan(court_index, kind, kind))
+                staff.append(count)
+    judges = []
+    names = _names(rng, sum(staff))
+    by_court: dict[int, int] = {}
+    for division_index, (division, count) in enumerate(zip(divisions, staff, strict=True)):
+        for _ in range(count):
+            number = by_court.get(division.court, 0) + 1
+            by_court[division.court] = number
+            judges.append(
+                JudgePlan(
+                    court=division.court,
+                    division=division_index,
+                    staff_id=f"J{number:04d}",
+                    name=names[len(judges)],
+                    activity=float(rng.lognormal(0.0, 0.35)),
+                    speed=float(rng.lognormal(0.0, 0.12)),
+                    lateness=float(rng.lognormal(0.0, 0.5)),
+                    reversal=float(rng.lognormal(0.0, 0.5)),
+                )
+            )
+    return CityPlan(tuple(courts), tuple(divisions), tuple(judges))
+
+
+def _staffing(spec: cat.CourtSpec) -> dict[str, int]:
+    if spec is cat.INTERMEDIATE:
+        return dict(cat.INTERMEDIATE_STAFF)
+    shares = dict(cat.BASIC_STAFF)
+    if not spec.administrative:
+        shares.pop(cat.ADMINISTRATIVE)
+    if not spec.tribunals:
+        shares.pop(cat.TRIBUNAL)
+    total = sum(shares.values())
+    return {
+        kind: (max(2, round(spec.judges * share / total)) if share else 0)
+        for kind, share in shares.items()
+    }
+
+
+def _names(rng: np.random.Generator, count: int) -> list[str]:
+    """Distinct Chinese names: surname by rank (frequent first), one or two given characters."""
+    surnames = list(cat.SURNAMES)
+    weights = 1.0 / np.arange(1, len(surnames) + 1) ** 0.8
+    weights /= weights.sum()
+    characters = list(dict.fromkeys(cat.GIVEN_CHARACTERS))
+    seen: set[str] = set()
+    names: list[str] = []
+    while len(names) < count:
+        surname = surnames[rng.choice(len(surnames), p=weights)]
+        size = 1 if rng.random() < 0.3 else 2
+        given = "".join(characters[i] for i in rng.choice(len(characters), size=size))
+        if len(given) == 2 and given[0] == given[1]:
+            continue
+        name = surname + given
+        if name not in seen:
+            seen.add(name)
+            names.append(name)
+    return names
