@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -77,7 +77,8 @@ def database_is_empty() -> bool:
 def demo_reset(*, keep_usernames: set[str] = frozenset()) -> list[DetachedUser]:
     """Delete cases, judges, divisions and courts, and every row of other tables that points
     into them (supervision records, stored indicators…). Users are kept: their unit fields are
-    cleared and returned by natural key, to be attached again to the new units."""
+    cleared and returned by natural key, to be attached again to the new units. Append-only
+    records (a supervision trail) that point into them cannot be deleted: that is an error."""
     detached = [
         DetachedUser(
             user_id=user.id,
@@ -92,15 +93,27 @@ def demo_reset(*, keep_usernames: set[str] = frozenset()) -> list[DetachedUser]:
     User.objects.exclude(court=None, division=None, judge=None).update(
         court=None, division=None, judge=None
     )
-    tables = ["cases_case", *sorted(_referencing_tables())]
     with connection.cursor() as cursor:
-        quoted = ", ".join(connection.ops.quote_name(t) for t in tables)
-        try:
-            cursor.execute(f"TRUNCATE {quoted} RESTART IDENTITY")
-        except Exception as error:
-            raise DemoLoadError(_("无法清空演示数据：%(error)s") % {"error": error}) from error
+        # Run the checks queued so far, then defer the rest to the end: rows that point at
+        # each other are deleted table by table, in no particular order.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        statements = [("cases_case", "TRUNCATE cases_case RESTART IDENTITY CASCADE")] + [
+            (table, f"DELETE FROM {connection.ops.quote_name(table)}")
+            for table in [*sorted(_referencing_tables()), "cases_judge", "cases_division"]
+        ]
+        for table, statement in statements:
+            try:
+                with transaction.atomic():
+                    cursor.execute(statement)
+            except DatabaseError as error:
+                raise DemoLoadError(
+                    _("无法清空演示数据：表 %(table)s 的记录不能删除（%(error)s）。")
+                    % {"table": table, "error": str(error).strip()}
+                    + _("请改用一个空数据库。")
+                ) from error
+        cursor.execute("DELETE FROM cases_court")
         for table in ("cases_judge", "cases_division", "cases_court"):
-            cursor.execute(f"DELETE FROM {table}")
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), 1, false)")
     return detached
 
