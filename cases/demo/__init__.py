@@ -6,6 +6,7 @@ import file, then load everything in one transaction.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import time
 from collections.abc import Callable
@@ -32,6 +33,7 @@ from cases.models import Case, TimeLimit
 from cases.services import case_derived_refresh
 
 __all__ = ["DEMO_PASSWORD", "DemoLoadError", "DemoSeedResult", "demo_seed"]
+BULK_LOAD = 50_000
 
 
 @dataclass
@@ -102,14 +104,16 @@ def demo_seed(
         if reset:
             lap(_("清空旧数据"))
         units = units_create(plan)
-        with indexes_suspended(Case._meta.db_table):
+        # Dropping and rebuilding the indexes pays off only for a bulk load.
+        bulk = len(frame) >= BULK_LOAD
+        with indexes_suspended(Case._meta.db_table) if bulk else contextlib.nullcontext():
             cases_copy(frame, units)
             lap(_("写入案件（COPY）"))
             case_derived_refresh()
             lap(_("计算审限与关联"))
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE cases_case")
-        lap(_("重建索引"))
+        lap(_("重建索引") if bulk else _("统计信息"))
         if accounts:
             result.accounts = demo_accounts_create(password=password, today=today)
         result.users_without_unit = users_reattach(detached)

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from cases.accounts import unit_describe, user_provision
 from cases.choices import AuditAction, Band, Role
 from cases.demo import catalogue as cat
+from cases.demo.people import DEMO_BASIC_COURT as BASIC_DEMO_COURT
 from cases.models import Case, CaseInspector, Court, Division, Judge
 from cases.services import audit_record
 
 DEMO_PASSWORD = "Courtdash-Demo-2026"
-BASIC_DEMO_COURT = "苏0505"
 
 # username, role, court code, division name, display name
 DEMO_ACCOUNTS = (

@@ -14,6 +14,7 @@ today and time-limit table give the same rows.
 from __future__ import annotations
 
 import datetime
+import itertools
 
 import numpy as np
 import pandas as pd
@@ -30,6 +31,7 @@ from cases.demo.codes import (
     TYPE,
     TYPES,
     Rows,
+    add_months,
     concat,
     day_number,
     time_limits,
@@ -40,6 +42,7 @@ from cases.demo.fill import Filling
 from cases.demo.people import CityPlan
 
 __all__ = ["generate_cases", "time_limits"]
+LITIGATION = ("民初", "刑初", "行初", "民终", "刑终", "行终", "民再", "刑再", "行再")
 
 
 class CaseGenerator(Filling, Deriving):
@@ -86,7 +89,9 @@ class CaseGenerator(Filling, Deriving):
                 break
             frontier = self.add(self.fill(children))
         rows = concat(self.batches)
-        return self.frame(rows, self.families(rows, count))
+        keep = self.families(rows, count)
+        self.long_pending_ensure(rows, keep)
+        return self.frame(rows, keep)
 
     def add(self, rows: Rows) -> Rows:
         size = len(rows["court"])
@@ -109,6 +114,27 @@ class CaseGenerator(Filling, Deriving):
             singles = chosen[:-1][sizes[chosen[:-1]] == 1]
             chosen = np.setdiff1d(chosen, singles[-excess:])
         return np.isin(rows["root"], chosen)
+
+    def long_pending_ensure(self, rows: Rows, keep: np.ndarray) -> None:
+        """At least one litigation case still pending in each long-pending bucket (DOMAIN.md:
+        12–18, 18–24, 24–36, over 36 months): a small demo has them too. Taken from closed
+        cases that nothing derives from."""
+        months = np.array([-12, -18, -24, -36])
+        bounds = [*add_months(np.full(4, self.today), months).tolist(), self.start]
+        litigation = np.isin(rows["type"], [TYPE[code] for code in LITIGATION])
+        pending = rows["closed"] == NO_DATE
+        derived_from = np.zeros(self.size, dtype=bool)
+        derived_from[rows["parent"][rows["parent"] >= 0]] = True
+        for newer, older in itertools.pairwise(bounds):
+            in_bucket = keep & litigation & (rows["filed"] < newer) & (rows["filed"] >= older)
+            if (in_bucket & pending).any():
+                continue
+            candidates = np.flatnonzero(in_bucket & ~derived_from & (rows["appealed"] < 0))
+            if len(candidates):
+                chosen = self.rng.choice(candidates)
+                rows["closed"][chosen] = NO_DATE
+                rows["closing"][chosen] = 0
+                rows["in_time"][chosen] = 0
 
     # --- a court's own filings -----------------------------------------------------------
 

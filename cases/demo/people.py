@@ -10,6 +10,8 @@ import numpy as np
 from cases.choices import CourtLevel
 from cases.demo import catalogue as cat
 
+DEMO_BASIC_COURT = "苏0505"
+
 
 @dataclass(frozen=True)
 class CourtPlan:
@@ -89,9 +91,12 @@ def city_plan(seed: int) -> CityPlan:
                 staff.append(count)
     judges = []
     names = _names(rng, sum(staff))
+    # The demo judge's desk (the first civil judge of the demo basic court) is a busy one.
+    busy = (plan_court_index(specs, DEMO_BASIC_COURT), cat.CIVIL_1)
     by_court: dict[int, int] = {}
     for division_index, (division, count) in enumerate(zip(divisions, staff, strict=True)):
-        for _ in range(count):
+        for position in range(count):
+            first_of_division = position == 0
             number = by_court.get(division.court, 0) + 1
             by_court[division.court] = number
             judges.append(
@@ -100,13 +105,18 @@ def city_plan(seed: int) -> CityPlan:
                     division=division_index,
                     staff_id=f"J{number:04d}",
                     name=names[len(judges)],
-                    activity=float(rng.lognormal(0.0, 0.35)),
+                    activity=float(rng.lognormal(0.0, 0.35))
+                    * (2.5 if first_of_division and (division.court, division.name) == busy else 1),
                     speed=float(rng.lognormal(0.0, 0.12)),
                     lateness=float(rng.lognormal(0.0, 0.5)),
                     reversal=float(rng.lognormal(0.0, 0.5)),
                 )
             )
     return CityPlan(tuple(courts), tuple(divisions), tuple(judges))
+
+
+def plan_court_index(specs, code: str) -> int:
+    return next(i for i, spec in enumerate(specs) if spec.code == code)
 
 
 def _staffing(spec: cat.CourtSpec) -> dict[str, int]:
