@@ -1,0 +1,311 @@
+"""Sources of case records: a CSV file, an XLSX file (first sheet), or a list of JSON objects.
+
+Every source gives a header (the column names as written) and then rows as lists of cells, each
+with its row number as the user sees it (a file's header is row 1; a JSON list starts at 1).
+Rows are streamed: a million-row file is never held in memory.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from django.utils.translation import gettext as _
+
+from cases.importing.columns import COLUMNS, REQUIRED_COLUMNS, Column, column_for_header
+
+ZIP_MAGIC = b"PK\x03\x04"
+UTF8_BOM = codecs.BOM_UTF8
+SNIFF_BYTES = 1 << 16
+csv.field_size_limit(1 << 20)
+
+
+class ImportFileError(Exception):
+    """A source that cannot be read at all; nothing of the run is kept. The text is for users."""
+
+
+@dataclass
+class ColumnPlan:
+    """Which cell of a row holds which column, and the header names the source used."""
+
+    indexes: dict[str, int]  # column name -> cell index
+    labels: dict[str, str]  # column name -> the header as written in the source
+    unknown: list[str] = field(default_factory=list)  # headers that name no column
+
+    @classmethod
+    def from_header(cls, header: Sequence[Any], *, source_name: str) -> ColumnPlan:
+        indexes: dict[str, int] = {}
+        labels: dict[str, str] = {}
+        unknown: list[str] = []
+        for index, raw in enumerate(header):
+            text = "" if raw is None else str(raw).replace("\ufeff", "").strip()
+            if not text:
+                continue
+            column = column_for_header(text)
+            if column is None:
+                if text not in unknown:
+                    unknown.append(text)
+                continue
+            if column.name in indexes:
+                raise ImportFileError(
+                    _("%(source)s：表头中“%(first)s”与“%(second)s”是同一列")
+                    % {"source": source_name, "first": labels[column.name], "second": text}
+                )
+            indexes[column.name] = index
+            labels[column.name] = text
+        missing = [column for column in REQUIRED_COLUMNS if column.name not in indexes]
+        if missing:
+            raise ImportFileError(
+                _("%(source)s：表头缺少必需的列：%(columns)s")
+                % {
+                    "source": source_name,
+                    "columns": "、".join(f"{c.header}（{c.name}）" for c in missing),
+                }
+            )
+        return cls(indexes=indexes, labels=labels, unknown=unknown)
+
+    def label(self, column: Column) -> str:
+        return self.labels.get(column.name, column.header)
+
+
+class Source:
+    """One source of rows. `open()` reads the header (and may raise ImportFileError)."""
+
+    name: str
+    plan: ColumnPlan
+    size: int | None = None  # bytes, for the progress bar
+    row_count_hint: int | None = None
+
+    def rows(self) -> Iterator[tuple[int, Sequence[Any]]]:
+        raise NotImplementedError
+
+    def position(self) -> int:
+        """Progress so far, in the unit of `size` (bytes) or of `row_count_hint` (rows)."""
+        return 0
+
+    def close(self) -> None:
+        pass
+
+
+class _CountingReader(io.RawIOBase):
+    """A raw byte stream that counts what was read, so a text reader over it shows progress."""
+
+    def __init__(self, stream: BinaryIO):
+        self.stream = stream
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.stream.read(len(buffer))
+        buffer[: len(data)] = data
+        self.count += len(data)
+        return len(data)
+
+
+def detect_encoding(head: bytes) -> str:
+    """UTF-8 with a BOM, UTF-8, or else GB18030 (exports of Chinese systems)."""
+    if head.startswith(UTF8_BOM):
+        return "utf-8-sig"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        decoder.decode(head, final=False)  # a character cut at the end of the sample is fine
+    except UnicodeDecodeError:
+        return "gb18030"
+    return "utf-8"
+
+
+class CsvSource(Source):
+    def __init__(self, stream: BinaryIO, *, name: str, size: int | None = None):
+        self.name = name
+        self.size = size
+        self._stream = stream
+        head = stream.read(SNIFF_BYTES)
+        self.encoding = detect_encoding(head)
+        self._counter = _CountingReader(_Prefixed(head, stream))
+        self._text = io.TextIOWrapper(
+            io.BufferedReader(self._counter, buffer_size=1 << 16),
+            encoding=self.encoding,
+            newline="",
+        )
+        self._reader = csv.reader(self._text)
+        try:
+            header = next(self._reader, None)
+        except (UnicodeDecodeError, csv.Error) as error:
+            raise ImportFileError(self._unreadable(error)) from error
+        if header is None or not any(cell.strip() for cell in header):
+            raise ImportFileError(_("%(source)s：文件为空或没有表头") % {"source": name})
+        self.plan = ColumnPlan.from_header(header, source_name=name)
+
+    def _unreadable(self, error: Exception) -> str:
+        return _("%(source)s：无法读取（%(encoding)s）：%(error)s") % {
+            "source": self.name,
+            "encoding": self.encoding,
+            "error": error,
+        }
+
+    def rows(self) -> Iterator[tuple[int, Sequence[Any]]]:
+        row_number = 1
+        try:
+            for cells in self._reader:
+                row_number += 1
+                if cells and any(cells):
+                    yield row_number, cells
+        except (UnicodeDecodeError, csv.Error) as error:
+            raise ImportFileError(
+                _("%(source)s：第%(row)s行无法读取：%(error)s")
+                % {"source": self.name, "row": row_number + 1, "error": error}
+            ) from error
+
+    def position(self) -> int:
+        return self._counter.count
+
+    def close(self) -> None:
+        self._text.close()
+        self._stream.close()
+
+
+class _Prefixed(io.RawIOBase):
+    """The bytes already sniffed, then the rest of the stream."""
+
+    def __init__(self, head: bytes, stream: BinaryIO):
+        self.head = head
+        self.stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        if self.head:
+            if size is None or size < 0:
+                data, self.head = self.head + self.stream.read(), b""
+                return data
+            data, self.head = self.head[:size], self.head[size:]
+            return data
+        return self.stream.read(size)
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+class XlsxSource(Source):
+    """The first sheet of a workbook, read-only (streamed). Date cells arrive as dates."""
+
+    def __init__(self, stream: BinaryIO, *, name: str, size: int | None = None):
+        import openpyxl
+
+        self.name = name
+        self.size = None
+        self._stream = stream
+        try:
+            self._book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+            sheet = self._book.worksheets[0]
+            self._rows = sheet.iter_rows(values_only=True)
+            header = next(self._rows, None)
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError) as error:
+            raise ImportFileError(
+                _("%(source)s：不是可读取的XLSX文件：%(error)s")
+                % {"source": name, "error": error or type(error).__name__}
+            ) from error
+        if header is None or not any(cell not in (None, "") for cell in header):
+            raise ImportFileError(_("%(source)s：文件为空或没有表头") % {"source": name})
+        self.plan = ColumnPlan.from_header(header, source_name=name)
+        self.row_count_hint = sheet.max_row
+        self._position = 1
+
+    def rows(self) -> Iterator[tuple[int, Sequence[Any]]]:
+        row_number = 1
+        try:
+            for cells in self._rows:
+                row_number += 1
+                self._position = row_number
+                if any(cell is not None and cell != "" for cell in cells):
+                    yield row_number, cells
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+            raise ImportFileError(
+                _("%(source)s：第%(row)s行无法读取：%(error)s")
+                % {"source": self.name, "row": row_number + 1, "error": error}
+            ) from error
+
+    def position(self) -> int:
+        return self._position
+
+    def close(self) -> None:
+        self._book.close()
+        self._stream.close()
+
+
+class RecordsSource(Source):
+    """JSON objects keyed by the DATA_FORMAT.md field names (the REST API)."""
+
+    def __init__(self, records: Sequence[dict], *, name: str = "api"):
+        self.name = name
+        self.records = records
+        keys: dict[str, None] = {}
+        for record in records:
+            if not isinstance(record, dict):
+                raise ImportFileError(_("每条记录必须是一个 JSON 对象"))
+            keys.update(dict.fromkeys(record))
+        known = {column.name for column in COLUMNS}
+        self.plan = ColumnPlan(
+            # A record lacking a required field is that record's error, not the request's.
+            indexes={column.name: index for index, column in enumerate(COLUMNS)},
+            labels={column.name: column.name for column in COLUMNS},
+            unknown=[str(key) for key in keys if key not in known],
+        )
+        self.row_count_hint = len(records)
+        self._position = 0
+
+    def rows(self) -> Iterator[tuple[int, Sequence[Any]]]:
+        names = [column.name for column in COLUMNS]
+        for number, record in enumerate(self.records, start=1):
+            self._position = number
+            yield number, [record.get(name) for name in names]
+
+    def position(self) -> int:
+        return self._position
+
+
+def open_source(path: str | os.PathLike, *, name: str | None = None) -> Source:
+    """Open a CSV or XLSX file (told apart by content, not by name) and read its header."""
+    path = Path(path)
+    name = name or path.name
+    try:
+        stream = path.open("rb")
+        size = os.fstat(stream.fileno()).st_size
+    except OSError as error:
+        raise ImportFileError(
+            _("%(source)s：无法打开文件：%(error)s") % {"source": name, "error": error.strerror}
+        ) from error
+    try:
+        if stream.read(4) == ZIP_MAGIC:
+            stream.seek(0)
+            return XlsxSource(stream, name=name, size=size)
+        stream.seek(0)
+        return CsvSource(stream, name=name, size=size)
+    except BaseException:
+        stream.close()
+        raise
+
+
+def open_sources(paths: Iterable[str | os.PathLike]) -> list[Source]:
+    """Open every file first: if one cannot be read, none is imported."""
+    sources: list[Source] = []
+    try:
+        for path in paths:
+            sources.append(open_source(path))
+    except ImportFileError:
+        for source in sources:
+            source.close()
+        raise
+    return sources

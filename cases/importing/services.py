@@ -1,0 +1,350 @@
+"""The import run: sources → validator → staging → upsert → derived fields, in one transaction.
+
+Two threads share the work of a large file: this one reads and validates rows and formats them
+for COPY; a pipeline thread sends each finished chunk to PostgreSQL (psycopg2 releases the GIL
+while the server works), so validating and writing overlap. Both use the one connection of the
+run's transaction, never at the same time: the main thread stays off the database until the
+pipeline has drained.
+"""
+
+from __future__ import annotations
+
+import getpass
+import queue
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from django.db import connection, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from tqdm import tqdm
+
+from cases import services as case_services
+from cases.casenumbers import parent_court_code
+from cases.choices import AuditAction, Role
+from cases.dates import today
+from cases.importing.columns import COLUMNS_BY_NAME
+from cases.importing.readers import Source
+from cases.importing.validation import RowError, RowValidator
+from cases.importing.writer import Chunk, ChunkCounts, StagingWriter, error_lines, record_line
+
+CHUNK_ROWS = 10_000
+# Up to this many cases, derived fields are refreshed case by case (case_derived_refresh with
+# ids); above it, in one pass over the table, which is then cheaper.
+TARGETED_REFRESH_MAX = 5_000
+
+
+@dataclass
+class SourceSummary:
+    name: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    unknown_columns: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+        }
+
+
+@dataclass
+class ImportResult:
+    sources: list[SourceSummary]
+    dry_run: bool = False
+    errors: list[RowError] = field(default_factory=list)  # the first ones, in row order
+    samples: dict[str, list[dict]] = field(default_factory=dict)
+    courts_created: int = 0
+    divisions_created: int = 0
+    judges_created: int = 0
+    judges_updated: int = 0
+
+    @property
+    def created(self) -> int:
+        return sum(source.created for source in self.sources)
+
+    @property
+    def updated(self) -> int:
+        return sum(source.updated for source in self.sources)
+
+    @property
+    def unchanged(self) -> int:
+        return sum(source.unchanged for source in self.sources)
+
+    @property
+    def rejected(self) -> int:
+        return sum(source.rejected for source in self.sources)
+
+    @property
+    def unknown_columns(self) -> dict[str, list[str]]:
+        return {s.name: s.unknown_columns for s in self.sources if s.unknown_columns}
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+        }
+
+    def summary_text(self) -> str:
+        """One line for people: 新增 … 条，更新 … 条，未变 … 条，拒绝 … 条."""
+        return summary_text(self.counts())
+
+
+def summary_text(counts: dict[str, int]) -> str:
+    return (
+        _("新增 %(created)s 条，更新 %(updated)s 条，未变 %(unchanged)s 条，拒绝 %(rejected)s 条")
+        % counts
+    )
+
+
+def may_import(user) -> bool:
+    """The office (of a court) and superusers may import case records."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or (user.role == Role.OFFICE and user.court_id is not None))
+    )
+
+
+def import_court_rule(user) -> Callable[[str], bool] | None:
+    """Which court codes a user may import cases of: None means any (superuser, command line).
+
+    The office of a court imports its own court's cases; the intermediate court's office also
+    those of the basic courts under it (its city), even of a basic court not yet known here.
+    """
+    if user is None or user.is_superuser:
+        return None
+    if user.role != Role.OFFICE or user.court_id is None:
+        return lambda code: False
+    own = user.court.code
+    return lambda code: code == own or parent_court_code(code) == own
+
+
+def case_import(
+    *,
+    sources: Sequence[Source],
+    actor=None,
+    request=None,
+    origin: str = "file",
+    dry_run: bool = False,
+    report: TextIO | None = None,
+    max_errors: int | None = 1000,
+    sample_size: int = 0,
+    progress: bool = False,
+) -> ImportResult:
+    """Import case records from `sources` (DATA_FORMAT.md), all or nothing as one run.
+
+    Good rows are upserted by case number; bad rows are rejected one by one with their errors
+    (the first `max_errors` returned, all of them written to `report` as CSV, one line per
+    row). `actor` (or the request's user) limits the courts per row (import_court_rule). A dry
+    run does the whole work and rolls it back, so its counts are exact; `sample_size` adds a
+    few rows of each kind. Raises ImportFileError if a source turns out unreadable halfway;
+    as with any error, nothing of the run is kept.
+    """
+    if actor is None and request is not None:
+        actor = request.user
+    court_allowed = import_court_rule(actor)
+    result = ImportResult(
+        sources=[
+            SourceSummary(name=source.name, unknown_columns=list(source.plan.unknown))
+            for source in sources
+        ],
+        dry_run=dry_run,
+    )
+    day = today()
+    try:
+        with transaction.atomic():
+            connection.ensure_connection()
+            with connection.cursor() as cursor:
+                # Sorts and hashes of large chunks stay in memory, for this transaction only.
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+            writer = StagingWriter(connection.connection, sample_size=sample_size)
+            writer.begin()
+            totals = [ChunkCounts() for _source in sources]
+            with _Pipeline() as pipeline:
+                for index, source in enumerate(sources):
+                    pipeline.run(writer.start_source)
+                    _stage(
+                        source,
+                        index,
+                        result.sources[index],
+                        totals[index],
+                        pipeline,
+                        writer,
+                        RowValidator(plan=source.plan, today=day, court_allowed=court_allowed),
+                        progress,
+                    )
+            for summary, total in zip(result.sources, totals, strict=True):
+                summary.created, summary.updated = total.created, total.updated
+                summary.unchanged = total.staged - total.created - total.updated
+                summary.rejected += total.duplicates
+            if not dry_run:
+                _note(progress, _("计算审限与上诉、再审关联…"))
+                _refresh_derived(writer)
+            result.samples = writer.samples if sample_size else {}
+            result.courts_created = writer.courts_created
+            result.divisions_created = writer.divisions_created
+            result.judges_created = writer.judges_created
+            result.judges_updated = writer.judges_updated
+            result.errors = writer.errors(max_errors)
+            if report is not None:
+                writer.write_report(report, with_source=len(sources) > 1)
+            writer.end()
+            if dry_run:
+                transaction.set_rollback(True)
+            else:
+                case_services.audit_record(
+                    action=AuditAction.CASE_IMPORT,
+                    request=request,
+                    user=actor,
+                    object_type="case_import",
+                    object_id=", ".join(source.name for source in sources),
+                    detail=_audit_detail(result, origin, actor),
+                )
+    finally:
+        for source in sources:
+            source.close()
+    return result
+
+
+def _stage(source, index, summary, total, pipeline, writer, validator, progress) -> None:
+    """Validate the rows of one source and hand them to the pipeline, chunk by chunk."""
+    validate = validator.validate
+    case_label = source.plan.label(COLUMNS_BY_NAME["case_number"])
+    bar = _progress_bar(source, progress)
+    seen = 0
+
+    def new_chunk() -> Chunk:
+        return Chunk(source=index, source_name=source.name, case_label=case_label)
+
+    def send(chunk: Chunk) -> None:
+        def write() -> None:
+            counts = writer.write(chunk)
+            total.staged += counts.staged
+            total.duplicates += counts.duplicates
+            total.created += counts.created
+            total.updated += counts.updated
+
+        pipeline.run(write)
+
+    chunk = new_chunk()
+    write_record, write_errors = chunk.records.write, chunk.errors.write
+    for row, values in source.rows():
+        record, errors = validate(row, values)
+        if errors:
+            write_errors(error_lines(index, source.name, errors))
+            summary.rejected += 1
+        else:
+            write_record(record_line(record))
+        chunk.rows += 1
+        if chunk.rows >= CHUNK_ROWS:
+            send(chunk)
+            chunk = new_chunk()
+            write_record, write_errors = chunk.records.write, chunk.errors.write
+            if bar is not None:
+                position = source.position()
+                bar.update(position - seen)
+                seen = position
+    send(chunk)
+    if bar is not None:
+        bar.update(source.position() - seen)
+        bar.close()
+
+
+def _refresh_derived(writer: StagingWriter) -> None:
+    count = writer.collect_refresh_ids()
+    if not count:
+        return
+    if count <= TARGETED_REFRESH_MAX:
+        case_services.case_derived_refresh(case_ids=writer.refresh_ids())
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE cases_case")  # fresh statistics for a table that just grew
+    case_services.case_derived_refresh(case_ids=None)
+
+
+class _Pipeline:
+    """One worker thread that runs database steps in order, at most two chunks behind.
+
+    An error on the worker stops it and is raised again in the main thread; an error in the
+    main thread stops the worker before the transaction is rolled back.
+    """
+
+    def __init__(self):
+        self._tasks: queue.Queue = queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+        self._language = translation.get_language()
+        self._thread = threading.Thread(target=self._work, name="case-import", daemon=True)
+
+    def __enter__(self) -> _Pipeline:
+        self._thread.start()
+        return self
+
+    def run(self, task: Callable[[], None]) -> None:
+        if self._error is not None:
+            raise self._error
+        self._tasks.put(task)
+
+    def _work(self) -> None:
+        with translation.override(self._language):
+            while True:
+                task = self._tasks.get()
+                if task is None:
+                    return
+                if self._error is None:
+                    try:
+                        task()
+                    except BaseException as error:  # handed to the main thread
+                        self._error = error
+
+    def __exit__(self, exc_type, exc, traceback) -> None:
+        self._tasks.put(None)
+        self._thread.join()
+        if exc is None and self._error is not None:
+            raise self._error
+
+
+def _progress_bar(source: Source, progress: bool) -> tqdm | None:
+    if not progress:
+        return None
+    if source.size:
+        return tqdm(total=source.size, unit="B", unit_scale=True, desc=source.name, file=sys.stderr)
+    return tqdm(total=source.row_count_hint, unit=_("行"), desc=source.name, file=sys.stderr)
+
+
+def _note(progress: bool, text: str) -> None:
+    if progress:
+        tqdm.write(text, file=sys.stderr)
+
+
+def _audit_detail(result: ImportResult, origin: str, actor) -> dict:
+    detail = {
+        "origin": origin,
+        "sources": [source.name for source in result.sources],
+        **result.counts(),
+        "courts_created": result.courts_created,
+        "divisions_created": result.divisions_created,
+        "judges_created": result.judges_created,
+        "judges_updated": result.judges_updated,
+        "unknown_columns": result.unknown_columns,
+    }
+    if actor is None:
+        detail["username"] = f"cli:{_login_name()}"
+    return detail
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "?"

@@ -1,0 +1,472 @@
+"""The set-based writer: COPY into a staging table, create the units, upsert (STYLE.md).
+
+Everything here runs inside the caller's transaction, on its connection. Rows arrive in chunks
+(a few thousand at a time), so memory stays flat however long the file. Per chunk: COPY into a
+temporary staging table; reject later duplicates of a case number; create missing courts,
+divisions and judges; one INSERT … ON CONFLICT … DO UPDATE … WHERE … IS DISTINCT FROM that
+counts created / updated rows with RETURNING (xmax = 0).
+
+The writer uses the raw psycopg2 cursor, not the ORM, so that it can run on the pipeline
+thread (services.py) while the main thread validates the next chunk.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from django.utils.translation import gettext as _
+
+from cases.casenumbers import court_level_of, parent_court_code
+from cases.importing.validation import RECORD_FIELDS, RowError
+from cases.models import Case
+
+STAGING = "courtdash_import_staging"
+SEEN = "courtdash_import_seen"
+ERRORS = "courtdash_import_error"
+CHANGED = "courtdash_import_changed"
+REFRESH = "courtdash_import_refresh"
+TEMP_TABLES = (STAGING, SEEN, ERRORS, CHANGED, REFRESH)
+
+STAGING_TYPES = {
+    "row": "integer NOT NULL",
+    "case_number": "varchar(64) NOT NULL",
+    "year": "smallint",
+    "court_code": "varchar(16)",
+    "court_name": "varchar(100)",
+    "type_code": "varchar(8)",
+    "serial": "integer",
+    "category": "varchar(20)",
+    "procedure": "varchar(24)",
+    "division": "varchar(50)",
+    "judge_staff_id": "varchar(32)",
+    "judge_name": "varchar(50)",
+    "track": "varchar(16)",
+    "cause": "varchar(100)",
+    "filed_on": "date",
+    "closed_on": "date",
+    "closing_method": "varchar(32)",
+    "deadline_on": "date",
+    "extension_days": "integer",
+    "excluded_days": "integer",
+    "origin_case_number": "varchar(64)",
+    "appealed": "boolean",
+    "appeal_outcome": "varchar(16)",
+    "appeal_decided_on": "date",
+    "retrial_outcome": "varchar(16)",
+    "retrial_decided_on": "date",
+    "amount_applied": "numeric(18, 2)",
+    "amount_recovered": "numeric(18, 2)",
+}
+assert tuple(STAGING_TYPES) == RECORD_FIELDS
+ERROR_COLUMNS = "source, source_name, row, seq, case_number, column_name, message"
+
+# The columns of cases_case that a record sets; they decide "updated" or "unchanged".
+CASE_COLUMNS: tuple[str, ...] = (
+    "year",
+    "court_id",
+    "type_code",
+    "serial",
+    "category",
+    "procedure",
+    "division_id",
+    "judge_id",
+    "track",
+    "cause",
+    "filed_on",
+    "closed_on",
+    "closing_method",
+    "deadline_on",
+    "extension_days",
+    "excluded_days",
+    "origin_case_number",
+    "appealed",
+    "appeal_outcome",
+    "appeal_decided_on",
+    "retrial_outcome",
+    "retrial_decided_on",
+    "amount_applied",
+    "amount_recovered",
+)
+_STAGED_AS_IS = [c for c in CASE_COLUMNS if c not in {"court_id", "division_id", "judge_id"}]
+
+# Derived columns, written with a first value so that case_derived_refresh, which stays the
+# authority and runs after the upsert, finds (almost) nothing left to rewrite: rewriting a
+# million fresh rows would double the cost of a large import. The deadline mirrors its rule
+# (DOMAIN.md): deadline_on, else filed_on + the most specific time limit + extension + excluded.
+DERIVED_COLUMNS: dict[str, str] = {
+    "origin_id": "o.id",
+    "deadline": """CASE WHEN r.deadline_on IS NOT NULL THEN r.deadline_on
+                        WHEN tl.id IS NULL THEN NULL
+                        ELSE (r.filed_on + make_interval(months => tl.months))::date
+                             + tl.days + r.extension_days + r.excluded_days END""",
+    "effective_appealed": "COALESCE(r.appealed, false)",
+    "effective_appeal_outcome": "r.appeal_outcome",
+    "effective_appeal_decided_on": "r.appeal_decided_on",
+    "effective_retrial_outcome": "r.retrial_outcome",
+    "effective_retrial_decided_on": "r.retrial_decided_on",
+}
+
+# The staged rows with the ids of their court, division and judge (created before it is read).
+RESOLVED = f"""
+    SELECT s.row, s.case_number, c.id AS court_id, d.id AS division_id, j.id AS judge_id,
+           {", ".join(f"s.{name}" for name in _STAGED_AS_IS)}
+    FROM {STAGING} s
+    JOIN cases_court c ON c.code = s.court_code
+    JOIN cases_division d ON d.court_id = c.id AND d.name = s.division
+    JOIN cases_judge j ON j.court_id = c.id AND j.staff_id = s.judge_staff_id
+"""
+
+
+def _tuple(prefix: str) -> str:
+    return "(" + ", ".join(f"{prefix}.{name}" for name in CASE_COLUMNS) + ")"
+
+
+UPSERT = f"""
+    WITH changed AS (
+      INSERT INTO cases_case (case_number, {", ".join(CASE_COLUMNS)},
+                              {", ".join(DERIVED_COLUMNS)}, updated_at)
+      SELECT r.case_number, {", ".join(f"r.{n}" for n in CASE_COLUMNS)},
+             {", ".join(DERIVED_COLUMNS.values())}, now()
+      FROM ({RESOLVED}) r
+      LEFT JOIN cases_case o ON o.case_number = r.origin_case_number
+      LEFT JOIN (
+        -- the most specific time limit of each kind of case in the chunk (a handful of kinds)
+        SELECT DISTINCT ON (k.category, k.procedure, k.track, k.type_code)
+               k.category, k.procedure, k.track, k.type_code, t.id, t.months, t.days
+        FROM (SELECT DISTINCT category, procedure, track, type_code FROM {STAGING}) k
+        JOIN cases_timelimit t ON t.category = k.category AND t.procedure = k.procedure
+          AND (t.track = '' OR t.track = k.track)
+          AND (t.type_code = '' OR t.type_code = k.type_code)
+        ORDER BY k.category, k.procedure, k.track, k.type_code,
+                 (t.type_code <> '') DESC, (t.track <> '') DESC
+      ) tl ON tl.category = r.category AND tl.procedure = r.procedure AND tl.track = r.track
+          AND tl.type_code = r.type_code
+      -- in key order: neighbouring index pages, fewer page splits
+      ORDER BY r.case_number
+      ON CONFLICT (case_number) DO UPDATE
+        SET {", ".join(f"{n} = EXCLUDED.{n}" for n in (*CASE_COLUMNS, *DERIVED_COLUMNS))},
+            updated_at = EXCLUDED.updated_at
+        WHERE {_tuple("cases_case")} IS DISTINCT FROM {_tuple("EXCLUDED")}
+      RETURNING id, (xmax = 0) AS created
+    ), kept AS (
+      INSERT INTO {CHANGED} (source, id, created) SELECT %s, id, created FROM changed
+      RETURNING created
+    )
+    SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM kept
+"""
+
+NULL = "\\N"
+BACKSLASH, ESCAPED_BACKSLASH = "\\", "\\\\"
+BOOLEAN = {None: NULL, True: "t", False: "f"}
+
+
+def record_line(r: tuple) -> str:
+    """A clean record (RECORD_FIELDS) as one line of COPY's text format.
+
+    Written out field by field because it runs for every row. The validator has already turned
+    tabs and line breaks in text into spaces; case numbers, codes and enum values are plain.
+    """
+    b, e = BACKSLASH, ESCAPED_BACKSLASH
+    return (
+        f"{r[0]}\t{r[1]}\t{r[2]}\t{r[3]}\t{r[4].replace(b, e)}\t{r[5]}\t{r[6]}\t{r[7]}\t{r[8]}\t"
+        f"{r[9].replace(b, e)}\t{r[10].replace(b, e)}\t{r[11].replace(b, e)}\t{r[12]}\t"
+        f"{r[13].replace(b, e)}\t{r[14]}\t{NULL if r[15] is None else r[15]}\t{r[16]}\t"
+        f"{NULL if r[17] is None else r[17]}\t{r[18]}\t{r[19]}\t{r[20]}\t{BOOLEAN[r[21]]}\t"
+        f"{r[22]}\t{NULL if r[23] is None else r[23]}\t{r[24]}\t"
+        f"{NULL if r[25] is None else r[25]}\t{NULL if r[26] is None else r[26]}\t"
+        f"{NULL if r[27] is None else r[27]}\n"
+    )
+
+
+def _escape(value) -> str:
+    text = str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def error_lines(source: int, source_name: str, errors: list[RowError]) -> str:
+    """A rejected row's errors as lines of COPY's text format, one per error."""
+    return "".join(
+        f"{source}\t{_escape(source_name)}\t{error.row}\t{seq}\t{_escape(error.case_number)}\t"
+        f"{_escape(error.column)}\t{_escape(error.message)}\n"
+        for seq, error in enumerate(errors)
+    )
+
+
+@dataclass
+class Chunk:
+    """Rows of one source on their way to the database, already in COPY's text format."""
+
+    source: int
+    source_name: str
+    case_label: str  # the source's header for the case number, for duplicate errors
+    records: io.StringIO = field(default_factory=io.StringIO)
+    errors: io.StringIO = field(default_factory=io.StringIO)
+    rows: int = 0
+
+
+@dataclass
+class ChunkCounts:
+    staged: int = 0
+    duplicates: int = 0
+    created: int = 0
+    updated: int = 0
+
+
+class StagingWriter:
+    def __init__(self, raw_connection, *, sample_size: int = 0):
+        self.cursor = raw_connection.cursor()
+        self.sample_size = sample_size
+        self.samples: dict[str, list[dict]] = {"created": [], "updated": [], "unchanged": []}
+        self.court_ids: dict[str, int] = {}
+        self.courts_created = 0
+        self.divisions_created = 0
+        self.judges_created = 0
+        self.judges_updated = 0
+
+    def begin(self) -> None:
+        columns = ", ".join(f"{name} {kind}" for name, kind in STAGING_TYPES.items())
+        execute = self.cursor.execute
+        for table in TEMP_TABLES:
+            execute(f"DROP TABLE IF EXISTS {table}")
+        execute(f"CREATE TEMP TABLE {STAGING} ({columns}) ON COMMIT DROP")
+        execute(
+            f"""CREATE TEMP TABLE {SEEN} (case_number varchar(64) PRIMARY KEY, row integer)
+                ON COMMIT DROP"""
+        )
+        execute(
+            f"""CREATE TEMP TABLE {ERRORS} (source integer, source_name text, row integer,
+                seq integer, case_number text, column_name text, message text) ON COMMIT DROP"""
+        )
+        execute(
+            f"""CREATE TEMP TABLE {CHANGED} (source integer, id bigint, created boolean)
+                ON COMMIT DROP"""
+        )
+        execute(f"CREATE TEMP TABLE {REFRESH} (id bigint PRIMARY KEY) ON COMMIT DROP")
+
+    def end(self) -> None:
+        for table in TEMP_TABLES:
+            self.cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        self.cursor.close()
+
+    def start_source(self) -> None:
+        """Duplicates are looked for within one source (DATA_FORMAT.md: "rows of one file")."""
+        self.cursor.execute(f"TRUNCATE {SEEN}")
+
+    # --- one chunk --------------------------------------------------------------------------
+
+    def write(self, chunk: Chunk) -> ChunkCounts:
+        counts = ChunkCounts()
+        if chunk.errors.tell():
+            chunk.errors.seek(0)
+            self.cursor.copy_expert(f"COPY {ERRORS} ({ERROR_COLUMNS}) FROM STDIN", chunk.errors)
+        if not chunk.records.tell():
+            return counts
+        chunk.records.seek(0)
+        self.cursor.copy_expert(
+            f"COPY {STAGING} ({', '.join(RECORD_FIELDS)}) FROM STDIN", chunk.records
+        )
+        counts.duplicates = self._reject_duplicates(chunk)
+        self.cursor.execute(
+            f"INSERT INTO {SEEN} (case_number, row) SELECT case_number, row FROM {STAGING}"
+        )
+        counts.staged = self.cursor.rowcount
+        self._create_units()
+        if self.sample_size:
+            self._take_samples()
+        self.cursor.execute(UPSERT, [chunk.source])
+        counts.created, counts.updated = self.cursor.fetchone()
+        self.cursor.execute(f"TRUNCATE {STAGING}")
+        return counts
+
+    def _reject_duplicates(self, chunk: Chunk) -> int:
+        """The later of two rows with one case number is rejected ("与第N行案号相同"), whether
+        the first is in this chunk or an earlier one of the same source."""
+        self.cursor.execute(
+            f"""
+            SELECT s.row, s.case_number, COALESCE(seen.row, f.first_row) FROM {STAGING} s
+            JOIN (SELECT case_number, min(row) AS first_row FROM {STAGING}
+                  GROUP BY case_number) f USING (case_number)
+            LEFT JOIN {SEEN} seen USING (case_number)
+            WHERE s.row <> COALESCE(seen.row, f.first_row) ORDER BY s.row
+            """
+        )
+        duplicates = self.cursor.fetchall()
+        if not duplicates:
+            return 0
+        lines = "".join(
+            error_lines(
+                chunk.source,
+                chunk.source_name,
+                [
+                    RowError(
+                        row, chunk.case_label, _("与第%(row)s行案号相同") % {"row": first}, number
+                    )
+                ],
+            )
+            for row, number, first in duplicates
+        )
+        self.cursor.copy_expert(f"COPY {ERRORS} ({ERROR_COLUMNS}) FROM STDIN", io.StringIO(lines))
+        self.cursor.execute(
+            f"DELETE FROM {STAGING} WHERE row = ANY(%s)", [[row for row, _n, _f in duplicates]]
+        )
+        return len(duplicates)
+
+    def _create_units(self) -> None:
+        """Courts, divisions and judges the staged rows name: create what is missing, and
+        bring a judge's name and division up to the latest row naming them."""
+        self._create_courts()
+        self.cursor.execute(
+            f"""
+            WITH created AS (
+              INSERT INTO cases_division (court_id, name)
+              SELECT DISTINCT c.id, s.division FROM {STAGING} s
+              JOIN cases_court c ON c.code = s.court_code
+              ON CONFLICT (court_id, name) DO NOTHING
+              RETURNING 1
+            ) SELECT count(*) FROM created
+            """
+        )
+        self.divisions_created += self.cursor.fetchone()[0]
+        self.cursor.execute(
+            f"""
+            WITH latest AS (
+              SELECT DISTINCT ON (s.court_code, s.judge_staff_id)
+                     c.id AS court_id, s.judge_staff_id, s.judge_name, d.id AS division_id
+              FROM {STAGING} s
+              JOIN cases_court c ON c.code = s.court_code
+              JOIN cases_division d ON d.court_id = c.id AND d.name = s.division
+              ORDER BY s.court_code, s.judge_staff_id, s.row DESC
+            ), changed AS (
+              INSERT INTO cases_judge (court_id, staff_id, name, division_id)
+              SELECT court_id, judge_staff_id, judge_name, division_id FROM latest
+              ON CONFLICT (court_id, staff_id) DO UPDATE
+                SET name = EXCLUDED.name, division_id = EXCLUDED.division_id
+                WHERE (cases_judge.name, cases_judge.division_id)
+                      IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.division_id)
+              RETURNING (xmax = 0) AS created
+            )
+            SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created)
+            FROM changed
+            """
+        )
+        created, updated = self.cursor.fetchone()
+        self.judges_created += created
+        self.judges_updated += updated
+
+    def _create_courts(self) -> None:
+        self.cursor.execute(
+            f"""SELECT court_code, max(NULLIF(court_name, '')) FROM {STAGING}
+            WHERE NOT court_code = ANY(%s) GROUP BY court_code""",
+            [list(self.court_ids)],
+        )
+        named = dict(self.cursor.fetchall())
+        if not named:
+            return
+        wanted = set(named) | {parent_court_code(code) for code in named} - {None}
+        self.cursor.execute(
+            "SELECT code, id FROM cases_court WHERE code = ANY(%s)", [sorted(wanted)]
+        )
+        self.court_ids.update(self.cursor.fetchall())
+        # Parents first, so that a new basic court finds its new intermediate court.
+        for code in sorted(wanted - set(self.court_ids), key=len):
+            parent = parent_court_code(code)
+            self.cursor.execute(
+                """INSERT INTO cases_court (code, name, level, parent_id)
+                VALUES (%s, %s, %s, %s) RETURNING id""",
+                [
+                    code,
+                    named.get(code) or code,
+                    str(court_level_of(code)),
+                    self.court_ids.get(parent) if parent else None,
+                ],
+            )
+            self.court_ids[code] = self.cursor.fetchone()[0]
+            self.courts_created += 1
+
+    def _take_samples(self) -> None:
+        """A few rows that would be created, updated (with what changes) or unchanged."""
+        size = self.sample_size
+        samples = self.samples
+        differs = " OR ".join(f"c.{n} IS DISTINCT FROM r.{n}" for n in CASE_COLUMNS)
+        if len(samples["created"]) < size:
+            self.cursor.execute(
+                f"""SELECT r.row, r.case_number FROM ({RESOLVED}) r
+                WHERE NOT EXISTS (SELECT 1 FROM cases_case c WHERE c.case_number = r.case_number)
+                ORDER BY r.row LIMIT %s""",
+                [size - len(samples["created"])],
+            )
+            samples["created"] += [{"row": row, "case_number": n} for row, n in self.cursor]
+        if len(samples["updated"]) < size:
+            flags = ", ".join(f"c.{n} IS DISTINCT FROM r.{n}" for n in CASE_COLUMNS)
+            self.cursor.execute(
+                f"""SELECT r.row, r.case_number, {flags} FROM ({RESOLVED}) r
+                JOIN cases_case c ON c.case_number = r.case_number WHERE {differs}
+                ORDER BY r.row LIMIT %s""",
+                [size - len(samples["updated"])],
+            )
+            labels = [
+                str(Case._meta.get_field(name.removesuffix("_id")).verbose_name)
+                for name in CASE_COLUMNS
+            ]
+            samples["updated"] += [
+                {
+                    "row": row,
+                    "case_number": number,
+                    "changes": [label for label, flag in zip(labels, flags, strict=True) if flag],
+                }
+                for row, number, *flags in self.cursor.fetchall()
+            ]
+        if len(samples["unchanged"]) < size:
+            self.cursor.execute(
+                f"""SELECT r.row, r.case_number FROM ({RESOLVED}) r
+                JOIN cases_case c ON c.case_number = r.case_number WHERE NOT ({differs})
+                ORDER BY r.row LIMIT %s""",
+                [size - len(samples["unchanged"])],
+            )
+            samples["unchanged"] += [{"row": row, "case_number": n} for row, n in self.cursor]
+
+    # --- the whole run ----------------------------------------------------------------------
+
+    def collect_refresh_ids(self) -> int:
+        """The cases whose derived fields may have to change: created and updated ones, and
+        cases already here whose origin case has just arrived."""
+        self.cursor.execute(
+            f"""
+            INSERT INTO {REFRESH} (id)
+            SELECT id FROM {CHANGED}
+            UNION
+            SELECT d.id FROM {CHANGED} ch
+            JOIN cases_case o ON o.id = ch.id AND ch.created
+            JOIN cases_case d ON d.origin_case_number = o.case_number AND d.origin_case_number <> ''
+            WHERE d.origin_id IS NULL
+            """
+        )
+        return self.cursor.rowcount
+
+    def refresh_ids(self) -> list[int]:
+        self.cursor.execute(f"SELECT id FROM {REFRESH} ORDER BY id")
+        return [row[0] for row in self.cursor.fetchall()]
+
+    def errors(self, limit: int | None) -> list[RowError]:
+        self.cursor.execute(
+            f"""SELECT row, column_name, message, case_number, source_name FROM {ERRORS}
+            ORDER BY source, row, seq LIMIT %s""",
+            [limit],
+        )
+        return [RowError(*values) for values in self.cursor.fetchall()]
+
+    def write_report(self, stream: TextIO, *, with_source: bool) -> None:
+        """The rejected rows as CSV: a header, then one line per rejected row (DATA_FORMAT.md)."""
+        header = [_("行号"), _("案号"), _("错误")] + ([_("文件")] if with_source else [])
+        csv.writer(stream, lineterminator="\n").writerow(header)
+        source = ", max(source_name)" if with_source else ""
+        self.cursor.copy_expert(
+            f"""COPY (
+              SELECT row, max(case_number), string_agg(message, '；' ORDER BY seq){source}
+              FROM {ERRORS} GROUP BY source, row ORDER BY source, row
+            ) TO STDOUT WITH (FORMAT csv)""",
+            stream,
+        )
