@@ -3,6 +3,7 @@
 from rest_framework.routers import DefaultRouter
 
 from cases.api import views as cases_api
+from cases.api.imports import CaseImportViewSet
 from courtdash.pagination import Pagination  # noqa: F401 - defined apart to avoid an import cycle
 
 router = DefaultRouter()
@@ -11,3 +12,4 @@ router.register("courts", cases_api.CourtViewSet, basename="court")
 router.register("divisions", cases_api.DivisionViewSet, basename="division")
 router.register("judges", cases_api.JudgeViewSet, basename="judge")
 router.register("audit-events", cases_api.AuditEventViewSet, basename="audit-event")
+router.register("case-imports", CaseImportViewSet, basename="case-import")
