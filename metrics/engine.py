@@ -4,8 +4,10 @@ The numerators and denominators of all indicators and all requested periods beco
 aggregates of one query over cases_case: first grouped by (court, division, judge), then rolled
 up with GROUPING SETS ((), (court), (court, division), (court, division, judge)) — counts and
 sums are additive, so the roll-up over the few thousand judge rows gives the same numbers as
-grouping the cases four times, for a fraction of the work. The same statement unpivots the
-aggregates into one row per (period, scope unit, indicator) and inserts them.
+grouping the cases four times, for a fraction of the work (the first step is MATERIALIZED so
+that PostgreSQL does not fold it into the grouping sets). The same statement unpivots the
+aggregates into one row per (period, scope unit, indicator), scores them against the targets in
+force (metrics.scoring's SQL) and inserts them.
 
 Each aggregate is compiled by Django from the indicator's condition (a Q over one case row,
 joins refused), the very object the drill-down passes to Case.objects.filter().
@@ -27,12 +29,19 @@ from metrics.conditions import Measure
 from metrics.models import ComputationRun, IndicatorValue, ScopeScore
 from metrics.periods import ALL_PERIODS, Period
 from metrics.registry import INDICATORS, Registry
-from metrics.scoring import scores_refresh
+from metrics.scoring import (
+    score_sql,
+    threshold_join_sql,
+    thresholds_sql,
+    totals_refresh,
+    weight_sql,
+)
 
 logger = logging.getLogger(__name__)
 
 # pg_advisory_xact_lock key ("metr"): one metrics write at a time.
 METRICS_LOCK = 0x6D657472
+WORK_MEM = "64MB"
 
 # GROUPING(court_id, division_id, judge_id) -> scope: a bit is set for each level rolled up.
 LEVEL_SCOPES = {7: Scope.CITY, 3: Scope.COURT, 1: Scope.DIVISION, 0: Scope.JUDGE}
@@ -89,9 +98,13 @@ def compile_pass(
             unpivot_params.extend([period.kind, indicator.slug, indicator.factor, scopes])
 
     aliases = list(columns.values())
+    th_sql, th_params = thresholds_sql()
+    threshold_join = threshold_join_sql(
+        th="th", indicator="u.indicator", period="u.period", month=str(as_of.month)
+    )
     level_sql = " ".join(f"WHEN {level} THEN '{scope}'" for level, scope in LEVEL_SCOPES.items())
     sql = f"""
-        WITH base AS (
+        WITH th AS ({th_sql}), base AS MATERIALIZED (
           SELECT court_id, division_id, judge_id, COUNT(*) AS cases, {", ".join(aggregate_sql)}
           FROM cases_case
           GROUP BY court_id, division_id, judge_id
@@ -107,14 +120,15 @@ def compile_pass(
           (as_of, period, scope, court_id, division_id, judge_id, indicator,
            numerator, denominator, value, weight, score)
         SELECT %s, u.period, r.scope, r.court_id, r.division_id, r.judge_id,
-               u.indicator, u.numerator, u.denominator,
-               -- null, never 0, for a zero denominator
-               CASE WHEN u.denominator = 0 THEN NULL
-                    ELSE u.numerator::float8 * u.factor / u.denominator::float8 END,
-               NULL, NULL
+               u.indicator, u.numerator, u.denominator, v.value,
+               {weight_sql(value="v.value", th="th")}, {score_sql(value="v.value", th="th")}
         FROM rolled r
         CROSS JOIN LATERAL (VALUES {", ".join(unpivot_sql)})
           AS u(period, indicator, numerator, denominator, factor, scopes)
+        -- null, never 0, for a zero denominator
+        CROSS JOIN LATERAL (SELECT CASE WHEN u.denominator = 0 THEN NULL
+          ELSE u.numerator::float8 * u.factor / u.denominator::float8 END AS value) v
+        LEFT JOIN th ON {threshold_join}
         WHERE r.scope = ANY(u.scopes::text[])
         RETURNING period, scope, court_id, division_id, judge_id
         )
@@ -124,7 +138,9 @@ def compile_pass(
         FROM inserted i GROUP BY i.period
     """
     return CompiledPass(
-        sql=sql, params=[*aggregate_params, as_of, *unpivot_params], aggregates=len(aliases)
+        sql=sql,
+        params=[*th_params, *aggregate_params, as_of, *unpivot_params],
+        aggregates=len(aliases),
     )
 
 
@@ -175,10 +191,12 @@ def metrics_compute(
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [METRICS_LOCK])
+                # Room to hash-aggregate the judges' rows instead of sorting the cases on disk.
+                cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
             IndicatorValue.objects.filter(as_of=as_of, period__in=periods).delete()
             ScopeScore.objects.filter(as_of=as_of, period__in=periods).delete()
             results = _run_pass(compile_pass(as_of=as_of, periods=periods))
-            scores_refresh(as_of_from=as_of, as_of_to=as_of, periods=periods)
+            totals_refresh(as_of_from=as_of, as_of_to=as_of, periods=periods)
             finished_at = timezone.now()
             by_period = {result.period: result for result in results}
             done = {}

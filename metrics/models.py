@@ -19,6 +19,8 @@ class ScopedRow(models.Model):
     as_of = models.DateField(_("统计截止日"))
     period = models.CharField(_("统计期间"), max_length=3, choices=PeriodKind.choices)
     scope = models.CharField(_("层级"), max_length=8, choices=Scope.choices)
+    # No single-column indexes: the unit index below leads with court, division, judge, and
+    # every index costs the nightly insert; deleting a division or judge is rare.
     court = models.ForeignKey(
         "cases.Court",
         verbose_name=_("法院"),
@@ -26,6 +28,7 @@ class ScopedRow(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+        db_index=False,
     )
     division = models.ForeignKey(
         "cases.Division",
@@ -34,6 +37,7 @@ class ScopedRow(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+        db_index=False,
     )
     judge = models.ForeignKey(
         "cases.Judge",
@@ -42,6 +46,7 @@ class ScopedRow(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+        db_index=False,
     )
 
     class Meta:
@@ -79,10 +84,11 @@ class IndicatorValue(ScopedRow):
             models.CheckConstraint(condition=SCOPE_SHAPE, name="indicator_value_scope_shape"),
         ]
         indexes = [
-            # A unit over time (trend charts): scope, unit, indicator, period, then days.
+            # A unit over time (trend charts): the unit (its null ids say its scope), indicator,
+            # period, then days.
             models.Index(
-                fields=["scope", "court", "division", "judge", "indicator", "period", "as_of"],
-                name="indicator_value_series_idx",
+                fields=["court", "division", "judge", "indicator", "period", "as_of"],
+                name="indicator_value_unit_idx",
             ),
         ]
 
@@ -123,8 +129,8 @@ class ScopeScore(ScopedRow):
         ]
         indexes = [
             models.Index(
-                fields=["scope", "court", "division", "judge", "period", "as_of"],
-                name="scope_score_series_idx",
+                fields=["court", "division", "judge", "period", "as_of"],
+                name="scope_score_unit_idx",
             ),
         ]
 

@@ -73,7 +73,8 @@ THRESHOLD_TYPES = "%s::text, %s::text, %s::int, %s::float8, %s::float8, %s::floa
 THRESHOLD_TYPES += "%s::float8"
 
 
-def _thresholds_sql() -> tuple[str, list]:
+def thresholds_sql() -> tuple[str, list]:
+    """A SELECT of the thresholds in force, to use as a CTE named `th`."""
     rows = thresholds()
     if not rows:
         empty = ", ".join(f"NULL AS {name}" for name in THRESHOLD_COLUMNS.split(", "))
@@ -81,6 +82,31 @@ def _thresholds_sql() -> tuple[str, list]:
     values = ", ".join(f"({THRESHOLD_TYPES})" for _ in rows)
     params = [value for row in rows for value in astuple(row)]
     return f"SELECT * FROM (VALUES {values}) AS t({THRESHOLD_COLUMNS})", params
+
+
+def threshold_join_sql(*, th: str, indicator: str, period: str, month: str) -> str:
+    """The ON condition that picks the thresholds of a row (none: the row is left out)."""
+    return (
+        f"{th}.indicator = {indicator} AND ({th}.period IS NULL OR {th}.period = {period}) "
+        f"AND ({th}.month IS NULL OR {th}.month = {month})"
+    )
+
+
+def weight_sql(*, value: str, th: str) -> str:
+    """The weight a row is scored against: null (left out) without a value or thresholds."""
+    return f"CASE WHEN {value} IS NULL THEN NULL ELSE {th}.weight END"
+
+
+def score_sql(*, value: str, th: str) -> str:
+    """The score: full weight inside [full_low, full_high], linear to 0 at the zero points."""
+    return f"""CASE
+      WHEN {value} IS NULL OR {th}.weight IS NULL THEN NULL
+      WHEN {value} < {th}.full_low THEN {th}.weight * GREATEST(0,
+        ({value} - {th}.zero_low) / NULLIF({th}.full_low - {th}.zero_low, 0))
+      WHEN {value} > {th}.full_high THEN {th}.weight * GREATEST(0,
+        ({th}.zero_high - {value}) / NULLIF({th}.zero_high - {th}.full_high, 0))
+      ELSE {th}.weight
+    END"""
 
 
 def _peer_group_sql(alias: str, court_alias: str) -> str:
@@ -92,6 +118,18 @@ def _peer_group_sql(alias: str, court_alias: str) -> str:
     )
 
 
+def _range_sql(as_of_from, as_of_to, periods) -> tuple[str, list]:
+    where = "v.period = ANY(%s)"
+    params: list = [list(periods)]
+    if as_of_from is not None:
+        where += " AND v.as_of >= %s"
+        params.append(as_of_from)
+    if as_of_to is not None:
+        where += " AND v.as_of <= %s"
+        params.append(as_of_to)
+    return where, params
+
+
 def scores_refresh(
     *,
     as_of_from: datetime.date | None = None,
@@ -99,36 +137,21 @@ def scores_refresh(
     periods: Sequence[str] = ALL_PERIODS,
 ) -> None:
     """Score the stored values of the days in [as_of_from, as_of_to] (None: open) against the
-    targets in force, then rebuild those days' totals and rankings. Call inside a transaction."""
+    targets in force, then rebuild those days' totals and rankings. Call inside a transaction.
+    (The engine scores new values as it inserts them, with the same SQL.)"""
     values_table = IndicatorValue._meta.db_table
-    scores_table = ScopeScore._meta.db_table
-    where = "v.period = ANY(%s)"
-    range_params: list = [list(periods)]
-    if as_of_from is not None:
-        where += " AND v.as_of >= %s"
-        range_params.append(as_of_from)
-    if as_of_to is not None:
-        where += " AND v.as_of <= %s"
-        range_params.append(as_of_to)
-    thresholds_sql, thresholds_params = _thresholds_sql()
+    where, range_params = _range_sql(as_of_from, as_of_to, periods)
+    th_sql, th_params = thresholds_sql()
+    join = threshold_join_sql(
+        th="th", indicator="v.indicator", period="v.period", month="EXTRACT(MONTH FROM v.as_of)"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            WITH th AS ({thresholds_sql}), scored AS (
-              SELECT v.id,
-                CASE WHEN v.value IS NULL THEN NULL ELSE th.weight END AS weight,
-                CASE
-                  WHEN v.value IS NULL OR th.weight IS NULL THEN NULL
-                  WHEN v.value < th.full_low THEN th.weight * GREATEST(0,
-                    (v.value - th.zero_low) / NULLIF(th.full_low - th.zero_low, 0))
-                  WHEN v.value > th.full_high THEN th.weight * GREATEST(0,
-                    (th.zero_high - v.value) / NULLIF(th.zero_high - th.full_high, 0))
-                  ELSE th.weight
-                END AS score
-              FROM {values_table} v
-              LEFT JOIN th ON th.indicator = v.indicator
-                AND (th.period IS NULL OR th.period = v.period)
-                AND (th.month IS NULL OR th.month = EXTRACT(MONTH FROM v.as_of))
+            WITH th AS ({th_sql}), scored AS (
+              SELECT v.id, {weight_sql(value="v.value", th="th")} AS weight,
+                     {score_sql(value="v.value", th="th")} AS score
+              FROM {values_table} v LEFT JOIN th ON {join}
               WHERE {where}
             )
             UPDATE {values_table} v SET weight = scored.weight, score = scored.score
@@ -136,8 +159,23 @@ def scores_refresh(
             WHERE v.id = scored.id
               AND (v.weight, v.score) IS DISTINCT FROM (scored.weight, scored.score)
             """,
-            [*thresholds_params, *range_params],
+            [*th_params, *range_params],
         )
+    totals_refresh(as_of_from=as_of_from, as_of_to=as_of_to, periods=periods)
+
+
+def totals_refresh(
+    *,
+    as_of_from: datetime.date | None = None,
+    as_of_to: datetime.date | None = None,
+    periods: Sequence[str] = ALL_PERIODS,
+) -> None:
+    """Rebuild the totals and rankings (ScopeScore) of the days in [as_of_from, as_of_to] from
+    the stored scores. Call inside a transaction."""
+    values_table = IndicatorValue._meta.db_table
+    scores_table = ScopeScore._meta.db_table
+    where, range_params = _range_sql(as_of_from, as_of_to, periods)
+    with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {scores_table} v WHERE {where}", range_params)
         group = _peer_group_sql("t", "c")
         cursor.execute(

@@ -1,0 +1,75 @@
+"""python manage.py bench_metrics --cases N [--seed S] [--as-of YYYY-MM-DD] [--repeat R]
+
+Times one full nightly computation (YTD + QTD + MTD, every scope, scores and rankings) against
+a bare scan of the same case columns and against the naive way (the cases read into pandas,
+the same indicators computed there with groupby), and prints the ratios and peak memory.
+With fewer than N cases in the database, it first seeds the demo city (seed_demo --reset).
+"""
+
+import datetime
+
+from django.core.management import call_command, get_commands
+from django.core.management.base import BaseCommand, CommandError
+
+from cases.dates import today
+from cases.models import Case, Court
+from metrics.bench import bench
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"not a date (YYYY-MM-DD): {text}") from None
+
+
+class Command(BaseCommand):
+    help = "Benchmark the indicator computation against a bare scan and pandas."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cases", type=int, required=True, help="at least this many cases")
+        parser.add_argument("--seed", type=int, default=2026, help="seed_demo's random seed")
+        parser.add_argument("--as-of", type=_date, help="default: the app's today")
+        parser.add_argument("--repeat", type=int, default=3, help="best of R runs (default 3)")
+        parser.add_argument("--no-pandas", action="store_true", help="skip the naive way")
+
+    def handle(self, *args, cases, seed, as_of, repeat, no_pandas, **options):
+        as_of = as_of or today()
+        have = Case.objects.count()
+        if have < cases:
+            if "seed_demo" not in get_commands():
+                raise CommandError(
+                    f"the database holds {have} cases, fewer than {cases}, and there is no "
+                    "seed_demo command to seed the demo city: load cases first"
+                )
+            self.stderr.write(f"{have} cases < {cases}: seeding the demo city (seed_demo)…")
+            call_command(
+                "seed_demo",
+                cases=cases,
+                seed=seed,
+                reset=have > 0 or Court.objects.exists(),
+                no_accounts=True,
+                today=as_of.isoformat(),
+                verbosity=0,
+                stdout=self.stderr._out,
+            )
+        self.stderr.write(f"benchmarking as of {as_of}…")
+        result = bench(as_of=as_of, repeat=repeat, naive=not no_pandas)
+        seconds = result.seconds
+        lines = [
+            f"cases:                         {result.cases:>12,}",
+            f"as of:                         {result.as_of}",
+            f"nightly (ytd+qtd+mtd, scored): {seconds['nightly']:>12.3f} s  (best of {repeat})",
+            f"bare scan of the columns:      {seconds['bare scan']:>12.3f} s",
+            f"nightly / bare scan:           {seconds['nightly'] / seconds['bare scan']:>12.2f} x",
+        ]
+        if "pandas" in seconds:
+            lines += [
+                f"naive pandas (read + groupby): {seconds['pandas']:>12.3f} s  "
+                f"(read {seconds['pandas read']:.3f} s, compute {seconds['pandas compute']:.3f} s)",
+                f"pandas / nightly:              {seconds['pandas'] / seconds['nightly']:>12.2f} x",
+                f"pandas disagreements:          {result.disagreements:>12}",
+            ]
+        for label, megabytes in result.memory_mb.items():
+            lines.append(f"peak memory {label + ':':<19}{megabytes:>12.1f} MB (ru_maxrss)")
+        self.stdout.write("\n".join(lines))
