@@ -148,3 +148,20 @@ def test_one_computation_takes_a_fixed_number_of_queries(judge, django_assert_ma
         CaseFactory(judge=other, filed_on=D(2025, 4, 1))
     with django_assert_max_num_queries(13):
         metrics_compute(as_of=D(2025, 6, 30))
+
+
+def test_a_computation_failing_halfway_leaves_the_previous_results(judge, monkeypatch):
+    import metrics.engine
+
+    metrics_compute(as_of=D(2025, 6, 30), periods=["ytd"])
+    before = sorted(IndicatorValue.objects.values_list("id", "numerator"))
+    CaseFactory(judge=judge, filed_on=D(2025, 6, 1))
+
+    def crash(**kwargs):
+        raise RuntimeError("worker lost")
+
+    monkeypatch.setattr(metrics.engine, "totals_refresh", crash)
+    with pytest.raises(RuntimeError):
+        metrics_compute(as_of=D(2025, 6, 30), periods=["ytd"])
+    assert sorted(IndicatorValue.objects.values_list("id", "numerator")) == before
+    assert ScopeScore.objects.filter(period="ytd").count() == 4

@@ -10,6 +10,7 @@ import datetime
 
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from cases.dates import today
 from cases.models import Case, Court
@@ -20,11 +21,11 @@ def _date(text: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise CommandError(f"not a date (YYYY-MM-DD): {text}") from None
+        raise CommandError(_("日期格式应为 YYYY-MM-DD：%(value)s") % {"value": text}) from None
 
 
 class Command(BaseCommand):
-    help = "Benchmark the indicator computation against a bare scan and pandas."
+    help = _("指标计算的基准测试：对比单纯扫描与 pandas 的做法。")
 
     def add_arguments(self, parser):
         parser.add_argument("--cases", type=int, required=True, help="at least this many cases")
@@ -39,10 +40,16 @@ class Command(BaseCommand):
         if have < cases:
             if "seed_demo" not in get_commands():
                 raise CommandError(
-                    f"the database holds {have} cases, fewer than {cases}, and there is no "
-                    "seed_demo command to seed the demo city: load cases first"
+                    _(
+                        "数据库中只有 %(have)d 件案件，少于 %(cases)d，且没有 seed_demo 命令"
+                        "可生成演示数据（no seed_demo command）：请先导入案件"
+                    )
+                    % {"have": have, "cases": cases}
                 )
-            self.stderr.write(f"{have} cases < {cases}: seeding the demo city (seed_demo)…")
+            self.stderr.write(
+                _("案件数 %(have)d < %(cases)d：先生成演示数据（seed_demo）…")
+                % {"have": have, "cases": cases}
+            )
             call_command(
                 "seed_demo",
                 cases=cases,
@@ -53,7 +60,7 @@ class Command(BaseCommand):
                 verbosity=0,
                 stdout=self.stderr._out,
             )
-        self.stderr.write(f"benchmarking as of {as_of}…")
+        self.stderr.write(_("基准测试，截至 %(as_of)s…") % {"as_of": as_of})
         result = bench(as_of=as_of, repeat=repeat, naive=not no_pandas)
         seconds = result.seconds
         lines = [

@@ -12,6 +12,7 @@ import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from metrics.choices import PeriodKind
 from metrics.selectors import contract_rows
@@ -22,45 +23,59 @@ def _date(text: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise CommandError(f"not a date (YYYY-MM-DD): {text}") from None
+        raise CommandError(_("日期格式应为 YYYY-MM-DD：%(value)s") % {"value": text}) from None
 
 
 class Command(BaseCommand):
-    help = "Compute and store the eleven indicators for every scope (INDICATORS.md)."
+    help = _("计算并保存全部单位的十一项审判质效指标（INDICATORS.md）。")
 
     def add_arguments(self, parser):
-        parser.add_argument("--as-of", type=_date, help="the last day of the period")
+        parser.add_argument("--as-of", type=_date, help=_("统计截止日（期间的最后一天）"))
         parser.add_argument(
-            "--period", choices=PeriodKind.values, default=PeriodKind.YTD, help="default: ytd"
+            "--period",
+            choices=PeriodKind.values,
+            default=PeriodKind.YTD,
+            help=_("统计期间：ytd 年初至今（默认）、qtd 季初至今、mtd 月初至今"),
         )
         parser.add_argument(
-            "--json", dest="as_json", action="store_true", help="print the results as JSON"
+            "--json", dest="as_json", action="store_true", help=_("以 JSON 数组输出结果")
         )
-        parser.add_argument("--from", dest="date_from", type=_date, help="backfill: first day")
-        parser.add_argument("--to", dest="date_to", type=_date, help="backfill: last day")
+        parser.add_argument("--from", dest="date_from", type=_date, help=_("补算历史：起始日"))
+        parser.add_argument("--to", dest="date_to", type=_date, help=_("补算历史：截止日"))
 
     def handle(self, *args, as_of, period, as_json, date_from, date_to, **options):
         if (date_from is None) != (date_to is None):
-            raise CommandError("--from and --to go together")
+            raise CommandError(_("--from 与 --to 须同时给出"))
         if date_from is not None:
             if as_of is not None or as_json:
-                raise CommandError("--from/--to backfill a history: without --as-of or --json")
+                raise CommandError(_("补算历史（--from/--to）不能与 --as-of 或 --json 同用"))
             if date_from > date_to:
-                raise CommandError("--from is after --to")
+                raise CommandError(_("--from 晚于 --to"))
             days = metrics_backfill(
                 date_from=date_from,
                 date_to=date_to,
                 periods=[period],
-                progress=lambda day: self.stderr.write(f"computed {period} as of {day}"),
+                progress=lambda day: self.stderr.write(
+                    _("已计算 %(period)s，截至 %(day)s") % {"period": period, "day": day}
+                ),
             )
-            self.stderr.write(f"{days} days computed")
+            self.stderr.write(_("共计算 %(days)d 天") % {"days": days})
             return
         if as_of is None:
-            raise CommandError("--as-of is required (or --from and --to)")
+            raise CommandError(_("须给出 --as-of（或 --from 与 --to）"))
         (run,) = metrics_compute(as_of=as_of, periods=[period])
         self.stderr.write(
-            f"computed {period} as of {as_of}: {run.cases} cases, {run.scopes} units, "
-            f"{run.values} values"
+            _(
+                "已计算 %(period)s，截至 %(as_of)s：%(cases)d 件案件，"
+                "%(scopes)d 个单位，%(values)d 项指标值"
+            )
+            % {
+                "period": period,
+                "as_of": as_of,
+                "cases": run.cases,
+                "scopes": run.scopes,
+                "values": run.values,
+            }
         )
         if as_json:
             self.stdout.write(_dumps(contract_rows(as_of=as_of, period=period)))
