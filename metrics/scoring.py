@@ -135,12 +135,18 @@ def scores_refresh(
     as_of_from: datetime.date | None = None,
     as_of_to: datetime.date | None = None,
     periods: Sequence[str] = ALL_PERIODS,
+    indicators: Sequence[str] | None = None,
 ) -> None:
     """Score the stored values of the days in [as_of_from, as_of_to] (None: open) against the
-    targets in force, then rebuild those days' totals and rankings. Call inside a transaction.
+    targets in force — only those of `indicators` if given, the ones whose target changed —
+    then rebuild those days' totals and rankings. Call inside a transaction.
     (The engine scores new values as it inserts them, with the same SQL.)"""
     values_table = IndicatorValue._meta.db_table
     where, range_params = _range_sql(as_of_from, as_of_to, periods)
+    update_where, update_params = where, list(range_params)
+    if indicators is not None:
+        update_where += " AND v.indicator = ANY(%s)"
+        update_params.append(list(indicators))
     th_sql, th_params = thresholds_sql()
     join = threshold_join_sql(
         th="th", indicator="v.indicator", period="v.period", month="EXTRACT(MONTH FROM v.as_of)"
@@ -152,14 +158,14 @@ def scores_refresh(
               SELECT v.id, {weight_sql(value="v.value", th="th")} AS weight,
                      {score_sql(value="v.value", th="th")} AS score
               FROM {values_table} v LEFT JOIN th ON {join}
-              WHERE {where}
+              WHERE {update_where}
             )
             UPDATE {values_table} v SET weight = scored.weight, score = scored.score
             FROM scored
             WHERE v.id = scored.id
               AND (v.weight, v.score) IS DISTINCT FROM (scored.weight, scored.score)
             """,
-            [*th_params, *range_params],
+            [*th_params, *update_params],
         )
     totals_refresh(as_of_from=as_of_from, as_of_to=as_of_to, periods=periods)
 

@@ -62,12 +62,14 @@ def _rescore_from() -> datetime.date:
 
 
 @transaction.atomic
-def metrics_rescore(*, since: datetime.date | None = None) -> None:
+def metrics_rescore(
+    *, since: datetime.date | None = None, indicators: list[str] | None = None
+) -> None:
     """Score the stored values of days from `since` on (None: all days) against the targets in
-    force, and rebuild their totals and rankings."""
+    force (only `indicators`' values if given), and rebuild those days' totals and rankings."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [METRICS_LOCK])
-    scores_refresh(as_of_from=since, periods=ALL_PERIODS)
+    scores_refresh(as_of_from=since, periods=ALL_PERIODS, indicators=indicators)
 
 
 @transaction.atomic
@@ -88,7 +90,7 @@ def indicator_target_change_record(
         new=new,
     )
     if rescore:
-        metrics_rescore(since=_rescore_from())
+        metrics_rescore(since=_rescore_from(), indicators=[target.indicator])
     return change
 
 

@@ -271,3 +271,15 @@ def test_the_admin_records_a_target_change_with_the_monthly_targets(admin_client
     assert change.username == "admin"
     assert (change.old["weight"], change.new["weight"]) == ("10", "12")
     assert (change.old["monthly"]["6"], change.new["monthly"]["6"]) == (["55", "45"], ["60", "45"])
+
+
+def test_a_target_change_rescores_this_year_and_leaves_earlier_years_as_scored():
+    last_year = put("closed_to_filed_ratio", 95.0, as_of=D(2024, 12, 31))
+    this_year = put("closed_to_filed_ratio", 95.0)
+    scores_refresh()
+    indicator_target_update(indicator="closed_to_filed_ratio", actor=None, target=95, warning=85)
+    last_year.refresh_from_db()
+    this_year.refresh_from_db()
+    assert (last_year.score, this_year.score) == (5.0, 10.0)  # today is 2025-06-30 in tests
+    assert ScopeScore.objects.get(as_of=AS_OF, scope=Scope.CITY).total == 100.0
+    assert ScopeScore.objects.get(as_of=D(2024, 12, 31), scope=Scope.CITY).total == 50.0
