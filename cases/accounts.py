@@ -70,6 +70,7 @@ def user_provision(
     division: Division | None = None,
     judge: Judge | None = None,
     password: str | None = None,
+    password_hash: str | None = None,
     email: str | None = None,
     full_name: str | None = None,
     source: str = "",
@@ -78,7 +79,8 @@ def user_provision(
 
     A judge needs their Judge record (in `court`); a division head or an analyst a division
     of `court`. Without a password a new user gets a generated one; an existing user keeps
-    theirs.
+    theirs. `password_hash` (already hashed, e.g. one demo password shared by many accounts)
+    stands in for `password`.
     """
     if role not in Role.values:
         raise ProvisioningError(
@@ -120,7 +122,9 @@ def user_provision(
                 % {"judge": judge, "username": holder.username}
             )
     generated = None
-    if password is None and created:
+    if password_hash is not None:
+        user.password = password_hash
+    elif password is None and created:
         password = generated = password_generate()
     if password is not None:
         try:
@@ -148,7 +152,7 @@ def user_provision(
             "court": court.code,
             "division": division.name if division else "",
             "judge": judge.staff_id if judge else "",
-            "password_changed": password is not None,
+            "password_changed": password is not None or password_hash is not None,
             "source": source,
         },
     )

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
@@ -79,6 +81,11 @@ def demo_seed(
         raise DemoLoadError(
             _("数据库中已有法院或案件，拒绝写入演示数据；如需清空后重建，请加 --reset。")
         )
+    if load and accounts:
+        try:
+            validate_password(password)
+        except ValidationError as error:
+            raise DemoLoadError(" ".join(error.messages)) from error
     plan = city_plan(seed)
     limits = time_limits(list(TimeLimit.objects.values()))
     frame = generate_cases(plan=plan, count=count, seed=seed, today=today, limits=limits)

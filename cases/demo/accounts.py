@@ -6,6 +6,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import validate_password
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -56,6 +58,8 @@ def demo_judge_pick(*, division: Division, today: datetime.date) -> Judge:
 def demo_accounts_create(*, password: str, today: datetime.date) -> list[AccountRow]:
     """Create or update the demo accounts and the superuser; join the inspector to a few
     long-pending and overdue cases."""
+    validate_password(password)
+    hashed = make_password(password)  # one shared password: hashed once, not nine times
     rows = []
     for username, role, court_code, division_name, full_name in DEMO_ACCOUNTS:
         court = Court.objects.get(code=court_code)
@@ -70,7 +74,7 @@ def demo_accounts_create(*, password: str, today: datetime.date) -> list[Account
             court=court,
             division=division,
             judge=judge,
-            password=password,
+            password_hash=hashed,
             full_name=full_name,
             source="seed_demo",
         ).user
@@ -83,7 +87,7 @@ def demo_accounts_create(*, password: str, today: datetime.date) -> list[Account
         admin = get_user_model()(username=ADMIN_USERNAME)
     admin.is_superuser = admin.is_staff = True
     admin.first_name = "系统管理员"
-    admin.set_password(password)
+    admin.password = hashed
     admin.save()
     audit_record(
         action=AuditAction.USER_CHANGE,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -234,58 +235,73 @@ def indexes_suspended(table: str):
 
 
 def cases_copy(frame: pd.DataFrame, units: Units) -> None:
-    """COPY the generated cases into cases_case, COPY_CHUNK rows at a time."""
+    """COPY the generated cases into cases_case, COPY_CHUNK rows at a time; the next chunk is
+    formatted in a thread while the database takes the current one."""
     now = timezone.now().isoformat()
     columns = ", ".join(COPY_COLUMNS)
-    with connection.cursor() as cursor:
-        for start in range(0, len(frame), COPY_CHUNK):
-            chunk = frame.iloc[start : start + COPY_CHUNK]
-            table = pd.DataFrame(
-                {
-                    "case_number": chunk["case_number"],
-                    "year": chunk["year"],
-                    "court_id": units.courts[chunk["court_index"].to_numpy()],
-                    "type_code": chunk["type_code"],
-                    "serial": chunk["serial"],
-                    "category": chunk["category"],
-                    "procedure": chunk["procedure"],
-                    "division_id": units.divisions[chunk["division_index"].to_numpy()],
-                    "judge_id": units.judges[chunk["judge_index"].to_numpy()],
-                    "track": chunk["track"],
-                    "cause": chunk["cause"],
-                    "filed_on": chunk["filed_on"],
-                    "closed_on": chunk["closed_on"],
-                    "closing_method": chunk["closing_method"],
-                    "deadline_on": chunk["deadline_on"],
-                    "extension_days": chunk["extension_days"],
-                    "excluded_days": chunk["excluded_days"],
-                    "origin_case_number": chunk["origin_case_number"],
-                    "appealed": chunk["appealed"].map({True: "t", False: "f"}),
-                    "appeal_outcome": chunk["appeal_outcome"],
-                    "appeal_decided_on": chunk["appeal_decided_on"],
-                    "retrial_outcome": chunk["retrial_outcome"],
-                    "retrial_decided_on": chunk["retrial_decided_on"],
-                    "amount_applied": chunk["amount_applied"],
-                    "amount_recovered": chunk["amount_recovered"],
-                    "effective_appealed": "f",
-                    "effective_appeal_outcome": "",
-                    "effective_retrial_outcome": "",
-                    "updated_at": now,
-                }
+    starts = range(0, len(frame), COPY_CHUNK)
+    with connection.cursor() as cursor, ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(_copy_text, frame, units, 0, now) if len(frame) else None
+        for start in starts:
+            buffer = pending.result()
+            following = start + COPY_CHUNK
+            pending = (
+                pool.submit(_copy_text, frame, units, following, now)
+                if following < len(frame)
+                else None
             )
-            buffer = io.StringIO()
-            table.to_csv(
-                buffer,
-                sep="\t",
-                header=False,
-                index=False,
-                na_rep="\\N",
-                date_format="%Y-%m-%d",
-                float_format="%.2f",
-                quoting=csv.QUOTE_NONE,
-            )
-            buffer.seek(0)
             cursor.copy_expert(f"COPY cases_case ({columns}) FROM STDIN", buffer)
+
+
+def _copy_text(frame: pd.DataFrame, units: Units, start: int, now: str) -> io.StringIO:
+    """One chunk of cases in COPY's text format."""
+    chunk = frame.iloc[start : start + COPY_CHUNK]
+    table = pd.DataFrame(
+        {
+            "case_number": chunk["case_number"],
+            "year": chunk["year"],
+            "court_id": units.courts[chunk["court_index"].to_numpy()],
+            "type_code": chunk["type_code"],
+            "serial": chunk["serial"],
+            "category": chunk["category"],
+            "procedure": chunk["procedure"],
+            "division_id": units.divisions[chunk["division_index"].to_numpy()],
+            "judge_id": units.judges[chunk["judge_index"].to_numpy()],
+            "track": chunk["track"],
+            "cause": chunk["cause"],
+            "filed_on": chunk["filed_on"],
+            "closed_on": chunk["closed_on"],
+            "closing_method": chunk["closing_method"],
+            "deadline_on": chunk["deadline_on"],
+            "extension_days": chunk["extension_days"],
+            "excluded_days": chunk["excluded_days"],
+            "origin_case_number": chunk["origin_case_number"],
+            "appealed": chunk["appealed"].map({True: "t", False: "f"}),
+            "appeal_outcome": chunk["appeal_outcome"],
+            "appeal_decided_on": chunk["appeal_decided_on"],
+            "retrial_outcome": chunk["retrial_outcome"],
+            "retrial_decided_on": chunk["retrial_decided_on"],
+            "amount_applied": chunk["amount_applied"],
+            "amount_recovered": chunk["amount_recovered"],
+            "effective_appealed": "f",
+            "effective_appeal_outcome": "",
+            "effective_retrial_outcome": "",
+            "updated_at": now,
+        }
+    )
+    buffer = io.StringIO()
+    table.to_csv(
+        buffer,
+        sep="\t",
+        header=False,
+        index=False,
+        na_rep="\\N",
+        date_format="%Y-%m-%d",
+        float_format="%.2f",
+        quoting=csv.QUOTE_NONE,
+    )
+    buffer.seek(0)
+    return buffer
 
 
 def cases_file_write(frame: pd.DataFrame, path: Path, *, headers: str = "en") -> None:

@@ -262,7 +262,7 @@ def test_reset_keeps_other_users_and_attaches_them_to_the_new_units(demo):
     demo_seed(count=200, seed=SEED, today=TODAY, reset=True, accounts=False)
     user = User.objects.get(username="wang")
     assert (user.court.code, user.judge.staff_id) == ("苏0582", judge.staff_id)
-    assert user.judge.pk != judge.pk  # a new row of the same judge
+    assert user.judge == Judge.objects.get(court__code="苏0582", staff_id=judge.staff_id)
     assert Case.objects.count() == 200
 
 
