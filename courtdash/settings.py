@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from courtdash import embedded
@@ -217,6 +218,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
+# Metrics: yesterday's YTD, QTD and MTD for every scope, scores and rankings, after midnight
+# (crontab in CELERY_TIMEZONE, Asia/Shanghai); metrics.nightly says why it is safe to repeat.
+CELERY_BEAT_SCHEDULE["metrics-compute-nightly"] = {
+    "task": "metrics.tasks.compute_nightly",
+    "schedule": crontab(hour=0, minute=30),
+}
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="courtdash@localhost")
