@@ -1,12 +1,13 @@
 """One FilterSet per model, serving the pages and the API alike (NetBox's way)."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.casenumbers import TYPE_CODES, normalize_case_number
-from cases.choices import Band, Category, Procedure, Track
+from cases.choices import AuditAction, Band, Category, Procedure, Track
 from cases.dates import today
-from cases.models import Case, Division, Judge
+from cases.models import AuditEvent, Case, Division, Judge
 
 STATUS_CHOICES = [("pending", _("未结")), ("closed", _("已结"))]
 
@@ -75,3 +76,29 @@ class CaseFilterSet(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(closed_on__isnull=(value == "pending"))
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker; its value is always ISO (YYYY-MM-DD), whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class AuditLogFilterSet(django_filters.FilterSet):
+    """Filters of the audit log page: who, what, and an inclusive range of days (local time)."""
+
+    username = django_filters.CharFilter(label=_("用户"), lookup_expr="icontains")
+    action = django_filters.ChoiceFilter(label=_("操作"), choices=AuditAction.choices)
+    date_from = django_filters.DateFilter(
+        label=_("日期起"), field_name="at", lookup_expr="date__gte", widget=DateInput
+    )
+    date_to = django_filters.DateFilter(
+        label=_("日期止"), field_name="at", lookup_expr="date__lte", widget=DateInput
+    )
+
+    class Meta:
+        model = AuditEvent
+        fields = ["username", "action", "date_from", "date_to"]

@@ -1,0 +1,386 @@
+"""The foundation's pages: home, the case list (我的案件), the case page, the audit log.
+
+Each view: scoped queryset -> filters -> selector helpers below -> render. Templates only
+display what the view hands them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, F
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.choices import BAND_COLOURS, AuditAction, Band, Category, Role
+from cases.dates import today
+from cases.filters import AuditLogFilterSet, CaseFilterSet
+from cases.models import AuditEvent, Case, TimeLimit
+from cases.scoping import Reach, user_scope
+from cases.services import audit_record
+
+PAGE_SIZE = 50
+
+
+@login_required
+def home(request):
+    """Division heads, the office and the leaders start at their indicators (质效指标); everyone
+    else at the case list of their own scope (for a judge: 我的案件)."""
+    if request.user.role in (
+        Role.DIVISION_HEAD,
+        Role.OFFICE,
+        Role.COURT_LEADER,
+        Role.PARTY_LEADERSHIP,
+    ):
+        return redirect("metrics:overview")
+    return redirect("cases:case_list")
+
+
+@login_required
+def case_list(request):
+    user = request.user
+    scope = user_scope(user)
+    include_closed = request.GET.get("closed") == "1"
+    cases = Case.objects.in_scope(user)
+    if not include_closed:
+        cases = cases.pending()
+    cases = cases.with_band(today()).select_related("court", "division", "judge")
+
+    filterset = CaseFilterSet(request.GET, queryset=cases, request=request)
+    rows = filterset.qs if filterset.is_valid() else cases.none()
+    if include_closed:
+        # Pending first (most urgent on top), then the most recently closed.
+        rows = rows.order_by(
+            F("closed_on").desc(nulls_first=True),
+            F("deadline").asc(nulls_last=True),
+            "case_number",
+        )
+    else:
+        rows = rows.by_urgency()
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
+    # The band counts answer "how many in each band under the other filters".
+    unbanded = CaseFilterSet(_without(request.GET, "band", "page"), queryset=cases, request=request)
+    counts = band_counts(unbanded.qs if unbanded.is_valid() else cases.none())
+
+    audit_record(
+        action=AuditAction.CASE_LIST,
+        request=request,
+        object_type="case",
+        detail={"filters": _filters_used(request.GET), "count": page.paginator.count},
+    )
+    _label_blanks(filterset.form)
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "title": _("我的案件") if scope.reach is Reach.JUDGE else _("案件"),
+            "filterset": filterset,
+            "page_obj": page,
+            "band_counts": counts,
+            "pending_total": sum(item["count"] for item in counts),
+            "include_closed": include_closed,
+            "show_judge": scope.reach is not Reach.JUDGE,
+            "show_division_filter": scope.reach in (Reach.COURTS, Reach.EVERYTHING),
+            "show_court": scope.is_city,
+            "today": today(),
+        },
+    )
+
+
+@login_required
+def case_detail(request, pk: int):
+    user = request.user
+    case = get_object_or_404(
+        Case.objects.in_scope(user).with_band(today()).select_related("court", "division", "judge"),
+        pk=pk,
+    )
+    audit_record(
+        action=AuditAction.CASE_VIEW,
+        request=request,
+        object_type="case",
+        object_id=case.pk,
+        detail={"case_number": case.case_number},
+    )
+    derived = list(
+        Case.objects.in_scope(user)
+        .filter(origin=case)
+        .select_related("court")
+        .order_by("filed_on", "case_number")
+    )
+    hidden_derived = Case.objects.filter(origin=case).count() - len(derived)
+    origin = None
+    if case.origin_id:
+        origin = Case.objects.in_scope(user).filter(pk=case.origin_id).first()
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "sections": case_sections(case),
+            "deadline": deadline_explained(case),
+            "timeline": case_timeline(case, today()),
+            "origin": origin,
+            "derived": derived,
+            "hidden_derived": hidden_derived,
+        },
+    )
+
+
+@login_required
+def audit_log(request):
+    user = request.user
+    if not (user.is_superuser or user.role == Role.OFFICE):
+        raise PermissionDenied
+    events = AuditEvent.objects.in_scope(user).select_related("user")
+    filterset = AuditLogFilterSet(request.GET, queryset=events)
+    rows = filterset.qs if filterset.is_valid() else events.none()
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    _label_blanks(filterset.form)
+    response = render(request, "cases/audit_log.html", {"filterset": filterset, "page_obj": page})
+    # Reading the trail is itself on the trail: recorded once the page is read, so that the
+    # rows shown and their count agree.
+    audit_record(
+        action=AuditAction.VIEW,
+        request=request,
+        object_type="audit_log",
+        detail={"filters": _filters_used(request.GET), "count": page.paginator.count},
+    )
+    return response
+
+
+# Selectors: reads that shape what the pages show.
+
+
+def band_counts(cases) -> list[dict]:
+    """Pending cases per warning band, in one grouped query, every band listed."""
+    rows = (
+        cases.filter(closed_on__isnull=True).order_by().values("band").annotate(count=Count("id"))
+    )
+    counts = {row["band"]: row["count"] for row in rows}
+    return [
+        {
+            "band": band.value,
+            "label": band.label,
+            "colour": BAND_COLOURS[band],
+            "count": counts.get(band.value, 0),
+        }
+        for band in Band
+    ]
+
+
+def time_limit_for(case: Case) -> TimeLimit | None:
+    """The time-limit row that applies to the case: the most specific match, as the SQL of
+    cases.services.case_derived_refresh picks it."""
+    return (
+        TimeLimit.objects.filter(
+            category=case.category,
+            procedure=case.procedure,
+            track__in=["", case.track],
+            type_code__in=["", case.type_code],
+        )
+        # A non-blank value sorts after "": descending puts the specific rows first.
+        .order_by("-type_code", "-track")
+        .first()
+    )
+
+
+def deadline_explained(case: Case) -> dict:
+    """How the deadline came about, for the case page to spell out."""
+    if case.deadline_on:
+        return {"source": "given", "deadline": case.deadline}
+    limit = time_limit_for(case)
+    if limit is None:
+        return {"source": "none"}
+    return {
+        "source": "computed",
+        "limit": limit,
+        "filed_on": case.filed_on,
+        "extension_days": case.extension_days,
+        "excluded_days": case.excluded_days,
+        "deadline": case.deadline,
+    }
+
+
+def case_timeline(case: Case, day: datetime.date) -> list[dict]:
+    """The case's events in date order; the pending state sits at today."""
+
+    def event(kind, date, title, *notes):
+        return {"kind": kind, "date": date, "title": title, "notes": [n for n in notes if n]}
+
+    events = [
+        event(
+            "filed",
+            case.filed_on,
+            _("立案"),
+            f"{case.division.name} · {case.judge.name}",
+        )
+    ]
+    if case.deadline:
+        events.append(
+            event(
+                "deadline",
+                case.deadline,
+                _("审限届满"),
+                _("延长审限 %(days)d 日") % {"days": case.extension_days}
+                if case.extension_days
+                else "",
+                _("扣除审限 %(days)d 日") % {"days": case.excluded_days}
+                if case.excluded_days
+                else "",
+                _("来源系统审限届满日期") if case.deadline_on else "",
+            )
+        )
+    if case.closed_on:
+        within = ""
+        if case.deadline:
+            late = (case.closed_on - case.deadline).days
+            within = _("超审限 %(days)d 日结案") % {"days": late} if late > 0 else _("审限内结案")
+        events.append(
+            event(
+                "closed",
+                case.closed_on,
+                _("结案"),
+                case.get_closing_method_display(),
+                within,
+            )
+        )
+    else:
+        if case.deadline is None:
+            state = _("无审限")
+        elif case.days_left < 0:
+            state = _("已超审限 %(days)d 日") % {"days": -case.days_left}
+        else:
+            state = _("距审限届满还有 %(days)d 日") % {"days": case.days_left}
+        events.append(event(f"pending band-{case.band}", day, _("未结（今日）"), state))
+    if case.effective_appealed:
+        outcome = case.get_effective_appeal_outcome_display() or _("二审审理中")
+        events.append(
+            event(
+                "appeal",
+                case.effective_appeal_decided_on,
+                _("上诉"),
+                _("二审结果：%(outcome)s") % {"outcome": outcome},
+            )
+        )
+    if case.effective_retrial_outcome:
+        events.append(
+            event(
+                "retrial",
+                case.effective_retrial_decided_on,
+                _("再审"),
+                _("再审结果：%(outcome)s")
+                % {"outcome": case.get_effective_retrial_outcome_display()},
+            )
+        )
+    # Undated events (an appeal still being heard) come last.
+    return sorted(events, key=lambda e: (e["date"] is None, e["date"] or day))
+
+
+SECTIONS = [
+    (
+        "basic",
+        [
+            "case_number",
+            "court",
+            "division",
+            "judge",
+            "category",
+            "procedure",
+            "type_code",
+            "track",
+            "cause",
+        ],
+    ),
+    ("time_limit", ["filed_on", "deadline_on", "extension_days", "excluded_days", "deadline"]),
+    ("closing", ["closed_on", "closing_method", "trial_days"]),
+    (
+        "review",
+        [
+            "origin_case_number",
+            "appealed",
+            "appeal_outcome",
+            "appeal_decided_on",
+            "effective_appealed",
+            "effective_appeal_outcome",
+            "effective_appeal_decided_on",
+            "retrial_outcome",
+            "retrial_decided_on",
+            "effective_retrial_outcome",
+            "effective_retrial_decided_on",
+        ],
+    ),
+    ("enforcement", ["amount_applied", "amount_recovered"]),
+    ("record", ["updated_at"]),
+]
+
+
+def case_sections(case: Case) -> list[dict]:
+    """Every field of the case with its label, grouped as the case page shows them."""
+    titles = {
+        "basic": _("基本信息"),
+        "time_limit": _("审限"),
+        "closing": _("结案"),
+        "review": _("上诉与再审"),
+        "enforcement": _("执行"),
+        "record": _("记录"),
+    }
+    sections = []
+    for key, names in SECTIONS:
+        if key == "enforcement" and case.category != Category.ENFORCEMENT:
+            continue
+        fields = [
+            {"label": Case._meta.get_field(name).verbose_name, "value": _display(case, name)}
+            for name in names
+        ]
+        sections.append({"key": key, "title": titles[key], "fields": fields})
+    return sections
+
+
+def _display(case: Case, name: str) -> str:
+    field = Case._meta.get_field(name)
+    value = getattr(case, name)
+    if field.choices and value:
+        return getattr(case, f"get_{name}_display")()
+    if value is None or value == "":
+        return "—"
+    if name == "division":
+        return value.name  # the court has a row of its own
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return _("%(amount)s 元") % {"amount": f"{value:,.2f}"}
+    if name in ("extension_days", "excluded_days", "trial_days"):
+        return _("%(days)d 日") % {"days": value}
+    return str(value)
+
+
+def _without(params: QueryDict, *names: str) -> QueryDict:
+    params = params.copy()
+    for name in names:
+        params.pop(name, None)
+    return params
+
+
+def _filters_used(params: QueryDict) -> dict:
+    """The query parameters worth recording: the filters, not the page number."""
+    return {name: value for name, value in params.items() if value and name != "page"}
+
+
+def _label_blanks(form) -> None:
+    """A blank choice reads 全部 (all) rather than a row of dashes."""
+    for field in form.fields.values():
+        if getattr(field, "empty_label", None) is not None:
+            field.empty_label = _("全部")
+            # The widget holds the choices of the class's field, not of this form's copy.
+            field.widget.choices = field.choices
