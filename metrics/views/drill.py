@@ -1,0 +1,254 @@
+"""Drill-down of one indicator: city → court → division → judge → the cases, and its trend.
+
+Every number below a tile is the stored one; the case lists are the indicator's own condition
+applied as a filter (metrics.selectors.indicator_cases) to the viewer's scoped cases, so their
+counts equal the stored numerator and denominator.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+
+from cases.choices import AuditAction
+from cases.models import Case
+from cases.services import audit_record
+from metrics import charts, dashboard
+from metrics.choices import PeriodKind, Scope
+from metrics.exports import XLSX_TYPE, cases_workbook
+from metrics.periods import Period
+from metrics.selectors import indicator_cases, indicator_or_404
+from metrics.views.common import (
+    breadcrumb,
+    page_url,
+    period_links,
+    requested_as_of,
+    requested_period,
+    requested_unit,
+    unit_params,
+)
+
+PAGE_SIZE = 50
+PARTS = ("numerator", "denominator")
+
+
+def _frame(request, slug: str, name: str, *, period: str | None = None) -> dict:
+    """Indicator, unit, period and day of a drill-down page, with its navigation."""
+    indicator = indicator_or_404(slug)
+    unit, info = requested_unit(request)
+    period = period or requested_period(request)
+    as_of = requested_as_of(request, period)
+    return {
+        "indicator": indicator,
+        "unit": unit,
+        "info": info,
+        "period": period,
+        "period_label": PeriodKind(period).label,
+        "as_of": as_of,
+        "applies": unit.scope in indicator.scopes,
+        "breadcrumb": breadcrumb(request, info, name, slug=slug, period=period, as_of=as_of),
+        "period_links": period_links(
+            request, name, slug=slug, unit=unit, as_of=as_of, current=period
+        ),
+        "overview_url": page_url("overview", unit=unit, period=period, as_of=as_of),
+        "trend_url": page_url("trend", slug=slug, unit=unit, as_of=as_of),
+        "definition_url": page_url("indicator", slug=slug),
+    }
+
+
+def _case_list_urls(frame: dict) -> dict:
+    return {
+        part: page_url(
+            "cases",
+            slug=frame["indicator"].slug,
+            unit=frame["unit"],
+            period=frame["period"],
+            as_of=frame["as_of"],
+            part=part,
+        )
+        for part in PARTS
+    }
+
+
+@login_required
+def drill(request, slug: str):
+    """A tile opened: the unit's number, and each unit one level down with a link further."""
+    frame = _frame(request, slug, "drill")
+    if frame["as_of"] is not None:
+        data = dashboard.drill(
+            unit=frame["unit"],
+            indicator=frame["indicator"],
+            as_of=frame["as_of"],
+            period=frame["period"],
+        )
+        for child in data["children"]:
+            child["url"] = page_url(
+                "drill",
+                slug=slug,
+                unit=child["key"],
+                period=frame["period"],
+                as_of=frame["as_of"],
+            )
+        frame.update(
+            data=data,
+            figure=charts.children_figure(frame["indicator"], data["children"], data["target"])
+            if data["children"]
+            else None,
+            child_level=_child_level(frame["unit"].scope),
+            case_urls=_case_list_urls(frame),
+        )
+    return render(request, "metrics/drill.html", frame)
+
+
+def _child_level(scope: Scope) -> str:
+    return {Scope.CITY: Scope.COURT, Scope.COURT: Scope.DIVISION, Scope.DIVISION: Scope.JUDGE}.get(
+        scope, ""
+    )
+
+
+def _cases(request, frame: dict, part: str):
+    period = Period.of(frame["period"], frame["as_of"])
+    cases = indicator_cases(
+        frame["indicator"],
+        period,
+        frame["unit"],
+        part,
+        queryset=Case.objects.in_scope(request.user),
+    )
+    measure = frame["indicator"].measure(part, period)
+    return cases, measure
+
+
+def _part(request) -> str:
+    part = request.GET.get("part", "numerator")
+    if part not in PARTS:
+        raise Http404("part is numerator or denominator")
+    return part
+
+
+@login_required
+def case_list(request, slug: str):
+    """The cases behind the numerator or the denominator (tabs), paginated, exportable."""
+    frame = _frame(request, slug, "cases")
+    part = _part(request)
+    frame.update(part=part)
+    if frame["as_of"] is not None:
+        cases, measure = _cases(request, frame, part)
+        rows = cases.select_related("court", "division", "judge").order_by(
+            "-filed_on", "case_number"
+        )
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        summed = None
+        if measure.is_sum:
+            summed = cases.aggregate(total=Sum(measure.field))["total"] or 0
+        own = dashboard.drill_value(
+            unit=frame["unit"],
+            indicator=frame["indicator"],
+            as_of=frame["as_of"],
+            period=frame["period"],
+        )
+        frame.update(
+            page_obj=page,
+            measure=measure,
+            summed=summed,
+            own=own,
+            case_urls=_case_list_urls(frame),
+            drill_url=page_url(
+                "drill",
+                slug=slug,
+                unit=frame["unit"],
+                period=frame["period"],
+                as_of=frame["as_of"],
+            ),
+            export_url=page_url(
+                "cases_export",
+                slug=slug,
+                unit=frame["unit"],
+                period=frame["period"],
+                as_of=frame["as_of"],
+                part=part,
+            ),
+            show_amounts=measure.field in ("amount_recovered", "amount_applied"),
+        )
+        audit_record(
+            action=AuditAction.CASE_LIST,
+            request=request,
+            object_type="case",
+            detail={
+                "indicator": slug,
+                "part": part,
+                "period": frame["period"],
+                "as_of": frame["as_of"].isoformat(),
+                "unit": unit_params(frame["unit"]),
+                "count": page.paginator.count,
+            },
+        )
+    return render(request, "metrics/cases.html", frame)
+
+
+@login_required
+def case_export(request, slug: str):
+    """The whole case list of a number as an XLSX workbook (a sheet of cases, a sheet saying
+    what they are)."""
+    frame = _frame(request, slug, "cases")
+    part = _part(request)
+    if frame["as_of"] is None:
+        raise Http404("nothing computed yet")
+    cases, measure = _cases(request, frame, part)
+    own = dashboard.drill_value(
+        unit=frame["unit"],
+        indicator=frame["indicator"],
+        as_of=frame["as_of"],
+        period=frame["period"],
+    )
+    content, count = cases_workbook(
+        cases=cases,
+        indicator=frame["indicator"],
+        part=part,
+        measure=measure,
+        unit_title=frame["info"].title,
+        period=Period.of(frame["period"], frame["as_of"]),
+        stored=own,
+    )
+    audit_record(
+        action=AuditAction.EXPORT,
+        request=request,
+        object_type="case",
+        detail={
+            "indicator": slug,
+            "part": part,
+            "period": frame["period"],
+            "as_of": frame["as_of"].isoformat(),
+            "unit": unit_params(frame["unit"]),
+            "count": count,
+        },
+    )
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    filename = f"{slug}-{part}-{frame['as_of'].isoformat()}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def trend(request, slug: str):
+    """The YTD value day by day through the year, against last year and the target; and the
+    unit's monthly filed, closed and pending cases with the month's 结收比."""
+    # The trend is of the daily YTD values.
+    frame = _frame(request, slug, "trend", period=PeriodKind.YTD.value)
+    frame["period_links"] = []
+    if frame["as_of"] is not None:
+        rows = dashboard.trend(
+            unit=frame["unit"], indicator=frame["indicator"], as_of=frame["as_of"]
+        )
+        months = dashboard.monthly_flow(unit=frame["unit"], as_of=frame["as_of"])
+        frame.update(
+            rows=rows,
+            table_page=Paginator(list(reversed(rows)), 31).get_page(request.GET.get("page")),
+            figure=charts.indicator_figure(frame["indicator"], rows),
+            months=months,
+            flow_figure=charts.flow_figure(months),
+        )
+    return render(request, "metrics/trend.html", frame)

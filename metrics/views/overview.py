@@ -1,0 +1,70 @@
+"""The overview of a unit (质效指标): eleven tiles, the total and rank, the companions."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from cases.models import Case
+from metrics import charts, dashboard
+from metrics.choices import PeriodKind, Scope
+from metrics.scopes import ScopeKey
+from metrics.views.common import (
+    breadcrumb,
+    may_rank,
+    page_url,
+    period_links,
+    requested_as_of,
+    requested_period,
+    requested_unit,
+)
+
+
+@login_required
+def overview(request):
+    unit, info = requested_unit(request)
+    period = requested_period(request)
+    as_of = requested_as_of(request, period)
+    context = {
+        "info": info,
+        "unit": unit,
+        "period": period,
+        "period_label": PeriodKind(period).label,
+        "as_of": as_of,
+        "breadcrumb": breadcrumb(request, info, "overview", period=period, as_of=as_of),
+        "period_links": period_links(request, "overview", unit=unit, as_of=as_of, current=period),
+        "ranking_url": page_url("ranking", unit=_ranking_parent(unit))
+        if may_rank(request.user)
+        else "",
+    }
+    if as_of is not None:
+        data = dashboard.overview(unit=unit, as_of=as_of, period=period)
+        for tile in data["tiles"]:
+            slug = tile["indicator"].slug
+            tile["figure_id"] = f"spark-{slug}"
+            tile["figure"] = charts.indicator_figure(
+                tile["indicator"],
+                [{"day": day, "value": value} for day, value in tile["series"]],
+                sparkline=True,
+            )
+            tile["drill_url"] = page_url("drill", slug=slug, unit=unit, period=period, as_of=as_of)
+            tile["trend_url"] = page_url("trend", slug=slug, unit=unit, as_of=as_of)
+            tile["definition_url"] = page_url("indicator", slug=slug)
+        cases = Case.objects.in_scope(request.user).filter(unit.cases_q())
+        profile = dashboard.pending_age_profile(cases=cases, day=as_of)
+        for bucket in profile:
+            bucket["label"] = charts.bucket_label(bucket)
+        context.update(
+            data=data,
+            age_profile=profile,
+            age_figure=charts.age_figure(profile),
+            pending_total=sum(bucket["count"] for bucket in profile),
+        )
+    return render(request, "metrics/overview.html", context)
+
+
+def _ranking_parent(unit: ScopeKey) -> ScopeKey:
+    """The weekly ranking of the units below `unit`; for a judge, of their division's judges."""
+    if unit.scope is Scope.JUDGE:
+        return ScopeKey(Scope.DIVISION, unit.court_id, unit.division_id)
+    return unit
