@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from cases.importing import ImportFileError, RecordsSource, case_import, may_import
@@ -78,6 +79,7 @@ class CaseImportViewSet(viewsets.ViewSet):
     """Bulk upsert of case records by case number."""
 
     permission_classes = [permissions.IsAuthenticated, CanImportCases]
+    parser_classes = [JSONParser]
 
     @extend_schema(
         summary="导入案件（批量新增或更新）",
