@@ -56,6 +56,7 @@ COLUMNS = {  # name -> default of a new row
     "key": 0,
     "granted": 0,
     "in_time": 1,
+    "deadline": NO_DATE,
 }
 Rows = dict[str, np.ndarray]
 

@@ -168,6 +168,14 @@ class Filling:
             pending, np.minimum(rows["excluded"], np.maximum(elapsed - 10, 0)), rows["excluded"]
         )
         rows["in_time"] = in_time.astype(np.int64)
+        # The deadline as cases.services.case_derived_refresh computes it (which stays the
+        # authority: loading it precomputed only spares that pass from rewriting every row).
+        has_limit = base > 0
+        rows["deadline"] = np.select(
+            [rows["deadline_on"] != NO_DATE, has_limit],
+            [rows["deadline_on"], filed + base + rows["extension"] + rows["excluded"]],
+            NO_DATE,
+        )
 
     def draw_closing(self, rows: Rows) -> None:
         rng, size = self.rng, len(rows["court"])

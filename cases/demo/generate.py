@@ -245,6 +245,8 @@ class CaseGenerator(Filling, Deriving):
                 "extension_days": rows["extension"],
                 "excluded_days": rows["excluded"],
                 "origin_case_number": origin,
+                "origin_index": np.where(parent >= 0, new_position[np.maximum(parent, 0)], -1),
+                "deadline": _dates(rows["deadline"]),
                 "appealed": lookup([None, False, True], rows["appealed"] + 1),
                 "appeal_outcome": lookup(OUTCOMES, rows["appeal_outcome"]),
                 "appeal_decided_on": _dates(rows["appeal_decided"]),

@@ -26,6 +26,9 @@ from cases.models import Case, Court, Division, Judge, User
 
 COPY_CHUNK = 100_000
 COPY_COLUMNS = [
+    "id",
+    "origin_id",
+    "deadline",
     "case_number", "year", "court_id", "type_code", "serial", "category", "procedure",
     "division_id", "judge_id", "track", "cause", "filed_on", "closed_on", "closing_method",
     "deadline_on", "extension_days", "excluded_days", "origin_case_number", "appealed",
@@ -241,23 +244,35 @@ def cases_copy(frame: pd.DataFrame, units: Units) -> None:
     columns = ", ".join(COPY_COLUMNS)
     starts = range(0, len(frame), COPY_CHUNK)
     with connection.cursor() as cursor, ThreadPoolExecutor(max_workers=1) as pool:
-        pending = pool.submit(_copy_text, frame, units, 0, now) if len(frame) else None
+        # Ids are taken from the table's own sequence, so that origin ids can be written too.
+        cursor.execute("SELECT pg_get_serial_sequence('cases_case', 'id')")
+        (sequence,) = cursor.fetchone()
+        cursor.execute("SELECT nextval(%s)", [sequence])
+        (first_id,) = cursor.fetchone()
+        cursor.execute("SELECT setval(%s, %s)", [sequence, first_id + max(len(frame), 1) - 1])
+
+        def text(start):
+            return pool.submit(_copy_text, frame, units, start, now, first_id)
+
+        pending = text(0) if len(frame) else None
         for start in starts:
             buffer = pending.result()
             following = start + COPY_CHUNK
-            pending = (
-                pool.submit(_copy_text, frame, units, following, now)
-                if following < len(frame)
-                else None
-            )
+            pending = text(following) if following < len(frame) else None
             cursor.copy_expert(f"COPY cases_case ({columns}) FROM STDIN", buffer)
 
 
-def _copy_text(frame: pd.DataFrame, units: Units, start: int, now: str) -> io.StringIO:
+def _copy_text(
+    frame: pd.DataFrame, units: Units, start: int, now: str, first_id: int
+) -> io.StringIO:
     """One chunk of cases in COPY's text format."""
     chunk = frame.iloc[start : start + COPY_CHUNK]
+    origin = chunk["origin_index"].to_numpy()
     table = pd.DataFrame(
         {
+            "id": first_id + np.arange(start, start + len(chunk)),
+            "origin_id": pd.Series(first_id + origin, dtype="Int64").mask(origin < 0).array,
+            "deadline": chunk["deadline"],
             "case_number": chunk["case_number"],
             "year": chunk["year"],
             "court_id": units.courts[chunk["court_index"].to_numpy()],

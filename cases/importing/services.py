@@ -262,11 +262,14 @@ def _stage(source, index, summary, total, pipeline, writer, validator, progress)
 
 
 def _refresh_derived(writer: StagingWriter) -> None:
-    count = writer.collect_refresh_ids()
-    if not count:
-        return
-    if count <= TARGETED_REFRESH_MAX:
-        case_services.case_derived_refresh(case_ids=writer.refresh_ids())
+    """case_derived_refresh for the created and updated cases: by their ids when they are few,
+    else in one pass over the table (its id filter costs time per case × table size)."""
+    changed = writer.changed_count()
+    if not changed:
+        return  # nothing new: no deadline, and no case that links to it, can have changed
+    ids = writer.refresh_ids(TARGETED_REFRESH_MAX) if changed <= TARGETED_REFRESH_MAX else None
+    if ids is not None:
+        case_services.case_derived_refresh(case_ids=ids)
         return
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE cases_case")  # fresh statistics for a table that just grew

@@ -27,8 +27,7 @@ STAGING = "courtdash_import_staging"
 SEEN = "courtdash_import_seen"
 ERRORS = "courtdash_import_error"
 CHANGED = "courtdash_import_changed"
-REFRESH = "courtdash_import_refresh"
-TEMP_TABLES = (STAGING, SEEN, ERRORS, CHANGED, REFRESH)
+TEMP_TABLES = (STAGING, SEEN, ERRORS, CHANGED)
 
 STAGING_TYPES = {
     "row": "integer NOT NULL",
@@ -244,7 +243,6 @@ class StagingWriter:
             f"""CREATE TEMP TABLE {CHANGED} (source integer, id bigint, created boolean)
                 ON COMMIT DROP"""
         )
-        execute(f"CREATE TEMP TABLE {REFRESH} (id bigint PRIMARY KEY) ON COMMIT DROP")
 
     def end(self) -> None:
         for table in TEMP_TABLES:
@@ -430,25 +428,27 @@ class StagingWriter:
 
     # --- the whole run ----------------------------------------------------------------------
 
-    def collect_refresh_ids(self) -> int:
+    def changed_count(self) -> int:
+        self.cursor.execute(f"SELECT count(*) FROM {CHANGED}")
+        return self.cursor.fetchone()[0]
+
+    def refresh_ids(self, limit: int) -> list[int] | None:
         """The cases whose derived fields may have to change: created and updated ones, and
-        cases already here whose origin case has just arrived."""
+        cases already here whose origin case has just arrived; None if more than `limit`."""
         self.cursor.execute(
             f"""
-            INSERT INTO {REFRESH} (id)
             SELECT id FROM {CHANGED}
             UNION
             SELECT d.id FROM {CHANGED} ch
             JOIN cases_case o ON o.id = ch.id AND ch.created
             JOIN cases_case d ON d.origin_case_number = o.case_number AND d.origin_case_number <> ''
             WHERE d.origin_id IS NULL
-            """
+            ORDER BY 1 LIMIT %s
+            """,
+            [limit + 1],
         )
-        return self.cursor.rowcount
-
-    def refresh_ids(self) -> list[int]:
-        self.cursor.execute(f"SELECT id FROM {REFRESH} ORDER BY id")
-        return [row[0] for row in self.cursor.fetchall()]
+        ids = [row[0] for row in self.cursor.fetchall()]
+        return ids if len(ids) <= limit else None
 
     def errors(self, limit: int | None) -> list[RowError]:
         self.cursor.execute(

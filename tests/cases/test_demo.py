@@ -16,9 +16,12 @@ from cases.accounts import user_provision
 from cases.casenumbers import parse_case_number
 from cases.choices import Band, Role
 from cases.demo import demo_seed
-from cases.demo.load import FILE_COLUMNS
-from cases.models import Case, CaseInspector, Court, Judge, User
+from cases.demo.generate import generate_cases, time_limits
+from cases.demo.load import FILE_COLUMNS, cases_copy, demo_reset, units_create
+from cases.demo.people import city_plan
+from cases.models import Case, CaseInspector, Court, Judge, TimeLimit, User
 from cases.scoping import Reach, user_scope
+from cases.services import case_derived_refresh
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2025, 6, 30)
@@ -300,3 +303,19 @@ def test_write_file_writes_the_same_cases_as_a_valid_import_file(demo, tmp_path,
         assert record["appealed"] in ("", yes, {"en": "false", "zh": "否"}[headers])
         if parsed.type_code == "执":
             assert Decimal(record["amount_recovered"]) <= Decimal(record["amount_applied"])
+
+
+def test_loaded_deadlines_and_origins_agree_with_case_derived_refresh(demo):
+    """The load writes deadlines and origin ids precomputed; the refresh must find nothing to
+    change in them (it stays the authority)."""
+    plan = city_plan(SEED)
+    frame = generate_cases(
+        plan=plan, count=COUNT, seed=SEED, today=TODAY,
+        limits=time_limits(list(TimeLimit.objects.values())),
+    )  # fmt: skip
+    demo_reset()
+    cases_copy(frame, units_create(plan))
+    loaded = list(Case.objects.order_by("id").values_list("id", "origin_id", "deadline"))
+    assert sum(origin is not None for _, origin, _ in loaded) > COUNT * 0.1
+    case_derived_refresh()
+    assert list(Case.objects.order_by("id").values_list("id", "origin_id", "deadline")) == loaded

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from cases.casenumbers import court_level_of
 from cases.choices import CourtLevel
@@ -152,6 +153,25 @@ def write_synthetic_file(path: Path, rows: int, *, as_of: datetime.date, seed: i
             )
 
 
+def _backend_cpu_reader():
+    """A function giving the CPU seconds used so far by this connection's PostgreSQL backend,
+    read from /proc when the server runs on this machine; -1 when it cannot be read."""
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    stat = Path(f"/proc/{pid}/stat")
+
+    def read() -> float:
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return -1.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    return read
+
+
 class Command(BaseCommand):
     help = "生成合成案件文件并导入，测量导入速度与内存峰值"
 
@@ -175,6 +195,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"generated {rows} rows, {size / 1e6:.1f} MB in {generated:.1f} s: {path}"
             )
+            backend = _backend_cpu_reader()
+            backend_started = backend()
+            cpu_started = time.process_time()
             started = time.perf_counter()
             try:
                 result = case_import(
@@ -187,6 +210,8 @@ class Command(BaseCommand):
             except ImportFileError as error:
                 raise CommandError(str(error)) from error
             elapsed = time.perf_counter() - started
+            python_cpu = time.process_time() - cpu_started
+            backend_cpu = backend() - backend_started if backend_started >= 0 else -1.0
         finally:
             if not keep_file:
                 path.unlink(missing_ok=True)
@@ -198,4 +223,9 @@ class Command(BaseCommand):
             f"rows: {rows}  elapsed: {elapsed:.1f} s  rows/s: {rows / elapsed:,.0f}  "
             f"peak memory (ru_maxrss): {peak_mb:.0f} MB"
             + ("  (dry run, rolled back)" if dry_run else "")
+        )
+        # CPU seconds tell the work apart from waiting for a busy machine.
+        self.stdout.write(
+            f"cpu: python {python_cpu:.1f} s, postgres backend "
+            + (f"{backend_cpu:.1f} s" if backend_cpu >= 0 else "n/a (server not local)")
         )
