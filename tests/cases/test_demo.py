@@ -319,3 +319,13 @@ def test_loaded_deadlines_and_origins_agree_with_case_derived_refresh(demo):
     assert sum(origin is not None for _, origin, _ in loaded) > COUNT * 0.1
     case_derived_refresh()
     assert list(Case.objects.order_by("id").values_list("id", "origin_id", "deadline")) == loaded
+
+
+def test_written_file_imports_over_the_loaded_demo_without_changing_a_case(demo, tmp_path):
+    path = tmp_path / "cases.csv"
+    call_command(
+        "seed_demo", "--cases", str(COUNT), "--seed", str(SEED), "--today", TODAY.isoformat(),
+        "--write-file", str(path), "--headers", "zh", stdout=io.StringIO(),
+    )  # fmt: skip
+    call_command("import_cases", str(path), stdout=io.StringIO())  # exits non-zero on a reject
+    assert case_rows() == demo["rows"]
