@@ -16,6 +16,7 @@ from cases import services as case_services
 from cases.choices import AuditAction, CourtLevel, Outcome, Role
 from cases.importing import ImportFileError, case_import, open_source, services
 from cases.importing.columns import COLUMNS
+from cases.importing.synthetic import write_synthetic_file
 from cases.models import AuditEvent, Case, Court, Division, Judge
 from tests.factories import CourtFactory, UserFactory
 
@@ -549,11 +550,14 @@ def test_command_exits_2_and_changes_nothing_when_a_file_breaks_halfway(tmp_path
     )
     broken.write_bytes(lines.encode() + "（2025）苏0505民初9号,民一庭,J1,王".encode()[:-1] + b"\n")
 
-    code, _out, err = run_command(good, broken)
+    report = tmp_path / "report.csv"
+
+    code, _out, err = run_command(good, broken, "--report", report)
 
     assert code == 2
     assert "无法读取" in err
     assert Case.objects.count() == 0
+    assert not report.exists()
 
 
 def test_command_dry_run_changes_nothing(tmp_path):
@@ -902,3 +906,18 @@ def test_upload_of_an_unreadable_file_shows_why(client, office, tmp_path):
 
     assert response.status_code == 400
     assert "表头缺少必需的列" in response.content.decode()
+
+
+def test_the_bench_file_is_valid_and_a_second_import_changes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(services, "CHUNK_ROWS", 300)
+    path = tmp_path / "bench.csv"
+    write_synthetic_file(path, 1200, as_of=D(2025, 6, 30), seed=7)
+
+    first = run(path)
+    second = run(path)
+
+    assert first.counts() == {"created": 1200, "updated": 0, "unchanged": 0, "rejected": 0}
+    assert second.counts() == {"created": 0, "updated": 0, "unchanged": 1200, "rejected": 0}
+    appealed = Case.objects.filter(derived_cases__procedure="second_instance")
+    assert appealed.exists()
+    assert not appealed.filter(effective_appealed=False).exists()

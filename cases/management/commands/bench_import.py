@@ -7,10 +7,8 @@ elapsed seconds and the peak memory of the process.
 
 from __future__ import annotations
 
-import csv
-import datetime
+import multiprocessing
 import os
-import random
 import resource
 import tempfile
 import time
@@ -19,138 +17,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from cases.casenumbers import court_level_of
-from cases.choices import CourtLevel
 from cases.dates import today
 from cases.importing import ImportFileError, case_import, open_source
-from cases.importing.columns import COLUMNS
-
-BASIC_COURTS = ["苏0505", "苏0506", "苏0507", "苏0508", "苏0509", "苏0581", "苏0582", "苏0583"]
-INTERMEDIATE = "苏05"
-JUDGES_PER_DIVISION = 8
-CAUSES = [
-    "民间借贷纠纷",
-    "买卖合同纠纷",
-    "离婚纠纷",
-    "机动车交通事故责任纠纷",
-    "劳动争议",
-    "物业服务合同纠纷",
-]
-# type code, weight, divisions, basic courts only?
-KINDS = [
-    ("民初", 48, ["民一庭", "民二庭", "民三庭"], False),
-    ("刑初", 8, ["刑事审判庭"], False),
-    ("行初", 2, ["行政审判庭"], False),
-    ("执", 24, ["执行局"], True),
-    ("执恢", 3, ["执行局"], True),
-    ("执保", 2, ["执行局"], True),
-    ("民特", 2, ["民一庭"], True),
-    ("民终", 8, ["民一庭", "民二庭"], None),  # intermediate court only
-    ("刑终", 1, ["刑事审判庭"], None),
-    ("民再", 1, ["审判监督庭"], None),
-    ("民申", 1, ["审判监督庭"], None),
-]
-DIVISIONS = sorted({division for kind in KINDS for division in kind[2]})
-METHODS = {
-    "first_instance": ["judgment", "mediation", "withdrawal", "ruling", "dismissal"],
-    "second_instance": ["affirmed", "modified", "remanded", "appeal_withdrawn", "mediation"],
-    "retrial": ["affirmed", "modified", "remanded", "mediation"],
-    "enforcement": ["enforcement_completed", "enforcement_round_ended", "enforcement_terminated"],
-    "other": ["ruling", "other", "transfer"],
-}
-PROCEDURE_OF = {
-    "民初": "first_instance",
-    "刑初": "first_instance",
-    "行初": "first_instance",
-    "执": "enforcement",
-    "民终": "second_instance",
-    "刑终": "second_instance",
-    "民再": "retrial",
-}
-
-
-def write_synthetic_file(path: Path, rows: int, *, as_of: datetime.date, seed: int = 2025) -> None:
-    """`rows` valid records, three years of filings up to `as_of`, appeals linked to origins."""
-    rng = random.Random(seed)
-    header = [column.name for column in COLUMNS]
-    years = [as_of.year - 2, as_of.year - 1, as_of.year]
-    year_days = [
-        ((datetime.date(y, 12, 31) if y < as_of.year else as_of) - datetime.date(y, 1, 1)).days
-        for y in years
-    ]
-    serials: dict[tuple, int] = {}
-    recent_first_instance: list[tuple[str, datetime.date]] = []
-    kinds = [kind for kind in KINDS]
-    weights = [kind[1] for kind in KINDS]
-    with path.open("w", encoding="utf-8", newline="") as stream:
-        writer = csv.writer(stream)
-        writer.writerow(header)
-        for _ in range(rows):
-            type_code, _w, divisions, basic_only = rng.choices(kinds, weights)[0]
-            court = INTERMEDIATE if basic_only is None else rng.choice(BASIC_COURTS)
-            year_index = rng.randrange(3)
-            year = years[year_index]
-            filed_on = datetime.date(year, 1, 1) + datetime.timedelta(
-                days=rng.randrange(year_days[year_index] + 1)
-            )
-            key = (court, type_code, year)
-            serials[key] = serial = serials.get(key, 0) + 1
-            number = f"（{year}）{court}{type_code}{serial}号"
-            division = rng.choice(divisions)
-            judge = rng.randrange(JUDGES_PER_DIVISION)
-            judge_id = f"J{court[1:]}{DIVISIONS.index(division):02d}{judge:02d}"
-            procedure = PROCEDURE_OF.get(type_code, "other")
-            track = ""
-            if procedure == "first_instance":
-                level = court_level_of(court)
-                track = "ordinary"
-                if level == CourtLevel.BASIC and type_code == "民初":
-                    track = rng.choices(["ordinary", "summary", "small_claims"], [3, 6, 1])[0]
-                elif level == CourtLevel.BASIC and type_code == "刑初":
-                    track = rng.choices(["ordinary", "summary", "fast_track"], [4, 4, 2])[0]
-            closed_on = method = ""
-            age = (as_of - filed_on).days
-            if age and rng.random() < 0.75:
-                closed = filed_on + datetime.timedelta(days=rng.randint(0, min(age, 400)))
-                closed_on = closed.isoformat()
-                method = rng.choice(METHODS.get(procedure, METHODS["other"]))
-            origin = ""
-            if procedure in ("second_instance", "retrial") and recent_first_instance:
-                candidate, candidate_filed = rng.choice(recent_first_instance)
-                if candidate_filed <= filed_on:
-                    origin = candidate
-            if type_code == "民初" and len(recent_first_instance) < 5000:
-                recent_first_instance.append((number, filed_on))
-            elif type_code == "民初" and rng.random() < 0.05:
-                recent_first_instance[rng.randrange(5000)] = (number, filed_on)
-            enforcement = type_code.startswith("执")
-            applied = rng.randint(1_000, 5_000_000) if enforcement else None
-            writer.writerow(
-                [
-                    number,
-                    court,
-                    "",
-                    division,
-                    judge_id,
-                    f"法官{judge_id}",
-                    track,
-                    rng.choice(CAUSES) if not enforcement else "",
-                    filed_on.isoformat(),
-                    closed_on,
-                    method,
-                    "",
-                    rng.choice((0, 0, 0, 0, 30, 90)) if procedure == "first_instance" else 0,
-                    rng.choice((0, 0, 0, 15, 60)),
-                    origin,
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    f"{applied}.00" if applied else "",
-                    f"{rng.randint(0, applied)}.50" if applied and closed_on else "",
-                ]
-            )
+from cases.importing.synthetic import write_synthetic_file
 
 
 def _backend_cpu_reader():
@@ -189,7 +58,9 @@ class Command(BaseCommand):
         try:
             started = time.perf_counter()
             os.close(handle)
-            write_synthetic_file(path, rows, as_of=today(), seed=seed)
+            # In a separate process, so that the peak memory below is the importer's own.
+            with multiprocessing.get_context("spawn").Pool(1) as pool:
+                pool.apply(write_synthetic_file, (path, rows), {"as_of": today(), "seed": seed})
             generated = time.perf_counter() - started
             size = path.stat().st_size
             self.stdout.write(

@@ -6,6 +6,7 @@ not be read at all (nothing changed).
 
 from __future__ import annotations
 
+import os
 import sys
 
 from django.core.management.base import BaseCommand
@@ -48,6 +49,9 @@ class Command(BaseCommand):
                 progress=large and verbosity >= 1,
             )
         except ImportFileError as error:
+            if report_stream is not None:
+                report_stream.close()
+                os.remove(report)  # no half report of a run that left nothing behind
             self.stderr.write(str(error))
             self.stderr.write(_("没有导入任何数据。"))
             sys.exit(2)
