@@ -224,6 +224,20 @@ CELERY_BEAT_SCHEDULE["metrics-compute-nightly"] = {
     "task": "metrics.tasks.compute_nightly",
     "schedule": crontab(hour=0, minute=30),
 }
+# Supervision: reminders of overdue notices and inquiries (each sent once however often this
+# runs); the nightly 发改再 reviews and four-type suggestions, after the night's import.
+CELERY_BEAT_SCHEDULE["supervision-send-due-reminders"] = {
+    "task": "supervision.tasks.send_due_reminders",
+    "schedule": 30 * 60,
+}
+CELERY_BEAT_SCHEDULE["supervision-open-reversal-reviews"] = {
+    "task": "supervision.tasks.open_reversal_reviews",
+    "schedule": crontab(hour=5, minute=30),
+}
+CELERY_BEAT_SCHEDULE["supervision-suggest-four-type-cases"] = {
+    "task": "supervision.tasks.suggest_four_type_cases",
+    "schedule": crontab(hour=5, minute=40),
+}
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="courtdash@localhost")
@@ -237,6 +251,14 @@ LOGGING = {
 }
 
 # Courtdash's own settings.
+# Supervision reminders: the SMS gateway (a dotted path: supervision.sms.LogGateway logs and
+# records; supervision.sms.HttpGateway POSTs JSON to COURTDASH_SMS_HTTP_URL), and after how many
+# minutes a reminder claimed by a run that died is taken over by the next run.
+COURTDASH_SMS_GATEWAY = env("COURTDASH_SMS_GATEWAY", default="supervision.sms.LogGateway")
+COURTDASH_SMS_HTTP_URL = env("COURTDASH_SMS_HTTP_URL", default="")
+COURTDASH_SMS_HTTP_TOKEN = env("COURTDASH_SMS_HTTP_TOKEN", default="")
+COURTDASH_SMS_HTTP_TIMEOUT = env.float("COURTDASH_SMS_HTTP_TIMEOUT", default=10.0)
+COURTDASH_REMINDER_STALE_MINUTES = env.int("COURTDASH_REMINDER_STALE_MINUTES", default=15)
 # The "today" of the whole app; fixed in tests and demos so that bands and ages are stable.
 COURTDASH_TODAY = env("COURTDASH_TODAY", default="")
 # Rankings as ranks (the seed's court) or bands only, with no order (SPC, September 2024).

@@ -23,15 +23,21 @@ class TraceEntry(models.Model):
     """
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    # The trail outlives what it is about: no cascade, no constraint a deletion could trip.
     court = models.ForeignKey(
-        "cases.Court", verbose_name=_("法院"), on_delete=models.PROTECT, related_name="+"
+        "cases.Court",
+        verbose_name=_("法院"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     division = models.ForeignKey(
         "cases.Division",
         verbose_name=_("部门"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     judge = models.ForeignKey(
@@ -39,10 +45,10 @@ class TraceEntry(models.Model):
         verbose_name=_("法官"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
-    # The trail outlives what it is about: no cascade, no constraint a deletion could trip.
     case = models.ForeignKey(
         "cases.Case",
         verbose_name=_("案件"),

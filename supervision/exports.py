@@ -1,0 +1,68 @@
+"""XLSX exports (openpyxl): the quarterly reversal review report."""
+
+from __future__ import annotations
+
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from supervision.choices import ReasonClass, Severity
+from supervision.selectors.reviews import review_report
+
+
+def _columns(by: str) -> list[tuple[str, str]]:
+    units = [("case__court__code", _("法院")), ("case__division__name", _("部门"))]
+    if by == "judge":
+        units.append(("case__judge__name", _("承办法官")))
+    return [
+        *units,
+        ("total", _("评查案件数")),
+        ("modified", _("改判")),
+        ("remanded", _("发回重审")),
+        ("on_appeal", _("二审")),
+        ("on_retrial", _("再审")),
+        ("awaiting_review", _("待评查")),
+        *((f"reason_{reason.value}", str(reason.label)) for reason in ReasonClass),
+        ("errors", _("差错")),
+        *(
+            (f"severity_{severity.value}", str(severity.label))
+            for severity in Severity
+            if severity != Severity.NONE
+        ),
+        ("objected", _("提出异议")),
+        ("objection_answered", _("异议已答复")),
+    ]
+
+
+def review_report_xlsx(*, user, year: int, quarter: int, by: str = "division") -> bytes:
+    """The report of `review_report` as a workbook: a title row, a header, a row per unit and
+    a total row."""
+    rows = review_report(user=user, year=year, quarter=quarter, by=by)
+    columns = _columns(by)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("发改再评查")
+    sheet.append(
+        [_("%(year)s年第%(quarter)s季度发改再评查情况") % {"year": year, "quarter": quarter}]
+    )
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([label for _key, label in columns])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for row in rows:
+        sheet.append([row.get(key, "") for key, _label in columns])
+    unit_count = 3 if by == "judge" else 2
+    totals = [_("合计"), *[""] * (unit_count - 1)]
+    totals += [sum(row[key] for row in rows) for key, _label in columns[unit_count:]]
+    sheet.append(totals)
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for index, _column in enumerate(columns, start=1):
+        sheet.column_dimensions[sheet.cell(row=2, column=index).column_letter].width = 12
+    sheet.freeze_panes = "A3"
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()

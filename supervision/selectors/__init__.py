@@ -1,0 +1,39 @@
+"""Reads of the supervision app, one module per subject; all importable from here. Every
+selector takes the user and returns only what is in their scope."""
+
+from supervision.selectors.fourtype import (
+    case_timeline,
+    ledger_rows,
+    letter_trail,
+    open_marks,
+    overdue_measures,
+)
+from supervision.selectors.letters import inbox
+from supervision.selectors.longpending import (
+    campaign_entries,
+    campaign_progress,
+    long_pending_cases,
+    long_pending_counts,
+    long_pending_outlook,
+    long_pending_outlook_cases,
+    overdue_cases,
+)
+from supervision.selectors.reviews import quarter_range, review_report
+
+__all__ = [
+    "campaign_entries",
+    "campaign_progress",
+    "case_timeline",
+    "inbox",
+    "ledger_rows",
+    "letter_trail",
+    "long_pending_cases",
+    "long_pending_counts",
+    "long_pending_outlook",
+    "long_pending_outlook_cases",
+    "open_marks",
+    "overdue_cases",
+    "overdue_measures",
+    "quarter_range",
+    "review_report",
+]

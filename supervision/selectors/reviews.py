@@ -1,0 +1,63 @@
+"""Reads of reversal review (发改再评查): the quarterly report per division or judge."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Q
+
+from cases.choices import Outcome
+from supervision.choices import ReasonClass, ReviewState, ReviewTrigger, Severity
+from supervision.models import ReversalReview
+
+REPORT_GROUPINGS = {
+    "division": ("case__court__code", "case__division_id", "case__division__name"),
+    "judge": (
+        "case__court__code",
+        "case__division_id",
+        "case__division__name",
+        "case__judge_id",
+        "case__judge__name",
+    ),
+}
+REPORT_COUNTS = {
+    "total": Q(),
+    "modified": Q(outcome=Outcome.MODIFIED),
+    "remanded": Q(outcome=Outcome.REMANDED),
+    "on_appeal": Q(trigger=ReviewTrigger.APPEAL),
+    "on_retrial": Q(trigger=ReviewTrigger.RETRIAL),
+    "awaiting_review": Q(state=ReviewState.PENDING),
+    **{f"reason_{reason.value}": Q(reason_class=reason) for reason in ReasonClass},
+    "errors": Q(is_error=True),
+    **{
+        f"severity_{severity.value}": Q(severity=severity)
+        for severity in Severity
+        if severity != Severity.NONE
+    },
+    "objected": Q(objected_at__isnull=False),
+    "objection_answered": Q(state=ReviewState.ANSWERED),
+}
+
+
+def quarter_range(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
+    if quarter not in (1, 2, 3, 4):
+        raise ValueError("quarter is 1 to 4")
+    first = datetime.date(year, 3 * quarter - 2, 1)
+    after = datetime.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1)
+    return first, after - datetime.timedelta(days=1)
+
+
+def review_report(*, user, year: int, quarter: int, by: str = "division") -> list[dict]:
+    """Per division (or judge) of the original cases: the reviews of cases reversed or remanded
+    in the quarter, by outcome, trigger, reason class, error and severity, objections."""
+    first, last = quarter_range(year, quarter)
+    fields = REPORT_GROUPINGS[by]
+    return list(
+        ReversalReview.objects.in_scope(user)
+        .filter(decided_on__range=(first, last))
+        .values(*fields)
+        .annotate(
+            **{name: Count("id", filter=condition) for name, condition in REPORT_COUNTS.items()}
+        )
+        .order_by(*fields)
+    )

@@ -1,0 +1,200 @@
+"""Time-limit control (审限): the one approver per court, extension requests and decisions."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.choices import AuditAction, Category
+from cases.dates import today
+from cases.models import Case, Court, User
+from cases.services import audit_record, case_derived_refresh
+from supervision.choices import CIVIL_EXTENSION_LEAD_DAYS, ExtensionState, TraceKind
+from supervision.models import ExtensionApprover, ExtensionRequest
+from supervision.permissions import Action, Refused, refuse_personal
+from supervision.querysets import in_reach
+from supervision.services.notify import notify_users
+from supervision.services.trail import (
+    require_case,
+    require_text,
+    require_unit,
+    supervision_service,
+    trail_record,
+    user_court_id,
+)
+
+
+@supervision_service
+def approver_designate(*, court: Court, user: User, actor: User) -> ExtensionApprover:
+    """Name the court's one approver of time-limit changes (审限变更一支笔), replacing any
+    before. The approver must reach the whole court (a court leader, as a rule)."""
+    require_unit(actor, Action.APPROVER_DESIGNATE, court_id=court.pk, detail={"user": user.pk})
+    if user_court_id(user) != court.pk or not in_reach(
+        user, court_id=court.pk, division_id=None, judge_id=None
+    ):
+        raise ValidationError(_("审批人应为本院可查看全院案件的人员（如分管院领导）"))
+    previous = ExtensionApprover.objects.filter(court=court).select_for_update().first()
+    approver, _created = ExtensionApprover.objects.update_or_create(
+        court=court,
+        defaults={"user": user, "designated_by": actor, "designated_at": timezone.now()},
+    )
+    trail_record(
+        kind=TraceKind.APPROVER_DESIGNATED,
+        actor=actor,
+        obj=approver,
+        court_id=court.pk,
+        note=str(user),
+        detail={
+            "user": user.pk,
+            "username": user.get_username(),
+            "previous_user": previous.user_id if previous else None,
+        },
+    )
+    return approver
+
+
+def _civil_lead_check(case: Case) -> None:
+    days_left = (case.deadline - today()).days
+    if case.category == Category.CIVIL and days_left < CIVIL_EXTENSION_LEAD_DAYS:
+        raise ValidationError(
+            _(
+                "民事案件应在审限届满%(lead)s日前申请延长审限：本案审限于%(deadline)s届满，"
+                "仅剩%(left)s日，已不能在系统中申请。"
+            )
+            % {
+                "lead": CIVIL_EXTENSION_LEAD_DAYS,
+                "deadline": case.deadline.isoformat(),
+                "left": max(days_left, 0),
+            }
+        )
+
+
+@supervision_service
+def extension_request(*, case: Case, days: int, reason: str, actor: User) -> ExtensionRequest:
+    """The handling judge asks to extend the time limit (civil: at least 15 days before it
+    expires); the court's approver is told."""
+    require_case(actor, Action.EXTENSION_REQUEST, case, detail={"days": days})
+    if actor.judge_id != case.judge_id:
+        raise refuse_personal(actor, Action.EXTENSION_REQUEST, case=case)
+    reason = require_text(reason, _("请填写申请理由"))
+    if days <= 0:
+        raise ValidationError(_("延长天数应大于0"))
+    if case.closed_on is not None:
+        raise ValidationError(_("案件已结，不能申请延长审限"))
+    if case.deadline is None:
+        raise ValidationError(_("该案件没有审限，无需申请延长"))
+    _civil_lead_check(case)
+    if ExtensionRequest.objects.filter(case=case, state=ExtensionState.PENDING).exists():
+        raise ValidationError(_("该案件已有待审批的延长审限申请"))
+    extension = ExtensionRequest.objects.create(
+        case=case,
+        days=days,
+        reason=reason,
+        requested_by=actor,
+        deadline_at_request=case.deadline,
+    )
+    trail_record(
+        kind=TraceKind.EXTENSION_REQUESTED,
+        actor=actor,
+        obj=extension,
+        case=case,
+        note=reason,
+        detail={"days": days, "deadline": case.deadline.isoformat()},
+    )
+    approver = ExtensionApprover.objects.filter(court_id=case.court_id).first()
+    if approver is not None:
+        notify_users(
+            users=[approver.user],
+            title=_("延长审限申请：%(case)s 延长%(days)s日")
+            % {"case": case.case_number, "days": days},
+            body=reason,
+        )
+    return extension
+
+
+@supervision_service
+def extension_decide(
+    *, extension: ExtensionRequest, approve: bool, note: str, actor: User
+) -> ExtensionRequest:
+    """Approve or reject a request. Only the court's designated approver may; anyone else is
+    refused, and the attempt is on the trail. Approval adds the days to the case and
+    recomputes its deadline; the old and new deadline go on the trail."""
+    extension = (
+        ExtensionRequest.objects.select_for_update().select_related("case").get(pk=extension.pk)
+    )
+    case = extension.case
+    detail = {"extension_id": extension.pk, "approve": approve}
+    require_case(actor, Action.EXTENSION_DECIDE, case, detail=detail)
+    approver = ExtensionApprover.objects.filter(court_id=case.court_id).first()
+    if approver is None:
+        raise Refused(
+            _("本院尚未指定审限变更审批人，不能审批"),
+            action=Action.EXTENSION_DECIDE,
+            actor=actor,
+            case=case,
+            detail=detail,
+        )
+    if approver.user_id != actor.pk:
+        raise refuse_personal(actor, Action.EXTENSION_DECIDE, case=case, detail=detail)
+    if extension.state != ExtensionState.PENDING:
+        raise ValidationError(_("该申请已审批"))
+    if not approve:
+        note = require_text(note, _("不批准时请填写理由"))
+    extension.state = ExtensionState.APPROVED if approve else ExtensionState.REJECTED
+    extension.decided_by = actor
+    extension.decided_at = timezone.now()
+    extension.decision_note = note or ""
+    if approve:
+        old_deadline = case.deadline
+        Case.objects.filter(pk=case.pk).update(extension_days=F("extension_days") + extension.days)
+        case_derived_refresh(case_ids=[case.pk])
+        case.refresh_from_db(fields=["extension_days", "deadline", "updated_at"])
+        extension.old_deadline = old_deadline
+        extension.new_deadline = case.deadline
+    extension.save()
+    trail_record(
+        kind=TraceKind.EXTENSION_APPROVED if approve else TraceKind.EXTENSION_REJECTED,
+        actor=actor,
+        obj=extension,
+        case=case,
+        note=extension.decision_note,
+        detail={"days": extension.days},
+    )
+    if approve:
+        change = {
+            "old_deadline": _iso(extension.old_deadline),
+            "new_deadline": _iso(extension.new_deadline),
+            "extension_days": case.extension_days,
+        }
+        trail_record(
+            kind=TraceKind.DEADLINE_CHANGED,
+            actor=actor,
+            obj=extension,
+            case=case,
+            note=_("批准延长审限%(days)s日") % {"days": extension.days},
+            detail=change,
+        )
+        audit_record(
+            action=AuditAction.CASE_CHANGE,
+            user=actor,
+            object_type="case",
+            object_id=str(case.pk),
+            detail={"case_number": case.case_number, "extension_request": extension.pk, **change},
+        )
+    notify_users(
+        users=[extension.requested_by],
+        title=(
+            _("延长审限申请已批准：%(case)s，审限届满日变更为%(deadline)s")
+            if approve
+            else _("延长审限申请未批准：%(case)s")
+        )
+        % {"case": case.case_number, "deadline": _iso(extension.new_deadline)},
+        body=extension.decision_note,
+    )
+    return extension
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day is not None else None

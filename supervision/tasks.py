@@ -1,0 +1,29 @@
+"""Celery entry points of the supervision app: primitive arguments in, one service call."""
+
+from __future__ import annotations
+
+import datetime
+
+from celery import shared_task
+
+from supervision import services
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=900, soft_time_limit=840)
+def send_due_reminders(day: str | None = None) -> dict:
+    """Remind the recipients and their leaders of letters unanswered by their deadline; safe to
+    run twice or at once (each reminder is claimed before it is sent)."""
+    run = services.reminders_send_due(day=datetime.date.fromisoformat(day) if day else None)
+    return run.as_dict()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=1800, soft_time_limit=1740)
+def open_reversal_reviews() -> int:
+    """Open the missing 发改再 reviews (idempotent)."""
+    return services.reviews_open_missing()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=1800, soft_time_limit=1740)
+def suggest_four_type_cases(day: str | None = None) -> int:
+    """Apply the four-type suggestion rules (idempotent)."""
+    return services.four_type_suggest(day=datetime.date.fromisoformat(day) if day else None)

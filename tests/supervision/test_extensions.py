@@ -1,0 +1,142 @@
+"""Time-limit control: one approver per court (审限变更一支笔), requests, decisions, deadlines."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+
+from cases.choices import AuditAction, Role
+from cases.models import AuditEvent
+from supervision import selectors, services
+from supervision.choices import ExtensionState, TraceKind
+from supervision.models import ExtensionApprover
+from supervision.permissions import Refused
+from tests.factories import CaseFactory, UserFactory
+
+D = datetime.date
+
+
+def _request(world, days=30):
+    return services.extension_request(
+        case=world.case, days=days, reason="委托鉴定", actor=world.user(Role.JUDGE)
+    )
+
+
+def test_approval_by_the_designated_approver_moves_the_deadline_and_records_it(world):
+    assert world.case.deadline == D(2025, 9, 1)
+    extension = services.extension_decide(
+        extension=_request(world), approve=True, note="同意", actor=world.user(Role.COURT_LEADER)
+    )
+    world.case.refresh_from_db()
+    assert world.case.extension_days == 30
+    assert world.case.deadline == D(2025, 10, 1)
+    assert (extension.old_deadline, extension.new_deadline) == (D(2025, 9, 1), D(2025, 10, 1))
+    change = world.case.supervision_trace.get(kind=TraceKind.DEADLINE_CHANGED)
+    assert change.detail["old_deadline"] == "2025-09-01"
+    assert change.detail["new_deadline"] == "2025-10-01"
+    assert change.actor == world.user(Role.COURT_LEADER)
+    assert AuditEvent.objects.filter(
+        action=AuditAction.CASE_CHANGE, object_id=str(world.case.pk)
+    ).exists()
+
+
+@pytest.mark.parametrize("role", [Role.OFFICE, Role.DIVISION_HEAD, Role.JUDGE])
+def test_an_approval_by_anyone_but_the_designated_approver_is_refused_and_recorded(world, role):
+    extension = _request(world)
+    intruder = world.user(role)
+    with pytest.raises(Refused, match="审限变更一支笔"):
+        services.extension_decide(extension=extension, approve=True, note="", actor=intruder)
+    extension.refresh_from_db()
+    world.case.refresh_from_db()
+    assert extension.state == ExtensionState.PENDING
+    assert world.case.extension_days == 0
+    refused = world.case.supervision_trace.get(kind=TraceKind.REFUSED)
+    assert refused.actor == intruder
+    assert refused.detail["action"] == "extension_decide"
+    assert AuditEvent.objects.filter(
+        user=intruder, object_type="supervision.refused", detail__action="extension_decide"
+    ).exists()
+
+
+def test_another_court_leader_of_the_same_court_cannot_approve(world):
+    vice_president = UserFactory(role=Role.COURT_LEADER, court=world.court)
+    with pytest.raises(Refused):
+        services.extension_decide(
+            extension=_request(world), approve=True, note="", actor=vice_president
+        )
+    assert world.case.supervision_trace.filter(
+        kind=TraceKind.REFUSED, actor=vice_president
+    ).exists()
+
+
+def test_a_court_has_exactly_one_designated_approver(world):
+    with pytest.raises(IntegrityError):
+        ExtensionApprover.objects.create(court=world.court, user=world.user(Role.OFFICE))
+
+
+def test_designating_a_new_approver_replaces_the_old_one(world):
+    new_leader = UserFactory(role=Role.COURT_LEADER, court=world.court)
+    services.approver_designate(
+        court=world.court, user=new_leader, actor=world.user(Role.COURT_LEADER)
+    )
+    assert ExtensionApprover.objects.get(court=world.court).user == new_leader
+    with pytest.raises(Refused):
+        services.extension_decide(
+            extension=_request(world), approve=True, note="", actor=world.user(Role.COURT_LEADER)
+        )
+
+
+def test_an_approver_must_reach_the_whole_court(world):
+    with pytest.raises(ValidationError):
+        services.approver_designate(
+            court=world.court,
+            user=world.user(Role.DIVISION_HEAD),
+            actor=world.user(Role.COURT_LEADER),
+        )
+
+
+def test_a_civil_extension_less_than_15_days_before_expiry_is_refused_clearly(world):
+    # filed 2025-01-14, 6 months: expires 2025-07-14, 14 days after today (2025-06-30)
+    late = CaseFactory(judge=world.judge, filed_on=D(2025, 1, 14))
+    with pytest.raises(ValidationError, match="15日前申请"):
+        services.extension_request(case=late, days=30, reason="x", actor=world.user(Role.JUDGE))
+    in_time = CaseFactory(judge=world.judge, filed_on=D(2025, 1, 15))  # 15 days left
+    services.extension_request(case=in_time, days=30, reason="x", actor=world.user(Role.JUDGE))
+
+
+def test_a_criminal_case_may_ask_later(world):
+    criminal = CaseFactory(judge=world.judge, type_code="刑初", filed_on=D(2025, 4, 5))
+    assert criminal.deadline == D(2025, 7, 5)
+    services.extension_request(case=criminal, days=30, reason="x", actor=world.user(Role.JUDGE))
+
+
+def test_only_one_pending_request_per_case(world):
+    _request(world)
+    with pytest.raises(ValidationError, match="待审批"):
+        _request(world)
+
+
+def test_a_rejection_leaves_the_deadline_and_needs_a_reason(world):
+    extension = _request(world)
+    approver = world.user(Role.COURT_LEADER)
+    with pytest.raises(ValidationError):
+        services.extension_decide(extension=extension, approve=False, note="", actor=approver)
+    services.extension_decide(extension=extension, approve=False, note="理由不足", actor=approver)
+    world.case.refresh_from_db()
+    assert world.case.deadline == D(2025, 9, 1)
+    assert world.case.supervision_trace.filter(kind=TraceKind.EXTENSION_REJECTED).exists()
+
+
+def test_overdue_list_holds_the_pending_cases_past_their_deadline_in_scope(world):
+    overdue = CaseFactory(judge=world.judge, filed_on=D(2024, 12, 1))  # expired 2025-06-01
+    CaseFactory(
+        judge=world.judge,
+        filed_on=D(2024, 11, 1),
+        closed_on=D(2025, 6, 1),
+        closing_method="judgment",
+    )
+    assert list(selectors.overdue_cases(user=world.user(Role.JUDGE))) == [overdue]
+    assert list(selectors.overdue_cases(user=world.user(Role.OFFICE))) == [overdue]
+    other_judge = UserFactory(role=Role.JUDGE, judge=world.colleague, court=world.court)
+    assert list(selectors.overdue_cases(user=other_judge)) == []
