@@ -84,11 +84,12 @@ def indicator_figure(indicator: Indicator, frame: list[dict], *, sparkline: bool
     and the target in force (a band: its lower and upper bounds), stepping by month where the
     target does.
     """
-    days = [row["day"] for row in frame]
-    values = [plotted(row["value"]) for row in frame]
+    days = [row["day"].isoformat() for row in frame]
     suffix = _suffix(indicator)
     hover = "%{y:.2f}" + suffix + "<extra>%{fullData.name}</extra>"
     if sparkline:
+        # A static shape that shows no number: the stored values as they are, unrounded.
+        values = [row["value"] for row in frame]
         data = [_line(str(indicator.label), days, values, colour=BRAND, width=1.5)]
         layout = {
             "height": 44,
@@ -101,17 +102,13 @@ def indicator_figure(indicator: Indicator, frame: list[dict], *, sparkline: bool
         }
         return _figure(data, layout, {"staticPlot": True, "displayModeBar": False})
 
-    data = [
-        _line(_("本年"), days, values, colour=BRAND, width=2.5, hover=hover),
-        _line(
-            _("上年同期"),
-            days,
-            [plotted(row.get("last_year")) for row in frame],
-            colour=COLOURS["grey"],
-            dash="dot",
-            hover=hover,
-        ),
-    ]
+    values = [plotted(row["value"]) for row in frame]
+    data = [_line(_("本年"), days, values, colour=BRAND, width=2.5, hover=hover)]
+    last_year = [plotted(row.get("last_year")) for row in frame]
+    if any(value is not None for value in last_year):
+        data.append(
+            _line(_("上年同期"), days, last_year, colour=COLOURS["grey"], dash="dot", hover=hover)
+        )
     targets = [row.get("target") for row in frame]
     if any(target is not None and target.thresholds is not None for target in targets):
         if indicator.direction == Direction.BAND:
@@ -166,7 +163,7 @@ def indicator_figure(indicator: Indicator, frame: list[dict], *, sparkline: bool
 
 def flow_figure(months: list[dict]) -> dict:
     """Filed, closed and pending cases per month (bars), and the month's 结收比 (line, right
-    axis)."""
+    axis, in %). No axis titles: CJK turned sideways reads badly; the legend names each."""
     labels = [_("%(month)d月") % {"month": month["month"]} for month in months]
 
     def bars(name, key, colour):
@@ -197,9 +194,8 @@ def flow_figure(months: list[dict]) -> dict:
     ]
     layout = _layout(
         barmode="group",
-        yaxis={"title": {"text": _("件")}, "gridcolor": GRID, "rangemode": "tozero"},
+        yaxis={"gridcolor": GRID, "rangemode": "tozero"},
         yaxis2={
-            "title": {"text": _("结收比")},
             "overlaying": "y",
             "side": "right",
             "ticksuffix": "%",
@@ -228,7 +224,7 @@ def age_figure(profile: list[dict]) -> dict:
         }
     ]
     layout = _layout(height=240, showlegend=False, hovermode="closest")
-    layout["yaxis"] = {"gridcolor": GRID, "rangemode": "tozero", "title": {"text": _("件")}}
+    layout["yaxis"] = {"gridcolor": GRID, "rangemode": "tozero"}
     return _figure(data, layout)
 
 

@@ -117,19 +117,24 @@ class UnitInfo:
 
 
 def unit_info(key: ScopeKey) -> UnitInfo | None:
-    """The court, division and judge of a unit; None if one of them does not exist."""
-    found = {}
-    for name, model, pk in (
-        ("court", Court, key.court_id),
-        ("division", Division, key.division_id),
-        ("judge", Judge, key.judge_id),
-    ):
-        found[name] = None if pk is None else model.objects.filter(pk=pk).first()
-        if pk is not None and found[name] is None:
+    """The court, division and judge of a unit (two queries at most); None if one of them does
+    not exist or the division is not the court's. The judge is the one written on the cases,
+    so their current division is not required to be this one."""
+    court = division = judge = None
+    if key.division_id is not None:
+        division = Division.objects.select_related("court").filter(pk=key.division_id).first()
+        if division is None or division.court_id != key.court_id:
             return None
-    if found["division"] is not None and found["division"].court_id != key.court_id:
-        return None
-    return UnitInfo(key=key, **found)
+        court = division.court
+    elif key.court_id is not None:
+        court = Court.objects.filter(pk=key.court_id).first()
+        if court is None:
+            return None
+    if key.judge_id is not None:
+        judge = Judge.objects.filter(pk=key.judge_id).first()
+        if judge is None:
+            return None
+    return UnitInfo(key=key, court=court, division=division, judge=judge)
 
 
 # Targets
