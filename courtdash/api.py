@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from cases.api import views as cases_api
 from cases.api.imports import CaseImportViewSet
 from courtdash.pagination import Pagination  # noqa: F401 - defined apart to avoid an import cycle
+from metrics.api import views as metrics_api
 
 router = DefaultRouter()
 router.register("cases", cases_api.CaseViewSet, basename="case")
@@ -13,3 +14,7 @@ router.register("divisions", cases_api.DivisionViewSet, basename="division")
 router.register("judges", cases_api.JudgeViewSet, basename="judge")
 router.register("audit-events", cases_api.AuditEventViewSet, basename="audit-event")
 router.register("case-imports", CaseImportViewSet, basename="case-import")
+router.register("indicators", metrics_api.IndicatorViewSet, basename="indicator")
+router.register("indicator-values", metrics_api.IndicatorValueViewSet, basename="indicator-value")
+router.register("rankings", metrics_api.RankingViewSet, basename="ranking")
+router.register("indicator-cases", metrics_api.IndicatorCaseViewSet, basename="indicator-case")

@@ -1,0 +1,56 @@
+"""The filter set of stored indicator values (API)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from metrics.choices import PeriodKind, Scope
+from metrics.models import IndicatorValue
+from metrics.queries import latest_computed
+from metrics.registry import INDICATORS
+
+
+class IndicatorValueFilterSet(django_filters.FilterSet):
+    """Without as_of, as_of_from or as_of_to: the latest computed day (of `period`, if given)."""
+
+    as_of = django_filters.DateFilter(
+        label=_("统计截止日（默认最近一次计算完成的日期）"), field_name="as_of"
+    )
+    as_of_from = django_filters.DateFilter(
+        label=_("统计截止日起"), field_name="as_of", lookup_expr="gte"
+    )
+    as_of_to = django_filters.DateFilter(
+        label=_("统计截止日止"), field_name="as_of", lookup_expr="lte"
+    )
+    period = django_filters.ChoiceFilter(label=_("统计期间"), choices=PeriodKind.choices)
+    scope = django_filters.ChoiceFilter(label=_("层级"), choices=Scope.choices)
+    # Plain codes and ids, not model choices: an unknown and an out-of-scope unit look alike.
+    court = django_filters.CharFilter(label=_("法院代码"), field_name="court__code")
+    division = django_filters.NumberFilter(label=_("部门 id"), field_name="division_id")
+    judge = django_filters.NumberFilter(label=_("法官 id"), field_name="judge_id")
+    indicator = django_filters.MultipleChoiceFilter(label=_("指标"), choices=INDICATORS.choices())
+
+    DAY_FILTERS = ("as_of", "as_of_from", "as_of_to")
+
+    class Meta:
+        model = IndicatorValue
+        fields = [
+            "as_of",
+            "as_of_from",
+            "as_of_to",
+            "period",
+            "scope",
+            "court",
+            "division",
+            "judge",
+            "indicator",
+        ]
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        if not any(data.get(name) for name in self.DAY_FILTERS):
+            latest = latest_computed(data.get("period") or None)
+            queryset = queryset.none() if latest is None else queryset.filter(as_of=latest)
+        return queryset

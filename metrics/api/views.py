@@ -1,0 +1,300 @@
+"""Read-only REST API of the metrics app: indicator definitions, stored values, rankings, and
+the cases behind any number.
+
+Scoping as in cases.api: stored rows go through metrics.queries.rows_in_scope (a judge sees
+their own judge rows, a division head their division and its judges, the office and leaders
+their court — the city for the intermediate court — and below); a unit outside a user's scope
+is simply not found (404). Drill-down lists are audited like every case list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Case as CaseWhen
+from django.db.models import IntegerField, Value, When
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from cases.api.serializers import CaseSerializer
+from cases.api.views import FILTER_BACKENDS, ID, StableOrderingFilter
+from cases.choices import AuditAction
+from cases.dates import today
+from cases.models import Case
+from cases.services import audit_record
+from metrics.api.filters import IndicatorValueFilterSet
+from metrics.api.serializers import (
+    IndicatorCaseQuerySerializer,
+    IndicatorSerializer,
+    IndicatorValueSerializer,
+    RankingQuerySerializer,
+    RankingSerializer,
+)
+from metrics.choices import PeriodKind, Scope
+from metrics.models import IndicatorValue
+from metrics.nightly import nightly_as_of
+from metrics.periods import Period
+from metrics.queries import (
+    UnitNotFound,
+    indicator_catalogue,
+    latest_computed,
+    rankings_with_moves,
+    rows_in_scope,
+    unit_resolve,
+)
+from metrics.registry import INDICATORS, Indicator
+from metrics.scopes import ScopeKey, scope_visible, user_scope_key
+from metrics.selectors import indicator_cases, ranking_mode
+
+
+def _rank_of(field: str, values) -> CaseWhen:
+    """An integer sort key that follows the order of `values` (scopes top down, the registry)."""
+    return CaseWhen(
+        *[When(**{field: value}, then=Value(index)) for index, value in enumerate(values)],
+        output_field=IntegerField(),
+    )
+
+
+def _unit_of_request(user, *, court=None, division=None, judge=None) -> ScopeKey:
+    """The unit a request names (or the user's own unit), if the user may see it; else 404."""
+    if court is None and division is None and judge is None:
+        unit = user_scope_key(user)
+    else:
+        try:
+            unit = unit_resolve(court=court, division=division, judge=judge)
+        except UnitNotFound:
+            unit = None
+    if unit is None or not scope_visible(user, unit):
+        raise NotFound(_("单位不存在或不在您的可见范围内"))
+    return unit
+
+
+# Indicators
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("指标列表"),
+        description=_("十一项审判质效指标的定义、现行目标值、预警值与权重，以及最近修改人。"),
+    ),
+    retrieve=extend_schema(
+        summary=_("指标"),
+        parameters=[
+            OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(INDICATORS))
+        ],
+    ),
+)
+@extend_schema(tags=["metrics"])
+class IndicatorViewSet(viewsets.GenericViewSet):
+    serializer_class = IndicatorSerializer
+    pagination_class = None
+    filter_backends: list = []
+    lookup_field = "slug"
+    lookup_value_regex = "[a-z_]+"
+
+    def list(self, request):
+        return Response(self.get_serializer(indicator_catalogue(), many=True).data)
+
+    def retrieve(self, request, slug=None):
+        entry = next((entry for entry in indicator_catalogue() if entry["slug"] == slug), None)
+        if entry is None:
+            raise NotFound(_("没有这个指标"))
+        return Response(self.get_serializer(entry).data)
+
+
+# Values
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("指标值"),
+        description=_(
+            "已计算并存储的指标值（分子、分母、指标值、得分），仅限您可见范围内的单位："
+            "法官只见本人，庭长见本部门及其法官，审管办与院领导见本院（中院：全市）及以下。"
+            "不指定统计截止日时取最近一次计算完成的日期。"
+            "按层级、法院、部门、法官、指标排序；分页。"
+        ),
+    ),
+    retrieve=extend_schema(summary=_("指标值详情")),
+)
+@extend_schema(tags=["metrics"])
+class IndicatorValueViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = IndicatorValueSerializer
+    filter_backends = FILTER_BACKENDS
+    filterset_class = IndicatorValueFilterSet
+    ordering_fields = ["as_of", "value", "score", "numerator", "denominator"]
+    lookup_value_regex = ID
+
+    def get_queryset(self):
+        rows = IndicatorValue.objects.select_related("court", "division", "judge")
+        rows = rows_in_scope(rows, self.request.user)
+        return rows.annotate(
+            period_rank=_rank_of("period", PeriodKind.values),
+            scope_rank=_rank_of("scope", Scope.values),
+            indicator_rank=_rank_of("indicator", list(INDICATORS)),
+        ).order_by(
+            "-as_of",
+            "period_rank",
+            "scope_rank",
+            "court__code",
+            "division__name",
+            "judge__staff_id",
+            "indicator_rank",
+            "id",
+        )
+
+    def filter_queryset(self, queryset):
+        # A value read by its id is found whatever its day: the filters are for lists.
+        if self.action == "retrieve":
+            return queryset
+        return super().filter_queryset(queryset)
+
+
+# Rankings
+
+
+def _ranking_parent(user, data) -> ScopeKey:
+    """The parent whose children are ranked: the city for courts, a court for divisions, a
+    division for judges — named by the request, or the user's own."""
+    scope = Scope(data["scope"])
+    if scope is Scope.COURT:
+        return ScopeKey.city()
+    named = {name: data.get(name) for name in ("court", "division", "judge")}
+    if any(value is not None for value in named.values()):
+        try:
+            unit = unit_resolve(**named)
+        except UnitNotFound:
+            raise NotFound(_("单位不存在")) from None
+    else:
+        unit = user_scope_key(user)
+        if unit is None:
+            raise NotFound(_("单位不存在或不在您的可见范围内"))
+    if scope is Scope.DIVISION:
+        if unit.court_id is None:
+            raise serializers.ValidationError({"court": [_("部门排名须指定法院")]})
+        return ScopeKey(Scope.COURT, unit.court_id)
+    if unit.division_id is None:
+        raise serializers.ValidationError({"division": [_("法官排名须指定部门")]})
+    return ScopeKey(Scope.DIVISION, unit.court_id, unit.division_id)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("排名"),
+        description=_(
+            "同级单位的综合得分排名：全市同级法院、一个法院的各部门、一个部门的法官。"
+            "排名模式（ranks）给出总分、名次及与一周前、一个月前相比的变化；"
+            "区间模式（bands，COURTDASH_RANKING_MODE）不公布名次，只给出各指标是否达标。"
+            "只列出您可见范围内的单位（法官只见本人所在行）。"
+        ),
+        parameters=[RankingQuerySerializer],
+    ),
+)
+@extend_schema(tags=["metrics"])
+class RankingViewSet(viewsets.GenericViewSet):
+    serializer_class = RankingSerializer
+    pagination_class = None
+    filter_backends: list = []
+
+    def list(self, request):
+        query = RankingQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        parent = _ranking_parent(request.user, data)
+        period = data["period"]
+        as_of = data.get("as_of") or latest_computed(period)
+        entries = (
+            [] if as_of is None else rankings_with_moves(parent=parent, as_of=as_of, period=period)
+        )
+        visible = [entry for entry in entries if scope_visible(request.user, entry["unit"])]
+        envelope = {
+            "mode": ranking_mode(),
+            "scope": data["scope"],
+            "period": period,
+            "as_of": as_of,
+            "results": visible,
+        }
+        return Response(RankingSerializer(envelope).data)
+
+
+# Drill-down
+
+
+@dataclass(frozen=True)
+class Drill:
+    indicator: Indicator
+    part: str
+    period: Period
+    unit: ScopeKey
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("指标穿透案件"),
+        description=_(
+            "一个指标值背后的案件：某单位、某统计期间的分子（part=numerator）或分母"
+            "（part=denominator）所计的案件（求和型指标：参与求和的案件），与计算用的"
+            "同一条件。再按您的可见范围筛选；单位不在可见范围内时返回 404。"
+            "分页；每次请求写入审计记录。"
+        ),
+        parameters=[IndicatorCaseQuerySerializer],
+    ),
+)
+@extend_schema(tags=["metrics"])
+class IndicatorCaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = CaseSerializer
+    filter_backends = [StableOrderingFilter]
+    ordering_fields = ["case_number", "filed_on", "closed_on", "deadline", "days_left"]
+
+    def _drill(self) -> Drill:
+        query = IndicatorCaseQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        unit = _unit_of_request(
+            self.request.user,
+            court=data.get("court"),
+            division=data.get("division"),
+            judge=data.get("judge"),
+        )
+        kind = data["period"]
+        as_of = data.get("as_of") or latest_computed(kind) or nightly_as_of()
+        return Drill(INDICATORS[data["indicator"]], data["part"], Period.of(kind, as_of), unit)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Case.objects.none()
+        drill = self.drill
+        cases = indicator_cases(drill.indicator, drill.period, drill.unit, drill.part)
+        return (
+            cases.in_scope(self.request.user)
+            .with_band(today())
+            .select_related("court", "division", "judge")
+        )
+
+    def list(self, request, *args, **kwargs):
+        self.drill = self._drill()
+        response = super().list(request, *args, **kwargs)
+        drill = self.drill
+        audit_record(
+            action=AuditAction.CASE_LIST,
+            request=request,
+            object_type="case",
+            detail={
+                "indicator": drill.indicator.slug,
+                "part": drill.part,
+                "period": drill.period.kind,
+                "as_of": drill.period.end.isoformat(),
+                "scope": str(drill.unit.scope),
+                "court": drill.unit.court_id,
+                "division": drill.unit.division_id,
+                "judge": drill.unit.judge_id,
+                "ordering": request.query_params.get("ordering", ""),
+                "page": request.query_params.get("page", "1"),
+                "count": response.data["count"],
+            },
+        )
+        return response
