@@ -211,7 +211,7 @@ class Filling:
             [track == TRACK["ordinary"], track == TRACK["summary"]], [-0.08, 0.03], 0.02
         )
         share += np.where(kind == cat.TRIBUNAL, 0.08, 0.0)
-        share -= np.where(rows["court"][mask] == self.intermediate, 0.12, 0.0)
+        share -= np.where(rows["court"][mask] == self.intermediate, 0.06, 0.0)
         share -= np.where(rows["in_time"][mask] == 0, 0.15, 0.0)
         share -= np.where(rows["parent"][mask] >= 0, 0.1, 0.0)  # remanded: less to settle
         share = share.clip(0.05, 0.9)

@@ -42,6 +42,8 @@ from cases.demo.fill import Filling
 from cases.demo.people import CityPlan
 
 __all__ = ["generate_cases", "time_limits"]
+STORED = ("court", "division", "judge", "type")  # looked up by derived cases
+INTERNAL = ("root", "granted", "in_time")  # not needed in the result
 LITIGATION = ("民初", "刑初", "行初", "民终", "刑终", "行终", "民再", "刑再", "行再")
 
 
@@ -83,7 +85,8 @@ class CaseGenerator(Filling, Deriving):
     def generate(self, count: int) -> pd.DataFrame:
         frontier = self.add(self.fill(self.primaries(count)))
         while True:
-            self.store = concat(self.batches)
+            # What later generations look up of their origins, by global row index.
+            self.store = concat([{k: b[k] for k in STORED} for b in self.batches])
             children = concat([rows for rows in self.derive(frontier) if len(rows["court"])])
             if not children:
                 break
@@ -185,7 +188,8 @@ class CaseGenerator(Filling, Deriving):
     def frame(self, rows: Rows, keep: np.ndarray) -> pd.DataFrame:
         """The kept rows as import-format values in filing order, with serial numbers per
         court, type code and year in filing order, and the plan indices of their units."""
-        rows = {name: values[keep] for name, values in rows.items()}
+        kept = np.flatnonzero(keep)
+        rows = {name: values[kept] for name, values in rows.items() if name not in INTERNAL}
         size = len(rows["court"])
         year = rows["filed"].astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64)
         year += 1970
@@ -199,6 +203,7 @@ class CaseGenerator(Filling, Deriving):
         order = np.lexsort((serial, rows["type"], rows["court"], rows["filed"]))
         rows = {name: values[order] for name, values in rows.items()}
         year, serial = year[order], serial[order]
+        del group, sorted_group, starts, position
         new_position = np.full(self.size, -1)
         new_position[rows["index"]] = np.arange(size)
 
