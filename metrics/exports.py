@@ -6,10 +6,12 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from cases.models import Case
 from metrics.conditions import Measure
 from metrics.definitions import DEFINITIONS
 from metrics.periods import Period
@@ -18,26 +20,34 @@ from metrics.registry import Indicator
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _case_columns() -> list[tuple[str, object]]:
-    """(header, value of a case) for every column of the case sheet."""
-    return [
-        (_("案号"), lambda case: case.case_number),
-        (_("法院"), lambda case: case.court.name),
-        (_("承办部门"), lambda case: case.division.name),
-        (_("承办人"), lambda case: case.judge.name),
-        (_("承办人工号"), lambda case: case.judge.staff_id),
-        (_("案由"), lambda case: case.cause),
-        (_("类型代字"), lambda case: case.type_code),
-        (_("程序"), lambda case: case.get_procedure_display()),
-        (_("立案日期"), lambda case: case.filed_on),
-        (_("结案日期"), lambda case: case.closed_on),
-        (_("结案方式"), lambda case: case.get_closing_method_display()),
-        (_("审限届满日期"), lambda case: case.deadline),
-        (_("审理天数"), lambda case: case.trial_days),
-        (_("原审案号"), lambda case: case.origin_case_number),
-        (_("申请执行标的额"), lambda case: case.amount_applied),
-        (_("执行到位金额"), lambda case: case.amount_recovered),
-    ]
+# (header, field of the case row); choice fields are shown by their label.
+CASE_COLUMNS = [
+    (gettext_lazy("案号"), "case_number"),
+    (gettext_lazy("法院"), "court__name"),
+    (gettext_lazy("承办部门"), "division__name"),
+    (gettext_lazy("承办人"), "judge__name"),
+    (gettext_lazy("承办人工号"), "judge__staff_id"),
+    (gettext_lazy("案由"), "cause"),
+    (gettext_lazy("类型代字"), "type_code"),
+    (gettext_lazy("程序"), "procedure"),
+    (gettext_lazy("立案日期"), "filed_on"),
+    (gettext_lazy("结案日期"), "closed_on"),
+    (gettext_lazy("结案方式"), "closing_method"),
+    (gettext_lazy("审限届满日期"), "deadline"),
+    (gettext_lazy("审理天数"), "trial_days"),
+    (gettext_lazy("原审案号"), "origin_case_number"),
+    (gettext_lazy("申请执行标的额"), "amount_applied"),
+    (gettext_lazy("执行到位金额"), "amount_recovered"),
+]
+COLUMN_WIDTHS = [26, 22, 14, 10, 12, 22, 9, 12, 12, 12, 14, 14, 9, 26, 16, 14]
+
+
+def _labels() -> dict[str, dict]:
+    """Choice labels by field, translated once per export rather than once per cell."""
+    return {
+        name: {value: str(label) for value, label in Case._meta.get_field(name).choices}
+        for name in ("procedure", "closing_method")
+    }
 
 
 def _header(sheet, titles) -> list:
@@ -74,15 +84,23 @@ def cases_workbook(
     add up to. Returns the file's bytes and the number of case rows."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("案件清单"))
-    columns = _case_columns()
     # A write-only sheet writes its column widths before the first row.
-    for index, width in enumerate([26, 22, 14, 10, 12, 22, 9, 12, 12, 12, 14, 14, 9, 26, 16, 14]):
+    for index, width in enumerate(COLUMN_WIDTHS):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.append(_header(sheet, [title for title, _value in columns]))
+    sheet.append(_header(sheet, [str(title) for title, _field in CASE_COLUMNS]))
+    fields = [field for _title, field in CASE_COLUMNS]
+    labels = _labels()
+    label_of = [labels.get(field) for field in fields]
     count = 0
-    rows = cases.select_related("court", "division", "judge").order_by("-filed_on", "case_number")
-    for case in rows.iterator(chunk_size=2000):
-        sheet.append([_plain(value(case)) for _title, value in columns])
+    # Plain tuples, not model instances: an export can be tens of thousands of rows.
+    rows = cases.order_by("-filed_on", "case_number").values_list(*fields)
+    for row in rows.iterator(chunk_size=2000):
+        sheet.append(
+            [
+                _plain(labels_for.get(value, value) if labels_for else value)
+                for value, labels_for in zip(row, label_of, strict=True)
+            ]
+        )
         count += 1
 
     about = book.create_sheet(_("说明"))
