@@ -170,6 +170,17 @@ def scores_refresh(
     totals_refresh(as_of_from=as_of_from, as_of_to=as_of_to, periods=periods)
 
 
+TOTAL_COLUMNS = [
+    "total",
+    "score_sum",
+    "weight_sum",
+    "scored",
+    "clearance_rate",
+    "rank",
+    "peers",
+]
+
+
 def totals_refresh(
     *,
     as_of_from: datetime.date | None = None,
@@ -177,16 +188,18 @@ def totals_refresh(
     periods: Sequence[str] = ALL_PERIODS,
 ) -> None:
     """Rebuild the totals and rankings (ScopeScore) of the days in [as_of_from, as_of_to] from
-    the stored scores. Call inside a transaction."""
+    the stored scores: one row per unit that has values. Call inside a transaction."""
     values_table = IndicatorValue._meta.db_table
     scores_table = ScopeScore._meta.db_table
     where, range_params = _range_sql(as_of_from, as_of_to, periods)
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {scores_table} v WHERE {where}", range_params)
         group = _peer_group_sql("t", "c")
+        changing = ", ".join(f"{column} = EXCLUDED.{column}" for column in TOTAL_COLUMNS)
+        old = ", ".join(f"s.{column}" for column in TOTAL_COLUMNS)
+        new = ", ".join(f"EXCLUDED.{column}" for column in TOTAL_COLUMNS)
         cursor.execute(
             f"""
-            INSERT INTO {scores_table}
+            INSERT INTO {scores_table} AS s
               (as_of, period, scope, court_id, division_id, judge_id, total, score_sum,
                weight_sum, scored, clearance_rate, rank, peers)
             SELECT t.as_of, t.period, t.scope, t.court_id, t.division_id, t.judge_id, t.total,
@@ -210,6 +223,10 @@ def totals_refresh(
                    -- totals equal up to float noise tie; then the higher clearance rate wins
                    ranked AS (peers ORDER BY t.total IS NULL, ROUND(t.total::numeric, 9) DESC,
                               t.clearance_rate DESC NULLS LAST)
+            -- Rescoring updates the rows in place (no foreign keys to check again), and only
+            -- the rows whose totals or ranks moved.
+            ON CONFLICT ON CONSTRAINT scope_score_unique DO UPDATE SET {changing}
+            WHERE ({old}) IS DISTINCT FROM ({new})
             """,
             range_params,
         )
