@@ -130,7 +130,9 @@ def user_provision(
         try:
             validate_password(password, user)
         except ValidationError as error:
-            raise ProvisioningError(" ".join(error.messages)) from error
+            raise ProvisioningError(
+                _("密码不符合要求：%(reasons)s") % {"reasons": " ".join(error.messages)}
+            ) from error
         user.set_password(password)
     user.role = role
     user.court = court

@@ -85,7 +85,9 @@ def demo_seed(
         try:
             validate_password(password)
         except ValidationError as error:
-            raise DemoLoadError(" ".join(error.messages)) from error
+            raise DemoLoadError(
+                _("演示账号的密码不符合要求：%(reasons)s") % {"reasons": " ".join(error.messages)}
+            ) from error
     plan = city_plan(seed)
     limits = time_limits(list(TimeLimit.objects.values()))
     frame = generate_cases(plan=plan, count=count, seed=seed, today=today, limits=limits)

@@ -25,6 +25,8 @@ from cases.demo.codes import (
 
 
 class Deriving:
+    """Part of generate.CaseGenerator: the rules that make derived cases."""
+
     def derive(self, rows: Rows) -> list[Rows]:
         """The cases that the given ones give rise to, not filled in yet. Sets the record's
         own appeal fields where the appeal is not in this city's data."""

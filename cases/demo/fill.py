@@ -25,6 +25,8 @@ from cases.demo.codes import (
 
 
 class Filling:
+    """Part of generate.CaseGenerator: completes new rows (its rng, plan arrays, store)."""
+
     def fill(self, rows: Rows) -> Rows:
         if not len(rows["court"]):
             return rows

@@ -114,7 +114,7 @@ def test_add_user_records_each_provisioning_in_the_audit_trail(city):
         (["--role", "judge", "--court", "苏0505"], "必须指定法官工号"),
         (["--role", "judge", "--court", "苏0505", "--judge-id", "J9999"], "没有工号为“J9999”"),
         (["--role", "judge", "--court", "苏05", "--judge-id", "J0107"], "没有工号为“J0107”"),
-        (["--role", "office", "--court", "苏05", "--password", "123"], "密码"),
+        (["--role", "office", "--court", "苏05", "--password", "123"], "密码不符合要求"),
     ],
 )
 def test_add_user_refuses_bad_input_with_a_clear_message(city, args, message):

@@ -258,6 +258,12 @@ def test_seed_refuses_a_database_that_has_cases_unless_reset(demo):
     assert Case.objects.count() == COUNT
 
 
+def test_seed_refuses_a_weak_demo_password_before_touching_anything(demo):
+    with pytest.raises(CommandError, match="演示账号的密码不符合要求"):
+        call_command("seed_demo", "--cases", "10", "--reset", "--password", "weak")
+    assert Case.objects.count() == COUNT
+
+
 def test_reset_keeps_other_users_and_attaches_them_to_the_new_units(demo):
     court = Court.objects.get(code="苏0582")
     judge = Judge.objects.filter(court=court).order_by("staff_id").first()
