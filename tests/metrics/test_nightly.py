@@ -198,7 +198,7 @@ def paused_before_commit() -> bool:
 
 
 def test_beat_runs_the_nightly_job_after_midnight_shanghai_time():
-    entry = settings.CELERY_BEAT_SCHEDULE["metrics-compute-nightly"]
+    entry = app.conf.beat_schedule["metrics-compute-nightly"]  # what `celery beat` reads
     assert entry["task"] == compute_nightly.name == "metrics.tasks.compute_nightly"
     assert entry["schedule"] == crontab(hour=0, minute=30)
     assert app.conf.timezone == "Asia/Shanghai"
