@@ -6,6 +6,7 @@ from cases.api import views as cases_api
 from cases.api.imports import CaseImportViewSet
 from courtdash.pagination import Pagination  # noqa: F401 - defined apart to avoid an import cycle
 from metrics.api import views as metrics_api
+from supervision.api.views import ROUTES as SUPERVISION_ROUTES
 
 router = DefaultRouter()
 router.register("cases", cases_api.CaseViewSet, basename="case")
@@ -18,3 +19,5 @@ router.register("indicators", metrics_api.IndicatorViewSet, basename="indicator"
 router.register("indicator-values", metrics_api.IndicatorValueViewSet, basename="indicator-value")
 router.register("rankings", metrics_api.RankingViewSet, basename="ranking")
 router.register("indicator-cases", metrics_api.IndicatorCaseViewSet, basename="indicator-case")
+for prefix, viewset, basename in SUPERVISION_ROUTES:
+    router.register(prefix, viewset, basename=basename)

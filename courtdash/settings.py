@@ -202,6 +202,26 @@ SPECTACULAR_SETTINGS = {
     # One name per choice set that several fields share (else a warning, and --fail-on-warn).
     "ENUM_NAME_OVERRIDES": {"OutcomeEnum": "cases.choices.Outcome"},
 }
+# Supervision's choice sets share field names (state, kind, category) with others: one name each.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "CategoryEnum": "cases.choices.Category",
+        **{
+            f"{name}Enum": f"supervision.choices.{name}"
+            for name in (
+                "FourTypeCategory",
+                "MarkState",
+                "RuleKind",
+                "MeasureKind",
+                "ExtensionState",
+                "LetterState",
+                "ReviewState",
+                "TraceKind",
+                "AgeBucket",
+            )
+        },
+    }
+)
 
 # Celery with Redis as the broker.
 REDIS_URL = env("REDIS_URL", default="") or embedded.redis_url(DATA_DIR / "redis")

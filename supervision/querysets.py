@@ -145,3 +145,15 @@ class ApproverQuerySet(models.QuerySet):
         if scope.reach is Reach.EVERYTHING:
             return self
         return self.filter(court_id__in=scope.court_ids)
+
+
+class RuleQuerySet(models.QuerySet):
+    """Four-type rules: those for every court and those of a court in reach."""
+
+    def in_scope(self, user):
+        scope = user_scope(user)
+        if scope.reach is Reach.NOTHING:
+            return self.none()
+        if scope.reach is Reach.EVERYTHING:
+            return self
+        return self.filter(Q(court__isnull=True) | Q(court_id__in=scope.court_ids))

@@ -17,7 +17,7 @@ from supervision.choices import (
     ReferralBody,
     RuleKind,
 )
-from supervision.querysets import CaseLinkedQuerySet, MarkQuerySet, MeasureQuerySet
+from supervision.querysets import CaseLinkedQuerySet, MarkQuerySet, MeasureQuerySet, RuleQuerySet
 
 
 class FourTypeRule(models.Model):
@@ -44,6 +44,8 @@ class FourTypeRule(models.Model):
     # Some courts treat a case over 12 months as four-type outright (DOMAIN.md, configurable).
     auto_confirm = models.BooleanField(_("自动确认"), default=False)
     active = models.BooleanField(_("启用"), default=True)
+
+    objects = RuleQuerySet.as_manager()
 
     class Meta:
         ordering = ["slug"]

@@ -1,0 +1,92 @@
+"""Admin of the supervision app: configuration (rules, approvers, contacts) is editable; the
+trail, reminders and SMS log are read-only (the trail is append-only in the database too)."""
+
+from django.contrib import admin
+
+from supervision.models import (
+    CampaignCase,
+    ClearanceCampaign,
+    Contact,
+    ExtensionApprover,
+    ExtensionRequest,
+    FourTypeMark,
+    FourTypeRule,
+    Inquiry,
+    JointInspection,
+    Measure,
+    Notice,
+    Referral,
+    Reminder,
+    ReversalReview,
+    SmsMessage,
+    TraceEntry,
+)
+
+
+@admin.register(FourTypeRule)
+class FourTypeRuleAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name", "kind", "category", "court", "auto_confirm", "active"]
+    list_filter = ["kind", "active"]
+
+
+@admin.register(ExtensionApprover)
+class ExtensionApproverAdmin(admin.ModelAdmin):
+    list_display = ["court", "user", "designated_by", "designated_at"]
+    raw_id_fields = ["user", "designated_by"]
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["user", "mobile", "sms_enabled"]
+    search_fields = ["user__username", "mobile"]
+    raw_id_fields = ["user"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written by the services only: shown, never changed here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TraceEntry)
+class TraceEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "kind", "actor_name", "case", "notice", "inquiry", "court"]
+    list_filter = ["kind"]
+    search_fields = ["actor_name", "note"]
+    date_hierarchy = "at"
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ["due_on", "kind", "channel", "recipient", "state", "attempts", "sent_at"]
+    list_filter = ["state", "channel", "kind"]
+
+
+@admin.register(SmsMessage)
+class SmsMessageAdmin(ReadOnlyAdmin):
+    list_display = ["at", "mobile", "gateway", "status"]
+    list_filter = ["gateway", "status"]
+
+
+for model, fields in [
+    (FourTypeMark, ["case", "category", "source", "state", "marked_by", "marked_at"]),
+    (Measure, ["case", "kind", "deadline", "taken_by", "responded_at"]),
+    (Referral, ["case", "body", "referred_by", "referred_at", "result_at"]),
+    (ExtensionRequest, ["case", "days", "state", "requested_by", "decided_by"]),
+    (Notice, ["title", "court", "division", "judge", "deadline", "state"]),
+    (Inquiry, ["title", "court", "division", "indicator_slug", "deadline", "state"]),
+    (ClearanceCampaign, ["name", "court", "division", "started_on", "target_on"]),
+    (CampaignCase, ["campaign", "case", "bucket_at_start", "leader", "target_on"]),
+    (ReversalReview, ["case", "trigger", "outcome", "decided_on", "state", "is_error"]),
+    (JointInspection, ["title", "court", "inspected_on", "recorded_by"]),
+]:
+    admin.site.register(
+        model, type(f"{model.__name__}Admin", (ReadOnlyAdmin,), {"list_display": fields})
+    )
