@@ -1,0 +1,130 @@
+"""Long-pending clearance campaigns and joint inspections."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from cases.models import Court, Division
+from supervision.api.serializers.common import (
+    CaseBriefSerializer,
+    CourtUserField,
+    PersonSerializer,
+    ReachableCaseField,
+    ReachableUnitField,
+    label_field,
+)
+from supervision.models import (
+    CampaignCase,
+    ClearanceCampaign,
+    JointInspection,
+)
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    court_code = serializers.CharField(source="court.code", read_only=True)
+    division_name = serializers.CharField(source="division.name", read_only=True, default=None)
+    created_by = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = ClearanceCampaign
+        fields = [
+            "id",
+            "name",
+            "court",
+            "court_code",
+            "division",
+            "division_name",
+            "min_months",
+            "started_on",
+            "target_on",
+            "note",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class CampaignCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100, label=_("名称"))
+    court = ReachableUnitField(Court, label=_("法院"))
+    division = ReachableUnitField(Division, required=False, allow_null=True, label=_("部门"))
+    min_months = serializers.IntegerField(min_value=12, default=12, label=_("未结超过（月）"))
+    target_on = serializers.DateField(label=_("目标日期"))
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class BucketProgressSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    closed = serializers.IntegerField()
+
+
+class CampaignProgressSerializer(serializers.Serializer):
+    total = serializers.IntegerField(help_text=_("开始时清单中的案件数（您可见的部分）"))
+    closed = serializers.IntegerField()
+    remaining = serializers.IntegerField()
+    unassigned = serializers.IntegerField(help_text=_("未结且尚未落实包案领导"))
+    past_target = serializers.IntegerField(help_text=_("未结且已过本案目标日期"))
+    past_campaign_target = serializers.BooleanField()
+    by_bucket = serializers.DictField(child=BucketProgressSerializer())
+
+
+class CampaignCaseSerializer(serializers.ModelSerializer):
+    case = CaseBriefSerializer(read_only=True)
+    bucket_at_start_label = label_field("bucket_at_start")
+    leader = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = CampaignCase
+        fields = [
+            "id",
+            "campaign",
+            "case",
+            "bucket_at_start",
+            "bucket_at_start_label",
+            "leader",
+            "target_on",
+            "assigned_at",
+        ]
+        read_only_fields = fields
+
+
+class CampaignAssignSerializer(serializers.Serializer):
+    leader = CourtUserField(label=_("包案领导"))
+    target_on = serializers.DateField(label=_("目标结案日期"))
+
+
+class JointInspectionSerializer(serializers.ModelSerializer):
+    court_code = serializers.CharField(source="court.code", read_only=True)
+    cases = CaseBriefSerializer(many=True, read_only=True)
+    participants = PersonSerializer(many=True, read_only=True)
+    recorded_by = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = JointInspection
+        fields = [
+            "id",
+            "court",
+            "court_code",
+            "title",
+            "inspected_on",
+            "findings",
+            "cases",
+            "participants",
+            "other_participants",
+            "recorded_by",
+            "recorded_at",
+        ]
+        read_only_fields = fields
+
+
+class JointInspectionCreateSerializer(serializers.Serializer):
+    court = ReachableUnitField(Court, label=_("法院"))
+    title = serializers.CharField(max_length=200, label=_("名称"))
+    inspected_on = serializers.DateField(label=_("督查日期"))
+    findings = serializers.CharField(label=_("督查发现"))
+    cases = serializers.ListField(child=ReachableCaseField(), required=False, default=list)
+    participants = serializers.ListField(child=CourtUserField(), required=False, default=list)
+    other_participants = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default=""
+    )
