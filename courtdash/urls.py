@@ -30,4 +30,5 @@ urlpatterns = [
     path("", home, name="home"),
     path("", include("cases.urls")),
     path("metrics/", include("metrics.urls")),
+    path("supervision/", include("supervision.urls")),
 ]
