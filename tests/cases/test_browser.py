@@ -24,7 +24,6 @@ CHROMIUM_ARGS = [
     "--disable-gpu",
     "--disable-dev-shm-usage",
     "--disable-background-networking",
-    "--lang=zh-CN",  # the browser's own widgets (date pickers) in Chinese, as at a court
 ]
 CAUSES = [
     "民间借贷纠纷",
@@ -230,3 +229,14 @@ def test_office_reads_the_audit_log(live, page, court_data):
     assert court_data["featured"].case_number in joined
     page.screenshot(path=OUT / "audit_log.png", full_page=True)
     assert page.console_errors == []
+
+
+def test_five_wrong_passwords_show_the_lockout_page(live, page, court_data):
+    page.goto(f"{live.url}/accounts/login/")
+    for _attempt in range(5):
+        page.fill("#id_username", "wanglei")
+        page.fill("#id_password", "wrong-password")
+        page.click(".auth-form button[type=submit]")
+    assert page.locator("h1.auth-title").inner_text() == "账号已被暂时锁定"
+    assert "60 分钟" in page.locator(".auth-card").inner_text()
+    page.screenshot(path=OUT / "locked.png")
