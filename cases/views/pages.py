@@ -109,10 +109,7 @@ def case_detail(request, pk: int):
         detail={"case_number": case.case_number},
     )
     derived = list(
-        Case.objects.in_scope(user)
-        .filter(origin=case)
-        .select_related("court")
-        .order_by("filed_on", "case_number")
+        Case.objects.in_scope(user).filter(origin=case).order_by("filed_on", "case_number")
     )
     hidden_derived = Case.objects.filter(origin=case).count() - len(derived)
     origin = None
