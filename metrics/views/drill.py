@@ -26,6 +26,7 @@ from metrics.views.common import (
     page_url,
     period_links,
     requested_as_of,
+    requested_day,
     requested_period,
     requested_unit,
     unit_params,
@@ -48,6 +49,7 @@ def _frame(request, slug: str, name: str, *, period: str | None = None) -> dict:
         "period": period,
         "period_label": PeriodKind(period).label,
         "as_of": as_of,
+        "requested_day": requested_day(request),
         "applies": unit.scope in indicator.scopes,
         "breadcrumb": breadcrumb(request, info, name, slug=slug, period=period, as_of=as_of),
         "period_links": period_links(
@@ -150,11 +152,15 @@ def case_list(request, slug: str):
             as_of=frame["as_of"],
             period=frame["period"],
         )
+        listed = summed if measure.is_sum else page.paginator.count
         frame.update(
             page_obj=page,
             measure=measure,
             summed=summed,
             own=own,
+            # The list reads today's case records, the number was stored by the computation:
+            # a record changed since then (a late import, a corrected date) shows here.
+            agrees=own is not None and listed == getattr(own, part),
             case_urls=_case_list_urls(frame),
             drill_url=page_url(
                 "drill",

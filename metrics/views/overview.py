@@ -15,6 +15,7 @@ from metrics.views.common import (
     page_url,
     period_links,
     requested_as_of,
+    requested_day,
     requested_period,
     requested_unit,
 )
@@ -31,6 +32,7 @@ def overview(request):
         "period": period,
         "period_label": PeriodKind(period).label,
         "as_of": as_of,
+        "requested_day": requested_day(request),
         "breadcrumb": breadcrumb(request, info, "overview", period=period, as_of=as_of),
         "period_links": period_links(request, "overview", unit=unit, as_of=as_of, current=period),
         "ranking_url": page_url("ranking", unit=_ranking_parent(unit))

@@ -44,6 +44,7 @@ def ranking(request):
         "info": info,
         "unit": parent,
         "as_of": as_of,
+        "requested_day": requested,
         "latest": latest,
         "breadcrumb": breadcrumb(request, info, "ranking", as_of=requested),
         "overview_url": page_url("overview", unit=parent, as_of=as_of),

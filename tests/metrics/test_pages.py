@@ -294,6 +294,19 @@ def test_case_list_links_each_case_to_its_page_and_is_audited(client, computed, 
     assert event.detail["count"] == response.context["page_obj"].paginator.count
 
 
+def test_a_case_list_that_no_longer_matches_the_stored_number_says_so(
+    client, computed, city, city_judges, city_user
+):
+    client = logged_in(client, city_user(Role.OFFICE, "苏05"))
+    url = reverse("metrics:cases", args=["closed_to_filed_ratio"])
+    params = {**unit_of(city, "苏0505/民一庭/2"), "part": "denominator"}
+    assert "data-agrees" in client.get(url, params).content.decode()
+    # Imported after the night's computation: filed in the period, not yet counted.
+    CaseFactory(judge=city_judges["苏0505/民一庭/2"], filed_on=D(2025, 6, 20))
+    page = client.get(url, params).content.decode()
+    assert "data-disagrees" in page and "data-agrees" not in page
+
+
 def test_a_long_case_list_is_paginated(client, city_judges, city_user):
     judge = city_judges["苏0506/民一庭/2"]
     CaseFactory.create_batch(60, judge=judge, filed_on=D(2025, 4, 1))
@@ -505,9 +518,10 @@ def test_period_switch_and_the_last_computed_day(client, computed, city_user):
     client = logged_in(client, city_user(Role.OFFICE, "苏05"))
     mtd = client.get(OVERVIEW, {"period": "mtd"})
     assert {tile["row"].period for tile in mtd.context["data"]["tiles"]} == {"mtd"}
-    # A day not computed shows the last day computed before it.
+    # A day not computed shows the last day computed before it, and says so.
     earlier = client.get(OVERVIEW, {"as_of": "2025-06-25"})
     assert earlier.context["as_of"] == WEEK_BEFORE
+    assert "2025-06-25 尚无计算结果" in earlier.content.decode()
     assert client.get(OVERVIEW, {"period": "nonsense"}).context["period"] == "ytd"
 
 
