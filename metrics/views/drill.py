@@ -100,6 +100,7 @@ def drill(request, slug: str):
             if data["children"]
             else None,
             child_level=_child_level(frame["unit"].scope),
+            children_apply=_child_level(frame["unit"].scope) in frame["indicator"].scopes,
             case_urls=_case_list_urls(frame),
         )
     return render(request, "metrics/drill.html", frame)
