@@ -209,9 +209,8 @@ def metrics_compute(
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [METRICS_LOCK])
-                cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
-                # Compiling ~50 FILTER expressions costs seconds and saves less (measured).
-                cursor.execute("SET LOCAL jit = off")
+                # No JIT: compiling ~50 FILTER expressions costs seconds and saves less (measured).
+                cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'; SET LOCAL jit = off")
             IndicatorValue.objects.filter(as_of=as_of, period__in=periods).delete()
             ScopeScore.objects.filter(as_of=as_of, period__in=periods).delete()
             results = _run_pass(compile_pass(as_of=as_of, periods=periods))
@@ -231,6 +230,8 @@ def metrics_compute(
                     "error": "",
                 }
             _runs_mark(as_of=as_of, results=done)
+            with connection.cursor() as cursor:  # a caller's own transaction goes on as it was
+                cursor.execute("SET LOCAL work_mem TO DEFAULT; SET LOCAL jit TO DEFAULT")
     except Exception as error:
         if not in_outer_transaction:
             failed = {
@@ -250,15 +251,27 @@ def metrics_backfill(
     date_from: datetime.date,
     date_to: datetime.date,
     periods: Sequence[str] = ALL_PERIODS,
+    skip_done: bool = False,
     progress=None,
 ) -> int:
-    """A daily history: metrics_compute for each day, each in its own transaction (a killed
-    backfill resumes where it stopped when run again). Returns the number of days computed."""
+    """A daily history: metrics_compute for each day, each in its own transaction. With
+    `skip_done`, days whose runs of all `periods` are done are skipped, so a killed backfill
+    resumes where it stopped. Returns the number of days computed."""
+    done: set[datetime.date] = set()
+    if skip_done:
+        finished = ComputationRun.objects.filter(
+            as_of__range=(date_from, date_to), period__in=periods, status=RunStatus.DONE
+        )
+        counts: dict[datetime.date, int] = {}
+        for as_of in finished.values_list("as_of", flat=True):
+            counts[as_of] = counts.get(as_of, 0) + 1
+        done = {as_of for as_of, count in counts.items() if count == len(set(periods))}
     day, days = date_from, 0
     while day <= date_to:
-        metrics_compute(as_of=day, periods=periods)
-        days += 1
-        if progress is not None:
-            progress(day)
+        if day not in done:
+            metrics_compute(as_of=day, periods=periods)
+            days += 1
+            if progress is not None:
+                progress(day)
         day += datetime.timedelta(days=1)
     return days
