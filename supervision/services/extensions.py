@@ -85,6 +85,10 @@ def extension_request(*, case: Case, days: int, reason: str, actor: User) -> Ext
         raise ValidationError(_("案件已结，不能申请延长审限"))
     if case.deadline is None:
         raise ValidationError(_("该案件没有审限，无需申请延长"))
+    if case.deadline_on is not None:
+        # The record's own deadline wins over extension_days (DOMAIN.md): an approval here
+        # would not move it. The case-handling system extends such a case.
+        raise ValidationError(_("该案件的审限届满日期由办案系统提供，延长审限请在办案系统中办理"))
     _civil_lead_check(case)
     if ExtensionRequest.objects.filter(case=case, state=ExtensionState.PENDING).exists():
         raise ValidationError(_("该案件已有待审批的延长审限申请"))

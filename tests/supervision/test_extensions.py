@@ -140,3 +140,9 @@ def test_overdue_list_holds_the_pending_cases_past_their_deadline_in_scope(world
     assert list(selectors.overdue_cases(user=world.user(Role.OFFICE))) == [overdue]
     other_judge = UserFactory(role=Role.JUDGE, judge=world.colleague, court=world.court)
     assert list(selectors.overdue_cases(user=other_judge)) == []
+
+
+def test_a_case_whose_record_gives_its_deadline_is_extended_in_the_source_system(world):
+    given = CaseFactory(judge=world.judge, filed_on=D(2025, 3, 1), deadline_on=D(2025, 10, 1))
+    with pytest.raises(ValidationError, match="办案系统"):
+        services.extension_request(case=given, days=30, reason="x", actor=world.user(Role.JUDGE))
