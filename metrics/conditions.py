@@ -21,14 +21,14 @@ LITIGATION_CATEGORIES = [Category.CIVIL, Category.CRIMINAL, Category.ADMINISTRAT
 LITIGATION_PROCEDURES = [Procedure.FIRST_INSTANCE, Procedure.SECOND_INSTANCE, Procedure.RETRIAL]
 
 # Case sets of INDICATORS.md, by the procedure (and category) that the type code gives.
-WORKLOAD = ~Q(
+WORKLOAD = ~Q(  # W
     procedure__in=[Procedure.PRESERVATION, Procedure.ENFORCEMENT_RESUMED, Procedure.PRE_SUIT]
 )
-LITIGATION = Q(category__in=LITIGATION_CATEGORIES, procedure__in=LITIGATION_PROCEDURES)
-FIRST_INSTANCE = LITIGATION & Q(procedure=Procedure.FIRST_INSTANCE)
-CIVIL_FIRST_INSTANCE = FIRST_INSTANCE & Q(category=Category.CIVIL)
-ENFORCEMENT = Q(procedure=Procedure.ENFORCEMENT)
-ALL_FILED = ~Q(procedure__in=[Procedure.PRESERVATION, Procedure.PRE_SUIT])
+LITIGATION = Q(category__in=LITIGATION_CATEGORIES, procedure__in=LITIGATION_PROCEDURES)  # L
+FIRST_INSTANCE = LITIGATION & Q(procedure=Procedure.FIRST_INSTANCE)  # F
+CIVIL_FIRST_INSTANCE = FIRST_INSTANCE & Q(category=Category.CIVIL)  # CF
+ENFORCEMENT = Q(procedure=Procedure.ENFORCEMENT)  # E: first-time enforcement (执)
+ALL_FILED = ~Q(procedure__in=[Procedure.PRESERVATION, Procedure.PRE_SUIT])  # A
 
 WITH_CLAIM = Q(amount_applied__gt=0)  # enforcement: the applicant asked for an amount
 REVERSED = [Outcome.MODIFIED, Outcome.REMANDED]
