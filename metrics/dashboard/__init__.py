@@ -1,0 +1,55 @@
+"""What the dashboard pages read, shaped for them: a unit's tiles, the units below a number, a
+year's trend, the monthly flow, the weekly ranking, the international companions.
+
+Stored results only (IndicatorValue, ScopeScore, ComputationRun, the targets in force), read
+through metrics.selectors — no indicator is computed in a request. The one read of the case
+table is the age profile of pending cases: one grouped query (see pending_age_profile).
+"""
+
+from metrics.dashboard.common import (
+    AGE_BUCKETS,
+    WEEK,
+    YTD,
+    Target,
+    TargetBook,
+    UnitInfo,
+    as_of_resolve,
+    plotted,
+    rounded,
+    same_day_last_year,
+    unit_info,
+)
+from metrics.dashboard.drill import child_key, drill, drill_value, monthly_flow, trend
+from metrics.dashboard.overview import (
+    change_tone,
+    companions,
+    overview,
+    pending_age_profile,
+    year_series,
+)
+from metrics.dashboard.ranking import weekly_ranking
+
+__all__ = [
+    "AGE_BUCKETS",
+    "WEEK",
+    "YTD",
+    "Target",
+    "TargetBook",
+    "UnitInfo",
+    "as_of_resolve",
+    "change_tone",
+    "child_key",
+    "companions",
+    "drill",
+    "drill_value",
+    "monthly_flow",
+    "overview",
+    "pending_age_profile",
+    "plotted",
+    "rounded",
+    "same_day_last_year",
+    "trend",
+    "unit_info",
+    "weekly_ranking",
+    "year_series",
+]

@@ -1,0 +1,198 @@
+"""The common ground of the dashboards' reads: display rounding, the computed days, the unit
+of a page, and the targets in force."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from cases.models import Court, Division, Judge
+from metrics.choices import Direction, PeriodKind, RunStatus, Scope, ScoreBand
+from metrics.models import ComputationRun, IndicatorValue, ScopeScore
+from metrics.periods import add_months
+from metrics.registry import Indicator
+from metrics.scopes import ScopeKey
+from metrics.scoring import Thresholds, thresholds
+
+WEEK = datetime.timedelta(days=7)
+TWO_PLACES = Decimal("0.01")
+YTD = PeriodKind.YTD.value
+# Pending-age buckets of CEPEJ / CourTools "age of active pending caseload", in months.
+AGE_BUCKETS = ((0, 6), (6, 12), (12, 18), (18, 24), (24, 36), (36, None))
+
+
+def rounded(value) -> Decimal | None:
+    """Half up to 2 decimals, for display only: stored values stay exact."""
+    if value is None:
+        return None
+    text = repr(value) if isinstance(value, float) else str(value)
+    return Decimal(text).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def plotted(value) -> float | None:
+    """A value as a chart shows it: rounded like every other display."""
+    number = rounded(value)
+    return None if number is None else float(number)
+
+
+def same_day_last_year(day: datetime.date) -> datetime.date:
+    return add_months(day, -12)  # 29 February → 28 February
+
+
+def as_of_resolve(period: str, requested: datetime.date | None = None) -> datetime.date | None:
+    """The last day with a finished computation of `period`, on or before `requested`."""
+    runs = ComputationRun.objects.filter(period=period, status=RunStatus.DONE)
+    if requested is not None:
+        runs = runs.filter(as_of__lte=requested)
+    return runs.order_by("-as_of").values_list("as_of", flat=True).first()
+
+
+# The unit
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    key: ScopeKey
+    court: Court | None
+    division: Division | None
+    judge: Judge | None
+
+    @property
+    def name(self) -> str:
+        if self.judge is not None:
+            return self.judge.name
+        if self.division is not None:
+            return self.division.name
+        if self.court is not None:
+            return self.court.name
+        return str(Scope.CITY.label)
+
+    @property
+    def title(self) -> str:
+        """The unit with the ones above it, e.g. 苏州市虎丘区人民法院 民一庭 王磊."""
+        parts = [self.court.name if self.court else str(Scope.CITY.label)]
+        parts += [unit.name for unit in (self.division, self.judge) if unit is not None]
+        return " ".join(parts)
+
+    def ancestors(self) -> list[ScopeKey]:
+        """The units above this one and itself, from the city down."""
+        key = self.key
+        chain = [ScopeKey.city()]
+        if key.court_id is not None:
+            chain.append(ScopeKey(Scope.COURT, key.court_id))
+        if key.division_id is not None:
+            chain.append(ScopeKey(Scope.DIVISION, key.court_id, key.division_id))
+        if key.judge_id is not None:
+            chain.append(key)
+        return chain
+
+    def name_of(self, key: ScopeKey) -> str:
+        """The name of this unit or of one above it."""
+        return {
+            Scope.CITY: str(Scope.CITY.label),
+            Scope.COURT: self.court.name if self.court else "",
+            Scope.DIVISION: self.division.name if self.division else "",
+            Scope.JUDGE: self.judge.name if self.judge else "",
+        }[key.scope]
+
+
+def unit_info(key: ScopeKey) -> UnitInfo | None:
+    """The court, division and judge of a unit (two queries at most); None if one of them does
+    not exist or the division is not the court's. The judge is the one written on the cases,
+    so their current division is not required to be this one."""
+    court = division = judge = None
+    if key.division_id is not None:
+        division = Division.objects.select_related("court").filter(pk=key.division_id).first()
+        if division is None or division.court_id != key.court_id:
+            return None
+        court = division.court
+    elif key.court_id is not None:
+        court = Court.objects.filter(pk=key.court_id).first()
+        if court is None:
+            return None
+    if key.judge_id is not None:
+        judge = Judge.objects.filter(pk=key.judge_id).first()
+        if judge is None:
+            return None
+    return UnitInfo(key=key, court=court, division=division, judge=judge)
+
+
+# Targets
+
+
+@dataclass(frozen=True)
+class Target:
+    """The target in force for one indicator, period and month: where it scores full and zero."""
+
+    indicator: Indicator
+    thresholds: Thresholds | None
+
+    @property
+    def weight(self) -> float | None:
+        return self.thresholds.weight if self.thresholds else None
+
+    @property
+    def full(self) -> tuple[float | None, float | None]:
+        """(lower, upper) bounds of full marks; one side open except for a band."""
+        if self.thresholds is None:
+            return None, None
+        return self.thresholds.full_low, self.thresholds.full_high
+
+    @property
+    def zero(self) -> tuple[float | None, float | None]:
+        if self.thresholds is None:
+            return None, None
+        return self.thresholds.zero_low, self.thresholds.zero_high
+
+    @property
+    def target(self) -> float | None:
+        low, high = self.full
+        return high if self.indicator.direction == Direction.LOWER else low
+
+    @property
+    def warning(self) -> float | None:
+        low, high = self.zero
+        return high if self.indicator.direction == Direction.LOWER else low
+
+    @property
+    def is_band(self) -> bool:
+        return self.indicator.direction == Direction.BAND
+
+
+class TargetBook:
+    """The targets in force (two queries), looked up per indicator, period and month."""
+
+    def __init__(self):
+        self._rows: dict[str, list[Thresholds]] = defaultdict(list)
+        for row in thresholds():
+            self._rows[row.indicator].append(row)
+
+    def get(self, indicator: Indicator, period: str, day: datetime.date) -> Target:
+        for row in self._rows.get(indicator.slug, ()):
+            if row.period not in (None, period):
+                continue
+            if row.month not in (None, day.month):
+                continue
+            return Target(indicator=indicator, thresholds=row)
+        return Target(indicator=indicator, thresholds=None)
+
+    def weight(self, indicator: Indicator) -> float | None:
+        rows = self._rows.get(indicator.slug)
+        return rows[0].weight if rows else None
+
+
+def by_indicator(rows) -> dict[str, IndicatorValue]:
+    return {row.indicator: row for row in rows}
+
+
+def band_colour(band: ScoreBand | None) -> str:
+    return {ScoreBand.MET: "green", ScoreBand.BETWEEN: "amber", ScoreBand.MISSED: "red"}.get(
+        band, "grey"
+    )
+
+
+def score_rows(unit: ScopeKey, days: list[datetime.date], period: str) -> dict:
+    rows = ScopeScore.objects.filter(unit.rows_q(), period=period, as_of__in=days)
+    return {row.as_of: row for row in rows}
