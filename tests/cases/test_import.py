@@ -921,3 +921,13 @@ def test_the_bench_file_is_valid_and_a_second_import_changes_nothing(tmp_path, m
     appealed = Case.objects.filter(derived_cases__procedure="second_instance")
     assert appealed.exists()
     assert not appealed.filter(effective_appealed=False).exists()
+
+
+def test_bench_import_generates_imports_and_reports_its_figures():
+    out = io.StringIO()
+
+    call_command("bench_import", rows=300, verbosity=0, stdout=out)
+
+    assert "新增 300 条，更新 0 条，未变 0 条，拒绝 0 条" in out.getvalue()
+    assert "rows/s:" in out.getvalue() and "peak memory (ru_maxrss):" in out.getvalue()
+    assert Case.objects.count() == 300

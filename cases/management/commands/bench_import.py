@@ -22,6 +22,21 @@ from cases.importing import ImportFileError, case_import, open_source
 from cases.importing.synthetic import write_synthetic_file
 
 
+def _generate_apart(path: Path, rows: int, **options) -> None:
+    """Write the file in a forked process, so that the peak memory measured afterwards is the
+    importer's own. The child leaves by os._exit and never touches the database; the
+    connection is still closed first when it can be (not inside a transaction)."""
+    if not connection.in_atomic_block:
+        connection.close()
+    child = multiprocessing.get_context("fork").Process(
+        target=write_synthetic_file, args=(path, rows), kwargs=options
+    )
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        raise CommandError(f"the generator failed (exit code {child.exitcode})")
+
+
 def _backend_cpu_reader():
     """A function giving the CPU seconds used so far by this connection's PostgreSQL backend,
     read from /proc when the server runs on this machine; -1 when it cannot be read."""
@@ -58,9 +73,7 @@ class Command(BaseCommand):
         try:
             started = time.perf_counter()
             os.close(handle)
-            # In a separate process, so that the peak memory below is the importer's own.
-            with multiprocessing.get_context("spawn").Pool(1) as pool:
-                pool.apply(write_synthetic_file, (path, rows), {"as_of": today(), "seed": seed})
+            _generate_apart(path, rows, as_of=today(), seed=seed)
             generated = time.perf_counter() - started
             size = path.stat().st_size
             self.stdout.write(
