@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "cases",
     "metrics",
     "supervision",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("metrics/", include("metrics.urls")),
     path("supervision/", include("supervision.urls")),
+    path("reports/", include("reports.urls")),
 ]

@@ -1,0 +1,26 @@
+"""Scoping of the reports app's rows, on metrics.scopes.user_scope_key (itself on
+cases.scoping.user_scope, the only visibility rule): a user sees the rows of their own unit and
+of the units below it."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from metrics.scopes import ScopeKey, user_scope_key
+
+
+class UnitRowQuerySet(models.QuerySet):
+    def in_scope(self, user):
+        own = user_scope_key(user)
+        if own is None:
+            return self.none()
+        return self.within(own)
+
+    def within(self, unit: ScopeKey):
+        """Rows of `unit` and of the units below it."""
+        ids = {"court_id": unit.court_id, "division_id": unit.division_id}
+        ids["judge_id"] = unit.judge_id
+        return self.filter(**{name: value for name, value in ids.items() if value is not None})
+
+    def of_unit(self, unit: ScopeKey):
+        return self.filter(unit.rows_q())

@@ -1,0 +1,1 @@
+"""Writes of the reports app: the health check, quarterly targets, the monthly review."""
