@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db import DatabaseError, OperationalError, connection, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from cases.dates import today
@@ -57,6 +58,12 @@ NIGHTLY_LOCK = 0x6E696768
 LOCK_WAIT_SECONDS = 45 * 60
 PAUSE_ENV = "COURTDASH_NIGHTLY_PAUSE"
 LOCK_NOT_AVAILABLE = "55P03"
+
+
+# Sent after a run has computed and committed a day (not when it skipped: the run that did the
+# work sent it), with as_of and periods. Listeners (supervision's abnormality detection) run in
+# the nightly's worker; one that raises is logged and does not fail the computation.
+nightly_computed = Signal()
 
 
 class NightlyOutcome(StrEnum):
@@ -114,9 +121,15 @@ def metrics_nightly(
             logger.info("nightly metrics %s: computed by a concurrent run, skipped", as_of)
             return NightlyResult(as_of, NightlyOutcome.SKIPPED, _runs(as_of, periods))
         _compute(as_of=as_of, periods=periods)
+        _announce(as_of=as_of, periods=periods)
         return NightlyResult(as_of, NightlyOutcome.COMPUTED, _runs(as_of, periods))
     finally:
         _lock_release(as_of)
+
+
+def _announce(*, as_of: datetime.date, periods: Sequence[str]) -> None:
+    # send_robust logs a listener's error (django.dispatch) and carries on.
+    nightly_computed.send_robust(sender=NightlyResult, as_of=as_of, periods=list(periods))
 
 
 def _runs(as_of: datetime.date, periods: Sequence[str]) -> list[ComputationRun]:

@@ -4,9 +4,11 @@ trail, reminders and SMS log are read-only (the trail is append-only in the data
 from django.contrib import admin
 
 from supervision.models import (
+    Abnormality,
     CampaignCase,
     ClearanceCampaign,
     Contact,
+    DetectionRule,
     ExtensionApprover,
     ExtensionRequest,
     FourTypeMark,
@@ -27,6 +29,12 @@ from supervision.models import (
 class FourTypeRuleAdmin(admin.ModelAdmin):
     list_display = ["slug", "name", "kind", "category", "court", "auto_confirm", "active"]
     list_filter = ["kind", "active"]
+
+
+@admin.register(DetectionRule)
+class DetectionRuleAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "enabled", "check_warning", "fall_threshold", "min_denominator"]
+    list_editable = ["enabled", "check_warning", "fall_threshold", "min_denominator"]
 
 
 @admin.register(ExtensionApprover)
@@ -86,6 +94,7 @@ for model, fields in [
     (CampaignCase, ["campaign", "case", "bucket_at_start", "leader", "target_on"]),
     (ReversalReview, ["case", "trigger", "outcome", "decided_on", "state", "is_error"]),
     (JointInspection, ["title", "court", "inspected_on", "recorded_by"]),
+    (Abnormality, ["as_of", "court", "division", "indicator", "value", "inquiry"]),
 ]:
     admin.site.register(
         model, type(f"{model.__name__}Admin", (ReadOnlyAdmin,), {"list_display": fields})

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class SupervisionConfig(AppConfig):
     name = "supervision"
     verbose_name = _("审判监督管理")
+
+    def ready(self):
+        from supervision import signals  # noqa: F401  (connects the receivers)

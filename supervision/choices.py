@@ -170,6 +170,7 @@ class TraceKind(models.TextChoices):
     DEADLINE_CHANGED = "deadline_changed", _("审限变更")
     NOTICE_ISSUED = "notice_issued", _("发出督办通知")
     INQUIRY_SENT = "inquiry_sent", _("发出异常函询")
+    INQUIRY_DISCARDED = "inquiry_discarded", _("研判后不予函询")
     LETTER_ACKNOWLEDGED = "letter_acknowledged", _("签收")
     LETTER_ANSWERED = "letter_answered", _("答复")
     LETTER_RETURNED = "letter_returned", _("退回重答")

@@ -106,6 +106,13 @@ class InquiryQuerySet(LetterQuerySet):
         return self.filter(reach_q(user, judge=None))
 
 
+class AbnormalityQuerySet(models.QuerySet):
+    """Abnormalities found by the nightly detection, of a court or one of its divisions."""
+
+    def in_scope(self, user):
+        return self.filter(reach_q(user, judge=None))
+
+
 class CampaignQuerySet(models.QuerySet):
     """A campaign covers a court or one division of it; a division's people see the campaigns
     of their division and the court-wide ones (whose list they see only their part of)."""

@@ -27,3 +27,10 @@ def open_reversal_reviews() -> int:
 def suggest_four_type_cases(day: str | None = None) -> int:
     """Apply the four-type suggestion rules (idempotent)."""
     return services.four_type_suggest(day=datetime.date.fromisoformat(day) if day else None)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=900, soft_time_limit=840)
+def detect_abnormalities(as_of: str) -> dict:
+    """Draft the inquiries of a day's abnormal indicator values (idempotent); the nightly
+    computation runs it itself (supervision.signals), this is for running it again."""
+    return services.abnormalities_detect(as_of=datetime.date.fromisoformat(as_of)).as_dict()

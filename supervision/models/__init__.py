@@ -1,5 +1,6 @@
 """Models of the supervision app, one module per subject; all importable from here."""
 
+from supervision.models.abnormality import Abnormality, DetectionRule
 from supervision.models.clearance import CampaignCase, ClearanceCampaign
 from supervision.models.delivery import Contact, Notification, Reminder, SmsMessage
 from supervision.models.extensions import ExtensionApprover, ExtensionRequest
@@ -10,9 +11,11 @@ from supervision.models.reviews import ReversalReview
 from supervision.models.trace import TraceEntry
 
 __all__ = [
+    "Abnormality",
     "CampaignCase",
     "ClearanceCampaign",
     "Contact",
+    "DetectionRule",
     "ExtensionApprover",
     "ExtensionRequest",
     "FourTypeMark",

@@ -4,6 +4,11 @@ Every service is keyword-only, typed, atomic (`@supervision_service`), checks th
 table and the actor's reach first, and leaves a step on the trail; a refusal is recorded.
 """
 
+from supervision.services.abnormality import (
+    abnormalities_detect,
+    abnormality_discard,
+    abnormality_send,
+)
 from supervision.services.clearance import campaign_case_assign, campaign_start
 from supervision.services.extensions import (
     approver_designate,
@@ -41,6 +46,9 @@ from supervision.services.reviews import (
 from supervision.services.trail import trail_record
 
 __all__ = [
+    "abnormalities_detect",
+    "abnormality_discard",
+    "abnormality_send",
     "approver_designate",
     "campaign_case_assign",
     "campaign_start",
