@@ -282,6 +282,9 @@ COURTDASH_SMS_HTTP_TIMEOUT = env.float("COURTDASH_SMS_HTTP_TIMEOUT", default=10.
 COURTDASH_REMINDER_STALE_MINUTES = env.int("COURTDASH_REMINDER_STALE_MINUTES", default=15)
 # The "today" of the whole app; fixed in tests and demos so that bands and ages are stable.
 COURTDASH_TODAY = env("COURTDASH_TODAY", default="")
+# Reports: the headless Chromium that prints the monthly review to PDF (the Docker image
+# installs it at this path).
+COURTDASH_CHROMIUM = env("COURTDASH_CHROMIUM", default="/usr/bin/chromium")
 # Rankings as ranks (the seed's court) or bands only, with no order (SPC, September 2024).
 COURTDASH_RANKING_MODE = env("COURTDASH_RANKING_MODE", default="ranks")
 if COURTDASH_RANKING_MODE not in ("ranks", "bands"):

@@ -37,3 +37,15 @@ class FindingKind(models.TextChoices):
     HIGH_WITHDRAWAL_SHARE = "high_withdrawal_share", _("撤诉率明显高于同类")
     REVERSAL_CLUSTER = "reversal_cluster", _("改判发回集中")
     HELD_BACK_FILINGS = "held_back_filings", _("年底压案不立")
+
+
+class TargetStatus(models.TextChoices):
+    """Where a quarterly target stands: reached (the quarter over), or where its projection
+    to the quarter's end lands."""
+
+    MET = "met", _("已达成")
+    ON_TRACK = "on_track", _("预计可达成")
+    AT_RISK = "at_risk", _("存在风险")
+    OFF_TRACK = "off_track", _("预计难以达成")
+    NOT_STARTED = "not_started", _("本季度尚无数据")
+    NO_DATA = "no_data", _("暂无数据")

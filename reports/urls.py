@@ -1,3 +1,18 @@
+from django.urls import path
+
+from reports.views import daily, health, monthly, targets
+
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", daily.daily, name="daily"),
+    path("targets/", targets.targets, name="targets"),
+    path("targets/edit/", targets.targets_edit, name="targets_edit"),
+    path("monthly/", monthly.monthly_list, name="monthly_list"),
+    path("monthly/generate/", monthly.monthly_generate, name="monthly_generate"),
+    path("monthly/<int:pk>/", monthly.monthly, name="monthly"),
+    path("monthly/<int:pk>/report.pdf", monthly.monthly_pdf, name="monthly_pdf"),
+    path("monthly/<int:pk>/report.xlsx", monthly.monthly_xlsx, name="monthly_xlsx"),
+    path("health/", health.health, name="health"),
+    path("health/findings/<int:pk>/", health.finding, name="finding"),
+]

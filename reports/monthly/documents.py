@@ -1,0 +1,298 @@
+"""The files of a monthly review: its HTML page printed to PDF by headless Chromium, and an XLSX.
+
+PDF: the report's own page (templates/reports/monthly_print.html: the page's body, print CSS)
+is rendered to a string and opened in Chromium through Playwright, off any server: the page
+and its static files (CSS, plotly.js, the charts script) are answered from memory and from
+the static files by a request route, nothing else is reachable. Chromium draws the Plotly
+charts, Noto CJK sets the Chinese, and page.pdf() prints A4 with page numbers. Chromium's path
+is COURTDASH_CHROMIUM (default /usr/bin/chromium); the Docker image installs it.
+"""
+
+from __future__ import annotations
+
+import io
+import mimetypes
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ORIGIN = "http://courtdash.report"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--font-render-hinting=none",
+]
+# A4 at 96 dpi less the margins: the charts are laid out at the printed width.
+PRINT_WIDTH = 720
+CHART_TIMEOUT_MS = 30_000
+
+
+def report_html(content: dict, *, printing: bool) -> str:
+    """The report as a standalone HTML document (for the PDF), always in Chinese: the kept
+    report is the court's document."""
+    with translation.override("zh-hans"):
+        return render_to_string(
+            "reports/monthly_print.html", {"report": content, "printing": printing}
+        )
+
+
+def _static_file(path: str) -> Path | None:
+    """A static file by its URL path below STATIC_URL: collected (hashed names) or found."""
+    name = path.split("?", 1)[0]
+    try:
+        if staticfiles_storage.exists(name):
+            return Path(staticfiles_storage.path(name))
+    except NotImplementedError:  # pragma: no cover - a remote storage
+        pass
+    found = finders.find(name)
+    return Path(found) if found else None
+
+
+def pdf_from_html(html: str) -> bytes:
+    """Print an HTML document with headless Chromium, after its charts are drawn."""
+    from playwright.sync_api import sync_playwright
+
+    static_prefix = f"{ORIGIN}/{settings.STATIC_URL.strip('/')}/"
+
+    def answer(route):
+        url = route.request.url
+        if url == f"{ORIGIN}/report":
+            return route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+        if url.startswith(static_prefix):
+            found = _static_file(url[len(static_prefix) :])
+            if found is not None:
+                kind = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
+                return route.fulfill(status=200, content_type=kind, body=found.read_bytes())
+        return route.fulfill(status=404, body="")
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=settings.COURTDASH_CHROMIUM, args=CHROMIUM_ARGS
+        )
+        try:
+            page = browser.new_page(viewport={"width": PRINT_WIDTH, "height": 1000})
+            page.emulate_media(media="print")
+            page.route("**/*", answer)
+            page.goto(f"{ORIGIN}/report", wait_until="load")
+            expected = page.locator("[data-figure]").count()
+            page.wait_for_function(
+                "n => document.querySelectorAll('.chart-drawn .main-svg').length >= n",
+                arg=expected,
+                timeout=CHART_TIMEOUT_MS,
+            )
+            page.evaluate("document.fonts.ready")
+            return page.pdf(
+                format="A4",
+                print_background=True,
+                margin={"top": "14mm", "bottom": "16mm", "left": "12mm", "right": "12mm"},
+                display_header_footer=True,
+                header_template="<span></span>",
+                footer_template=(
+                    '<div style="width:100%;font-size:8px;color:#52606d;text-align:center;'
+                    "font-family:'Noto Sans CJK SC',sans-serif\">"
+                    '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'
+                ),
+            )
+        finally:
+            browser.close()
+
+
+def report_pdf(content: dict) -> tuple[bytes, int]:
+    """The report's PDF and how long it took (milliseconds)."""
+    started = time.perf_counter()
+    data = pdf_from_html(report_html(content, printing=True))
+    return data, int(1000 * (time.perf_counter() - started))
+
+
+# XLSX
+
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=14)
+HEAD_FILL = PatternFill("solid", fgColor="E9EDF1")
+
+
+def _sheet(book, title: str, headers: list[str], rows: list[list], widths: list[int]):
+    sheet = book.create_sheet(title)
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = BOLD
+        cell.fill = HEAD_FILL
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    for row in rows:
+        sheet.append(row)
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    sheet.freeze_panes = "A2"
+    return sheet
+
+
+def _round(value, places: int = 4):
+    return None if value is None else round(value, places)
+
+
+def report_xlsx(content: dict) -> tuple[bytes, int]:
+    """The report's numbers, a sheet per section, and how long it took (milliseconds)."""
+    started = time.perf_counter()
+    with translation.override("zh-hans"):
+        data = _workbook(content)
+    return data, int(1000 * (time.perf_counter() - started))
+
+
+def _workbook(content: dict) -> bytes:
+    book = Workbook()
+    about = book.active
+    about.title = _("概况")
+    unit, score = content["unit"], content["score"]
+    about.append([f"{unit['title']} {content['month_label']} {_('审判质效讲评')}"])
+    about["A1"].font = TITLE
+    lines = [
+        (_("统计截止日"), content["as_of"]),
+        (_("统计口径"), _("年初至今")),
+        (_("综合得分"), _round(score["total"], 2)),
+        (_("较上月"), _round(score["change"], 2)),
+        (_("排名"), f"{score['rank']} / {score['peers']}" if score["rank"] else "—"),
+        (_("上月排名"), score["previous_rank"] or "—"),
+        (_("计分指标数"), score["scored"]),
+    ]
+    for label, value in lines:
+        about.append([label, value])
+    about.column_dimensions["A"].width = 16
+    about.column_dimensions["B"].width = 40
+
+    rows = []
+    for item in content["indicators"]:
+        projection = item["projection"] or {}
+        quarter = item["quarter"] or {}
+        rows.append(
+            [
+                item["number"],
+                item["label"],
+                _round(item["value"]),
+                item["numerator_text"],
+                item["denominator_text"],
+                item["target_text"],
+                _round(item["score"], 2),
+                _round(item["weight"], 2),
+                _round(item["change"]),
+                item["last_year_text"],
+                _round(projection.get("value")),
+                _round(projection.get("low")),
+                _round(projection.get("high")),
+                item["year_target"]["text"],
+                quarter.get("target_text", ""),
+                quarter.get("gap_text", ""),
+            ]
+        )
+    _sheet(
+        book,
+        _("指标"),
+        [_("序号"), _("指标"), _("数值"), _("分子"), _("分母"), _("目标"), _("得分"),
+         _("权重"), _("较上月"), _("上年同期"), _("年末预测"), _("预测下限"), _("预测上限"),
+         _("年末目标"), _("季目标"), _("达到季目标须")],
+        rows,
+        [6, 22, 10, 12, 12, 14, 8, 8, 10, 12, 10, 10, 10, 14, 14, 60],
+    )  # fmt: skip
+    if content["children"]:
+        _sheet(
+            book,
+            _("排名"),
+            [_("单位"), _("综合得分"), _("名次"), _("参与排名数"), _("上月名次"), _("较上月"),
+             _("达标指标数")],
+            [
+                [child["name"], _round(child["total"], 2), child["rank"], child["peers"],
+                 child["previous_rank"], child["change_text"], child.get("met")]
+                for child in content["children"]
+            ],
+            [28, 10, 8, 10, 10, 10, 10],
+        )  # fmt: skip
+    movers = [
+        [_("上升") if way == "up" else _("下降"), move["unit"], move["indicator"],
+         move["previous_text"], move["value_text"], _round(move["score_change"], 2)]
+        for way in ("up", "down")
+        for move in content["movers"][way]
+    ]  # fmt: skip
+    _sheet(
+        book,
+        _("变动"),
+        [_("方向"), _("单位"), _("指标"), _("上月"), _("本月"), _("得分变化")],
+        movers,
+        [8, 26, 22, 12, 12, 10],
+    )
+    problems = content["problems"]
+    rows = []
+    for key, label in (
+        ("overdue", _("超审限未结")),
+        ("long_pending", _("超12个月未结")),
+        ("reversals", _("本月被改判、发回重审")),
+        ("four_type", _("未办结的四类案件")),
+    ):
+        rows.append([label, _("合计"), problems[key]["count"]])
+        rows += [[label, entry["name"], entry["count"]] for entry in problems[key]["by"]]
+    rows += [
+        [_("超12个月未结"), bucket["label"], bucket["count"]]
+        for bucket in problems["long_pending"]["buckets"]
+    ]
+    _sheet(book, _("问题"), [_("问题"), _("单位或分组"), _("件数")], rows, [22, 28, 10])
+    supervision = content["supervision"]
+    rows = [
+        [_("督办通知"), supervision["notices"]["issued"], supervision["notices"]["answered"],
+         supervision["notices"]["closed"], supervision["notices"]["overdue"]],
+        [_("异常函询"), supervision["inquiries"]["issued"], supervision["inquiries"]["answered"],
+         supervision["inquiries"]["closed"], supervision["inquiries"]["overdue"]],
+    ]  # fmt: skip
+    sheet = _sheet(
+        book,
+        _("督办"),
+        [_("事项"), _("本月发出"), _("本月答复"), _("本月办结"), _("逾期未答复")],
+        rows,
+        [16, 10, 10, 10, 12],
+    )
+    reviews, four_type = supervision["reviews"], supervision["four_type"]
+    sheet.append([])
+    sheet.append([_("发改再评查"), _("本月立项"), _("本月评查"), _("认定差错"), _("待评查")])
+    sheet.append(
+        ["", reviews["opened"], reviews["reviewed"], reviews["errors"], reviews["awaiting"]]
+    )
+    sheet.append([])
+    sheet.append([_("四类案件监管"), _("本月标注"), _("本月确认"), _("监督措施"), _("提交讨论")])
+    sheet.append(
+        ["", four_type["marked"], four_type["confirmed"], four_type["measures"],
+         four_type["referrals"]]
+    )  # fmt: skip
+    _sheet(
+        book,
+        _("办案体检"),
+        [_("问题类型"), _("单位"), _("情况"), _("涉及案件数"), _("案号（部分）")],
+        [
+            [finding["kind_label"], finding["unit"], finding["text"], finding["case_count"],
+             "、".join(case["number"] for case in finding["cases"])]
+            for finding in content["findings"]
+        ],
+        [18, 30, 70, 10, 60],
+    )  # fmt: skip
+    flow = content["flow"]
+    _sheet(
+        book,
+        _("收结存"),
+        [_("月份"), _("收案"), _("结案"), _("月末未结"), _("结收比（%）")],
+        [
+            [f"{month['month']}月", month["filed"], month["closed"], month["pending"],
+             _round(month["ratio"], 2)]
+            for month in flow
+        ],
+        [10, 10, 10, 10, 12],
+    )  # fmt: skip
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,120 @@
+"""日动态: what happened today in a unit, against the same day last year; what fell due today.
+
+The counts are one aggregate over the unit's cases (FILTER per number), restricted to the rows
+that can matter (pending, or closed since the first day of last year's month: an index scan
+on closed_on and the pending partial index); the lists are querysets for the page's paginators.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Q, QuerySet
+
+from cases.choices import BAND_URGENT_DAYS, BAND_WARNING_DAYS
+from metrics.conditions import WORKLOAD, pending_at
+from metrics.dashboard import same_day_last_year
+from metrics.periods import ONE_DAY, long_pending_cutoff
+from metrics.scopes import ScopeKey
+from supervision.models import Inquiry, Notice
+
+# Days left on the day a pending case enters each warning band (DOMAIN.md): the band starts at
+# 15 and at 5 days left, and a case is overdue from the day after its deadline.
+BAND_ENTRY_DAYS = (BAND_WARNING_DAYS, BAND_URGENT_DAYS, -1)
+
+
+def _flow(day: datetime.date) -> dict:
+    month_start = day.replace(day=1)
+    return {
+        "filed": Count("pk", filter=Q(filed_on=day)),
+        "closed": Count("pk", filter=Q(closed_on=day)),
+        "pending": Count("pk", filter=pending_at(day)),
+        "filed_month": Count("pk", filter=Q(filed_on__gte=month_start, filed_on__lte=day)),
+        "closed_month": Count("pk", filter=Q(closed_on__gte=month_start, closed_on__lte=day)),
+    }
+
+
+def daily_counts(*, cases: QuerySet, day: datetime.date) -> dict:
+    """Workload cases (W) filed, closed and pending on `day` and in its month so far, and the
+    same on the same day last year, with the change."""
+    last_year = same_day_last_year(day)
+    relevant = WORKLOAD & (Q(closed_on__isnull=True) | Q(closed_on__gte=last_year.replace(day=1)))
+    aggregates = {f"now_{name}": value for name, value in _flow(day).items()}
+    aggregates |= {f"then_{name}": value for name, value in _flow(last_year).items()}
+    row = cases.filter(relevant).order_by().aggregate(**aggregates)
+    numbers = []
+    for name in ("filed", "closed", "pending", "filed_month", "closed_month"):
+        now, then = row[f"now_{name}"], row[f"then_{name}"]
+        numbers.append(
+            {
+                "name": name,
+                "now": now,
+                "then": then,
+                "change": now - then,
+                "percent": 100 * (now - then) / then if then else None,
+            }
+        )
+    return {"day": day, "last_year": last_year, "numbers": numbers}
+
+
+def band_entries(*, cases: QuerySet, day: datetime.date) -> QuerySet:
+    """Pending cases entering a warning band today: 15 or 5 days left, or overdue since today."""
+    return (
+        cases.filter(closed_on__isnull=True, filed_on__lte=day)
+        .with_band(day)
+        .filter(days_left__in=BAND_ENTRY_DAYS)
+        .select_related("court", "division", "judge")
+        .order_by("days_left", "deadline", "case_number")
+    )
+
+
+def new_long_pending(*, cases: QuerySet, day: datetime.date) -> QuerySet:
+    """Cases that became long-pending today: pending, and 12 months since filing passed
+    yesterday (filed_on + 12 months < today, but not < yesterday)."""
+    return (
+        cases.filter(
+            WORKLOAD,
+            pending_at(day),
+            filed_on__gt=long_pending_cutoff(day - ONE_DAY),
+            filed_on__lte=long_pending_cutoff(day),
+        )
+        .with_band(day)
+        .select_related("court", "division", "judge")
+        .order_by("filed_on", "case_number")
+    )
+
+
+def _letter_unit_q(unit: ScopeKey, *, judge_field: bool) -> Q:
+    q = Q()
+    if unit.court_id is not None:
+        q &= Q(court_id=unit.court_id)
+    if unit.division_id is not None:
+        q &= Q(division_id=unit.division_id)
+    if unit.judge_id is not None:
+        q &= Q(judge_id=unit.judge_id) if judge_field else Q(pk__in=[])
+    return q
+
+
+def letters_due(*, user, unit: ScopeKey, day: datetime.date) -> list[dict]:
+    """Notices (督办通知) and inquiries (异常函询) of the unit awaiting an answer whose deadline
+    is today or has passed, nearest deadline first."""
+    rows = []
+    for model, judge_field in ((Notice, True), (Inquiry, False)):
+        letters = (
+            model.objects.in_scope(user)
+            .awaiting_answer()
+            .filter(_letter_unit_q(unit, judge_field=judge_field), deadline__lte=day)
+            .select_related("court", "division")
+        )
+        for letter in letters:
+            rows.append(
+                {
+                    "kind": model._meta.verbose_name,
+                    "title": letter.title,
+                    "unit": f"{letter.court.name} {letter.division.name}",
+                    "deadline": letter.deadline,
+                    "overdue_days": (day - letter.deadline).days,
+                    "state": letter.get_state_display(),
+                }
+            )
+    return sorted(rows, key=lambda row: (row["deadline"], row["title"]))

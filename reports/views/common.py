@@ -1,0 +1,113 @@
+"""What every reports page does first: who may look, at which unit; the tabs; pagers.
+
+The unit comes from the query (?court=&division=&judge=), as on the dashboards, through
+metrics.views.common.requested_unit: the viewer's own by default, 404 outside their scope.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from cases.choices import Role
+from metrics.scopes import ScopeKey, user_scope_key
+from metrics.views.common import unit_params, viewer_unit
+
+# The monthly review is the leadership's; the office makes it.
+REVIEW_ROLES = {Role.PARTY_LEADERSHIP, Role.COURT_LEADER, Role.OFFICE}
+# The health check points at judges and divisions: the office, the leaders, the divisions'
+# heads and analysts read it.
+HEALTH_ROLES = {
+    Role.OFFICE,
+    Role.COURT_LEADER,
+    Role.PARTY_LEADERSHIP,
+    Role.DIVISION_HEAD,
+    Role.ANALYST,
+}
+PAGE_SIZE = 20
+
+
+def may_review(user) -> bool:
+    return user.is_superuser or user.role in REVIEW_ROLES
+
+
+def may_health(user) -> bool:
+    return user.is_superuser or user.role in HEALTH_ROLES
+
+
+def may_set_targets(user, unit: ScopeKey) -> bool:
+    """The office sets the quarterly targets of the units it oversees."""
+    if user.is_superuser:
+        return True
+    own = user_scope_key(user)
+    return user.role == Role.OFFICE and own is not None and own.contains(unit)
+
+
+def may_generate(user) -> bool:
+    """The city's office (or an administrator) asks for a month's missing reviews."""
+    if user.is_superuser:
+        return True
+    own = user_scope_key(user)
+    return user.role == Role.OFFICE and own is not None and own.scope == "city"
+
+
+def report_url(name: str, *, unit: ScopeKey | None = None, args=(), **params) -> str:
+    url = reverse(f"reports:{name}", args=args)
+    query = unit_params(unit) if unit is not None else {}
+    query.update({key: value for key, value in params.items() if value not in (None, "")})
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def tabs(request, current: str, unit: ScopeKey | None = None) -> list[dict]:
+    user = request.user
+    entries = [("daily", _("日动态")), ("targets", _("季目标"))]
+    if may_review(user):
+        entries.append(("monthly_list", _("月讲评")))
+    if may_health(user):
+        entries.append(("health", _("办案体检")))
+    return [
+        {
+            "name": name,
+            "label": label,
+            "url": report_url(name, unit=None if name == "monthly_list" else unit),
+            "current": name == current,
+        }
+        for name, label in entries
+    ]
+
+
+def pager(request, rows, param: str, *, size: int = PAGE_SIZE) -> dict:
+    """One of several lists on a page, paginated by its own query parameter."""
+    page = Paginator(rows, size).get_page(request.GET.get(param))
+
+    def url(number: int) -> str:
+        query = request.GET.copy()
+        query[param] = number
+        return f"?{query.urlencode()}"
+
+    return {
+        "page": page,
+        "rows": page.object_list,
+        "count": page.paginator.count,
+        "previous_url": url(page.previous_page_number()) if page.has_previous() else "",
+        "next_url": url(page.next_page_number()) if page.has_next() else "",
+        "number": page.number,
+        "pages": page.paginator.num_pages,
+    }
+
+
+def crumbs(request, info, name: str, **params) -> list[dict]:
+    """The units from the viewer's own down to this one, each linking to the same page."""
+    own = viewer_unit(request.user)
+    return [
+        {
+            "name": info.name_of(key),
+            "url": report_url(name, unit=key, **params),
+            "current": key == info.key,
+        }
+        for key in info.ancestors()
+        if own.contains(key)
+    ]

@@ -1,0 +1,153 @@
+"""季目标 pages: a unit's quarterly targets with where each stands, the projection to the
+quarter's end beside it and what must happen to reach it; the units below; the office's form."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from cases.dates import today
+from metrics.choices import PeriodKind, Scope
+from metrics.dashboard import as_of_resolve
+from metrics.models import ScopeScore
+from metrics.scopes import ScopeKey
+from metrics.selectors import unit_name
+from metrics.views.common import requested_unit
+from reports.forms import QuarterlyTargetsForm
+from reports.models import QuarterlyTarget
+from reports.periods import quarter_bounds, quarter_of
+from reports.selectors.targets import target_progress
+from reports.services.targets import quarterly_targets_save
+from reports.views.common import crumbs, may_set_targets, pager, report_url, tabs
+
+
+def _quarter(request) -> tuple[int, int]:
+    year, quarter = quarter_of(today())
+    try:
+        year = int(request.GET.get("year", year))
+        quarter = int(request.GET.get("quarter", quarter))
+    except ValueError:
+        pass
+    if quarter not in (1, 2, 3, 4) or not 2000 <= year <= 2100:
+        year, quarter = quarter_of(today())
+    return year, quarter
+
+
+def _children(unit: ScopeKey) -> list[tuple[ScopeKey, str]]:
+    """The units one level down that have computed results (from the latest scores)."""
+    if unit.scope is Scope.JUDGE:
+        return []
+    day = as_of_resolve(PeriodKind.YTD.value)
+    if day is None:
+        return []
+    rows = (
+        ScopeScore.objects.filter(unit.children_q(), as_of=day, period=PeriodKind.YTD)
+        .select_related("court", "division", "judge")
+        .order_by("court__code", "division__name", "judge__staff_id")
+    )
+    return [(ScopeKey.of_row(row), unit_name(row)) for row in rows]
+
+
+def _neighbours(year: int, quarter: int) -> dict:
+    previous = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    following = (year, quarter + 1) if quarter < 4 else (year + 1, 1)
+    return {"previous": previous, "next": following}
+
+
+@login_required
+def targets(request):
+    unit, info = requested_unit(request)
+    year, quarter = _quarter(request)
+    day = today()
+    children = _children(unit)
+    with_targets = {
+        key
+        for key in (ScopeKey.of_row(row) for row in QuarterlyTarget.objects.within(unit).filter(
+            year=year, quarter=quarter
+        ))
+        if key != unit
+    }  # fmt: skip
+    child_units = [key for key, _name in children if key in with_targets]
+    progress = target_progress(units=[unit, *child_units], year=year, quarter=quarter, today=day)
+    names = dict(children)
+    child_rows = [
+        {"unit": key, "name": names[key], "url": report_url("targets", unit=key, year=year,
+                                                            quarter=quarter), "row": row}
+        for key in child_units
+        for row in progress[key]
+        if row.target is not None
+    ]  # fmt: skip
+    first, last = quarter_bounds(year, quarter)
+    neighbours = _neighbours(year, quarter)
+    return render(
+        request,
+        "reports/targets.html",
+        {
+            "info": info,
+            "unit": unit,
+            "year": year,
+            "quarter": quarter,
+            "first": first,
+            "last": last,
+            "rows": progress[unit],
+            "children": pager(request, child_rows, "page", size=50),
+            "may_edit": may_set_targets(request.user, unit),
+            "edit_url": report_url("targets_edit", unit=unit, year=year, quarter=quarter),
+            "previous_url": report_url("targets", unit=unit, year=neighbours["previous"][0],
+                                       quarter=neighbours["previous"][1]),
+            "next_url": report_url("targets", unit=unit, year=neighbours["next"][0],
+                                   quarter=neighbours["next"][1]),
+            "report_tabs": tabs(request, "targets", unit),
+            "breadcrumb": crumbs(request, info, "targets", year=year, quarter=quarter),
+        },
+    )  # fmt: skip
+
+
+@login_required
+def targets_edit(request):
+    unit, info = requested_unit(request)
+    if not may_set_targets(request.user, unit):
+        raise PermissionDenied
+    year, quarter = _quarter(request)
+    existing = {
+        row.indicator: row
+        for row in QuarterlyTarget.objects.of_unit(unit).filter(year=year, quarter=quarter)
+    }
+    form = QuarterlyTargetsForm(request.POST or None, unit=unit, initial_rows=existing)
+    back = report_url("targets", unit=unit, year=year, quarter=quarter)
+    if request.method == "POST" and form.is_valid():
+        try:
+            quarterly_targets_save(
+                unit=unit,
+                year=year,
+                quarter=quarter,
+                entries=form.entries(),
+                actor=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                _("已保存 %(unit)s %(year)d 年第 %(quarter)d 季度的目标。")
+                % {"unit": info.title, "year": year, "quarter": quarter},
+            )
+            return redirect(back)
+    return render(
+        request,
+        "reports/targets_edit.html",
+        {
+            "info": info,
+            "unit": unit,
+            "year": year,
+            "quarter": quarter,
+            "form": form,
+            "back_url": back,
+            "report_tabs": tabs(request, "targets", unit),
+        },
+    )
