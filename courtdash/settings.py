@@ -259,6 +259,17 @@ CELERY_BEAT_SCHEDULE["supervision-suggest-four-type-cases"] = {
     "task": "supervision.tasks.suggest_four_type_cases",
     "schedule": crontab(hour=5, minute=40),
 }
+# Reports: the case health check (办案体检) as of yesterday, after the nightly metrics; and on
+# the 1st of each month last month's reviews (月讲评) of the city and every court, generated
+# with their PDF and XLSX and kept (reports.services.monthly says why a rerun is safe).
+CELERY_BEAT_SCHEDULE["reports-health-check"] = {
+    "task": "reports.tasks.run_health_check",
+    "schedule": crontab(hour=1, minute=30),
+}
+CELERY_BEAT_SCHEDULE["reports-monthly-review"] = {
+    "task": "reports.tasks.generate_monthly_reports",
+    "schedule": crontab(day_of_month=1, hour=6, minute=0),
+}
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="courtdash@localhost")
