@@ -6,6 +6,7 @@ from django.test.utils import override_settings
 from cases.choices import ClosingMethod, CourtLevel
 from cases.models import Case
 from cases.services import case_derived_refresh
+from tests.browser import CHROMIUM_ARGS, OUT
 from tests.factories import CaseFactory, CourtFactory, DivisionFactory, JudgeFactory, UserFactory
 
 
@@ -122,3 +123,63 @@ def city_user(city_courts, city_divisions, city_judges):
         return UserFactory(role=role, **fields, **attributes)
 
     return make
+
+
+# Transactional tests (a live server, a real worker) end with pytest-django's flush, a TRUNCATE
+# that the append-only tables refuse by trigger. The flush runs with triggers off; after the
+# module the triggers are back on and the migrations' seed rows (time limits, targets, rules)
+# are restored, so the reused test database is left as it was made.
+@pytest.fixture(scope="module")
+def _restore_after_flush(django_db_setup, django_db_blocker):
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = DEFAULT")
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents:
+            connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture
+def flushable(transactional_db, _restore_after_flush):
+    """Committed rows other processes can see; triggers on during the test, off for the flush."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = DEFAULT")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+
+
+@pytest.fixture
+def live(live_server, flushable):
+    return live_server
+
+
+@pytest.fixture
+def page(live, monkeypatch):
+    """A Chromium page (Playwright) that collects console and page errors in .console_errors."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls here are still
+    # sync. Set for this test only: a process-wide setting would reach `check --deploy`.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    OUT.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
+        page = context.new_page()
+        page.console_errors = []
+        page.on(
+            "console",
+            lambda message: message.type == "error" and page.console_errors.append(message.text),
+        )
+        page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+        yield page
+        context.close()
+        browser.close()

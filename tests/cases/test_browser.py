@@ -3,13 +3,11 @@ actually see, with the strict CSP enforced by the browser. Screenshots go to out
 """
 
 import datetime
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from cases.choices import ClosingMethod, CourtLevel, Role
+from tests.browser import OUT, sign_in
 from tests.factories import CaseFactory, CourtFactory, DivisionFactory, JudgeFactory, UserFactory
 
 pytestmark = [
@@ -17,14 +15,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 D = datetime.date
-PASSWORD = "Courtdash-Test-2026"
-OUT = Path(settings.BASE_DIR) / "out"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-]
 CAUSES = [
     "民间借贷纠纷",
     "买卖合同纠纷",
@@ -39,29 +29,6 @@ CAUSES = [
     "承揽合同纠纷",
     "健康权纠纷",
 ]
-
-
-@pytest.fixture(scope="module")
-def _restore_after_flush(django_db_setup, django_db_blocker):
-    """Transactional tests end with TRUNCATE, which the append-only audit trail (and any other
-    append-only table) refuses by trigger. The flush runs with triggers off; after the module
-    the triggers are back on and the migrations' seed rows (time limits…) are restored, so
-    the test database is left as it was made."""
-    yield
-    with django_db_blocker.unblock():
-        with connection.cursor() as cursor:
-            cursor.execute("SET session_replication_role = DEFAULT")
-        contents = getattr(connection, "_test_serialized_contents", None)
-        if contents:
-            connection.creation.deserialize_db_from_string(contents)
-
-
-@pytest.fixture
-def live(live_server, _restore_after_flush):
-    yield live_server
-    # Runs before pytest-django's flush, on the same connection.
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
 
 
 @pytest.fixture
@@ -132,37 +99,6 @@ def court_data():
         username="shenguan", role=Role.OFFICE, court=court, last_name="周", first_name="文静"
     )
     return {"mine": mine, "featured": featured, "closed": closed, "colleague": colleague}
-
-
-@pytest.fixture
-def page(live, monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls here are still
-    # sync. Set for this test only: a process-wide setting would reach `check --deploy`.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    OUT.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
-        page = context.new_page()
-        page.console_errors = []
-        page.on(
-            "console",
-            lambda message: message.type == "error" and page.console_errors.append(message.text),
-        )
-        yield page
-        context.close()
-        browser.close()
-
-
-def sign_in(page, live, username):
-    page.goto(f"{live.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click(".auth-form button[type=submit]")
 
 
 def test_judge_signs_in_sees_own_cases_opens_one_and_switches_to_english(live, page, court_data):

@@ -62,7 +62,8 @@ def test_production_settings_pass_check_deploy(tmp_path):
         "DJANGO_ALLOWED_HOSTS": "courtdash.court.example",
         "COURTDASH_DATA_DIR": str(tmp_path),
     }
-    env.pop("DJANGO_SECURE", None)
+    for test_only in ("DJANGO_SECURE", "DJANGO_ALLOW_ASYNC_UNSAFE", "COURTDASH_TODAY"):
+        env.pop(test_only, None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,

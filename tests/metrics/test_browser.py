@@ -4,24 +4,18 @@ list, and the numbers agree at every step. Screenshots go to out/ (gitignored).
 """
 
 import datetime
-import os
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from cases.choices import CourtLevel, Role
 from cases.models import Court, Judge
 from metrics.models import IndicatorValue
 from metrics.scopes import ScopeKey
 from metrics.services import metrics_compute
+from tests.browser import OUT, sign_in
 from tests.factories import UserFactory
 from tests.metrics.generate import generate_cases
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls here are still sync.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [
     pytest.mark.browser,
@@ -29,15 +23,6 @@ pytestmark = [
 ]
 D = datetime.date
 AS_OF = D(2025, 6, 30)
-PASSWORD = "Courtdash-Test-2026"
-OUT = Path(settings.BASE_DIR) / "out"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--lang=zh-CN",
-]
 COURT_NAMES = {
     "苏05": "苏州市中级人民法院",
     "苏0505": "苏州市虎丘区人民法院",
@@ -48,27 +33,6 @@ JUDGE_NAMES = (
     "王磊 李娜 张伟 刘洋 陈静 杨帆 赵敏 黄丽 周杰 吴婷 "
     "徐明 孙悦 马超 朱琳 胡斌 郭芳 何勇 林欣 高翔 罗丹"
 ).split()
-
-
-@pytest.fixture(scope="module")
-def _restore_after_flush(django_db_setup, django_db_blocker):
-    """Transactional tests end with TRUNCATE, which the append-only tables refuse by trigger:
-    the flush runs with triggers off; afterwards they are back on and the migrations' seed rows
-    (time limits, targets) are restored, so the test database is left as it was made."""
-    yield
-    with django_db_blocker.unblock():
-        with connection.cursor() as cursor:
-            cursor.execute("SET session_replication_role = DEFAULT")
-        contents = getattr(connection, "_test_serialized_contents", None)
-        if contents:
-            connection.creation.deserialize_db_from_string(contents)
-
-
-@pytest.fixture
-def live(live_server, _restore_after_flush):
-    yield live_server
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
 
 
 @pytest.fixture
@@ -92,35 +56,6 @@ def city():
     judge = Judge.objects.filter(court__level=CourtLevel.BASIC).order_by("pk").first()
     UserFactory(username="faguan", role=Role.JUDGE, judge=judge, court=judge.court)
     return {"judge": judge}
-
-
-@pytest.fixture
-def page(live):
-    from playwright.sync_api import sync_playwright
-
-    OUT.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
-        page = context.new_page()
-        page.console_errors = []
-        page.on(
-            "console",
-            lambda message: message.type == "error" and page.console_errors.append(message.text),
-        )
-        page.on("pageerror", lambda error: page.console_errors.append(str(error)))
-        yield page
-        context.close()
-        browser.close()
-
-
-def sign_in(page, live, username):
-    page.goto(f"{live.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click(".auth-form button[type=submit]")
 
 
 def numbers_of(locator) -> tuple[str, str, str]:

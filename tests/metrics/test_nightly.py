@@ -110,30 +110,6 @@ def add_cases(judge) -> None:
         )
 
 
-@pytest.fixture(scope="module")
-def _restore_after_flush(django_db_setup, django_db_blocker):
-    """Transactional tests end with TRUNCATE, which the append-only tables refuse by trigger;
-    the flush runs with triggers off (tests/cases/test_browser.py does the same). After the
-    module the triggers are back on and the migrations' seed rows are restored."""
-    yield
-    with django_db_blocker.unblock():
-        with connection.cursor() as cursor:
-            cursor.execute("SET session_replication_role = DEFAULT")
-        contents = getattr(connection, "_test_serialized_contents", None)
-        if contents:
-            connection.creation.deserialize_db_from_string(contents)
-
-
-@pytest.fixture
-def flushable(transactional_db, _restore_after_flush):
-    """Triggers on during the test; off for pytest-django's flush that follows it."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = DEFAULT")
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
-
-
 @pytest.fixture
 def queue():
     """A queue of this test's own, empty, so that no other test's message reaches its worker."""
