@@ -162,10 +162,16 @@ class TimeLimit(models.Model):
 class Case(models.Model):
     """One case record (一个案号), as DATA_FORMAT.md, plus what derives from it."""
 
-    case_number = models.CharField(_("案号"), max_length=64, unique=True)
+    # Unique by constraint, not unique=True: no LIKE index, which no query here uses.
+    case_number = models.CharField(_("案号"), max_length=64)
     year = models.PositiveSmallIntegerField(_("年度"))
+    # No index of its own: case_unit_idx (court, division, judge) serves it.
     court = models.ForeignKey(
-        Court, verbose_name=_("法院"), on_delete=models.PROTECT, related_name="cases"
+        Court,
+        verbose_name=_("法院"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+        db_index=False,
     )
     type_code = models.CharField(_("类型代字"), max_length=8)
     serial = models.PositiveIntegerField(_("序号"))
@@ -248,6 +254,9 @@ class Case(models.Model):
         ordering = ["-filed_on", "case_number"]
         verbose_name = _("案件")
         verbose_name_plural = _("案件")
+        constraints = [
+            models.UniqueConstraint(fields=["case_number"], name="case_number_unique"),
+        ]
         indexes = [
             models.Index(fields=["court", "division", "judge"], name="case_unit_idx"),
             models.Index(
@@ -272,7 +281,6 @@ class Case(models.Model):
                 name="case_origin_number_idx",
                 condition=~Q(origin_case_number=""),
             ),
-            models.Index(fields=["origin"], name="case_origin_idx"),
         ]
 
     def __str__(self) -> str:

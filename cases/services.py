@@ -63,7 +63,7 @@ def case_derived_refresh(*, case_ids: Sequence[int] | None = None) -> None:
     only = ""
     if case_ids is not None:
         params["ids"] = list(case_ids)
-        only = "AND c.id = ANY(%(ids)s)"
+        only = "AND c.id = ANY(%(ids)s::bigint[])"
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -99,8 +99,8 @@ def case_derived_refresh(*, case_ids: Sequence[int] | None = None) -> None:
             params,
         )
         targets = (
-            "c.id = ANY(%(ids)s) OR c.id IN "
-            "(SELECT origin_id FROM cases_case WHERE id = ANY(%(ids)s))"
+            "c.id = ANY(%(ids)s::bigint[]) OR c.id IN "
+            "(SELECT origin_id FROM cases_case WHERE id = ANY(%(ids)s::bigint[]))"
             if only
             else "true"
         )

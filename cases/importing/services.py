@@ -34,7 +34,7 @@ from cases.importing.writer import Chunk, ChunkCounts, StagingWriter, error_line
 CHUNK_ROWS = 10_000
 # Up to this many cases, derived fields are refreshed case by case (case_derived_refresh with
 # ids); above it, in one pass over the table, which is then cheaper.
-TARGETED_REFRESH_MAX = 5_000
+TARGETED_REFRESH_MAX = 100_000
 
 
 @dataclass
