@@ -24,6 +24,7 @@ from cases.filters import AuditLogFilterSet, CaseFilterSet
 from cases.models import AuditEvent, Case, TimeLimit
 from cases.scoping import Reach, user_scope
 from cases.services import audit_record
+from supervision.views import case_timeline_context
 
 PAGE_SIZE = 50
 
@@ -126,6 +127,7 @@ def case_detail(request, pk: int):
             "origin": origin,
             "derived": derived,
             "hidden_derived": hidden_derived,
+            **case_timeline_context(request, case),
         },
     )
 

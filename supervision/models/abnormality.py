@@ -4,7 +4,9 @@ After the nightly computation, a court's or division's indicator value that reac
 line (metrics.IndicatorTarget, the line where it scores 0) or worsens sharply against the week
 before becomes an `Abnormality`, attached to a draft inquiry (异常函询) for the office to review
 and send, or discard. One row per day, period, unit and indicator: running the detection twice
-for a day finds the rows already there and drafts nothing twice.
+for a day finds the rows already there and drafts nothing twice. An abnormality that persists
+night after night joins the draft or inquiry (or the decision not to ask) of the same unit and
+indicator within its rule's `repeat_days`, instead of drafting again.
 """
 
 from __future__ import annotations
@@ -48,6 +50,14 @@ class DetectionRule(models.Model):
         decimal_places=2,
         default=20,
         help_text=_("分母（案件数；执行到位率为申请执行标的额）小于此数的单位不研判"),
+    )
+    repeat_days = models.PositiveSmallIntegerField(
+        _("不重复起草天数"),
+        default=28,
+        help_text=_(
+            "同一单位、同一指标在此天数内已起草、已函询或已决定不予函询的，"
+            "新的研判结果并入原函询（或原决定），不再另起草稿"
+        ),
     )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -97,6 +107,8 @@ class Abnormality(models.Model):
     last_week_value = models.FloatField(_("上周指标值"), null=True, blank=True)
     worsened_by = models.FloatField(_("较上周变差"), null=True, blank=True)
     fell_sharply = models.BooleanField(_("较上周明显变差"), default=False)
+    # Why a court's abnormality went to the division it went to.
+    recipient_note = models.CharField(_("收件说明"), max_length=200, blank=True)
     inquiry = models.ForeignKey(
         "supervision.Inquiry",
         verbose_name=_("异常函询"),

@@ -1,6 +1,12 @@
 """Reads of the supervision app, one module per subject; all importable from here. Every
 selector takes the user and returns only what is in their scope."""
 
+from supervision.selectors.abnormality import (
+    abnormalities_discarded,
+    abnormality_drafts,
+    abnormality_inquiries_sent,
+    detection_rules,
+)
 from supervision.selectors.fourtype import (
     case_timeline,
     ledger_rows,
@@ -12,18 +18,25 @@ from supervision.selectors.letters import inbox
 from supervision.selectors.longpending import (
     campaign_entries,
     campaign_progress,
+    campaigns_with_progress,
     long_pending_cases,
     long_pending_counts,
     long_pending_outlook,
     long_pending_outlook_cases,
     overdue_cases,
+    overdue_counts,
 )
 from supervision.selectors.reviews import quarter_range, review_report
 
 __all__ = [
+    "abnormalities_discarded",
+    "abnormality_drafts",
+    "abnormality_inquiries_sent",
     "campaign_entries",
     "campaign_progress",
+    "campaigns_with_progress",
     "case_timeline",
+    "detection_rules",
     "inbox",
     "ledger_rows",
     "letter_trail",
@@ -33,6 +46,7 @@ __all__ = [
     "long_pending_outlook_cases",
     "open_marks",
     "overdue_cases",
+    "overdue_counts",
     "overdue_measures",
     "quarter_range",
     "review_report",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from cases.choices import Band
 from cases.dates import today
@@ -13,6 +13,7 @@ from cases.models import Case
 from supervision.ages import PlusMonths, age_bucket, bucket_condition, older_than
 from supervision.choices import OUTLOOK_HORIZONS, OUTLOOK_THRESHOLDS, AgeBucket
 from supervision.models import CampaignCase, ClearanceCampaign
+from supervision.querysets import reach_q
 
 GROUPINGS = {
     "court": ("court_id", "court__code", "court__name"),
@@ -28,13 +29,23 @@ GROUPINGS = {
 }
 
 
+def scoped_cases(user, unit: Q | None = None) -> QuerySet[Case]:
+    """The user's cases, within one unit of their scope (a filter over cases) if given."""
+    cases = Case.objects.in_scope(user)
+    return cases.filter(unit) if unit is not None else cases
+
+
 def long_pending_cases(
-    *, user, day: datetime.date | None = None, bucket: AgeBucket | str | None = None
+    *,
+    user,
+    day: datetime.date | None = None,
+    bucket: AgeBucket | str | None = None,
+    unit: Q | None = None,
 ) -> QuerySet[Case]:
     """Cases in scope pending on `day` and more than 12 months old, with their `age_bucket`."""
     day = day or today()
     cases = (
-        Case.objects.in_scope(user)
+        scoped_cases(user, unit)
         .pending_at(day)
         .filter(older_than(12, day))
         .annotate(age_bucket=age_bucket(day))
@@ -45,14 +56,14 @@ def long_pending_cases(
 
 
 def long_pending_counts(
-    *, user, day: datetime.date | None = None, by: str | None = None
+    *, user, day: datetime.date | None = None, by: str | None = None, unit: Q | None = None
 ) -> list[dict]:
     """Counts per age bucket (and in all), for the whole scope or per court/division/judge."""
     day = day or today()
     counts = {
         bucket.value: Count("id", filter=bucket_condition(bucket, day)) for bucket in AgeBucket
     }
-    cases = Case.objects.in_scope(user).pending_at(day).filter(older_than(12, day))
+    cases = scoped_cases(user, unit).pending_at(day).filter(older_than(12, day))
     if by is None:
         return [{**cases.aggregate(**counts, total=Count("id"))}]
     fields = GROUPINGS[by]
@@ -70,12 +81,14 @@ def outlook_key(threshold: int, horizon: int) -> str:
     return f"m{threshold}_d{horizon}"
 
 
-def long_pending_outlook(*, user, day: datetime.date | None = None) -> dict[int, dict[int, int]]:
+def long_pending_outlook(
+    *, user, day: datetime.date | None = None, unit: Q | None = None
+) -> dict[int, dict[int, int]]:
     """可能发生的动向: how many cases pending today will pass 12, 24, 36 months within 30, 60,
     90 days if nothing is done: {threshold: {horizon: count}} (horizons are cumulative)."""
     day = day or today()
     counts = (
-        Case.objects.in_scope(user)
+        scoped_cases(user, unit)
         .pending_at(day)
         .aggregate(
             **{
@@ -96,13 +109,18 @@ def long_pending_outlook(*, user, day: datetime.date | None = None) -> dict[int,
 
 
 def long_pending_outlook_cases(
-    *, user, threshold: int, horizon: int, day: datetime.date | None = None
+    *,
+    user,
+    threshold: int,
+    horizon: int,
+    day: datetime.date | None = None,
+    unit: Q | None = None,
 ) -> QuerySet[Case]:
     """The cases behind one outlook count, each with `threshold_on`: filed_on + threshold
     months, the last day before it counts as more than `threshold` months old."""
     day = day or today()
     return (
-        Case.objects.in_scope(user)
+        scoped_cases(user, unit)
         .pending_at(day)
         .filter(_crossing(threshold, horizon, day))
         .annotate(threshold_on=PlusMonths("filed_on", threshold))
@@ -111,10 +129,12 @@ def long_pending_outlook_cases(
     )
 
 
-def overdue_cases(*, user, day: datetime.date | None = None) -> QuerySet[Case]:
-    """Pending cases past their deadline (超审限), most overdue first."""
+def overdue_cases(
+    *, user, day: datetime.date | None = None, unit: Q | None = None
+) -> QuerySet[Case]:
+    """Pending cases past their deadline (超审限), most overdue first, with `days_left`."""
     return (
-        Case.objects.in_scope(user)
+        scoped_cases(user, unit)
         .pending()
         .with_band(day or today())
         .filter(band=Band.OVERDUE)
@@ -123,13 +143,71 @@ def overdue_cases(*, user, day: datetime.date | None = None) -> QuerySet[Case]:
     )
 
 
-def campaign_entries(*, user, campaign: ClearanceCampaign) -> QuerySet[CampaignCase]:
-    """The part of a campaign's list in the user's scope."""
+def overdue_counts(
+    *, user, day: datetime.date | None = None, by: str | None = None, unit: Q | None = None
+) -> list[dict]:
+    """How many pending cases are past their deadline, and by how long (up to 30 days, 31 to
+    90, more), for the whole scope or per court/division/judge."""
+    day = day or today()
+    overdue = Q(deadline__lt=day)
+    counts = {
+        "total": Count("id", filter=overdue),
+        "within_30": Count("id", filter=overdue & Q(deadline__gte=day - datetime.timedelta(30))),
+        "within_90": Count(
+            "id",
+            filter=Q(deadline__lt=day - datetime.timedelta(30))
+            & Q(deadline__gte=day - datetime.timedelta(90)),
+        ),
+        "over_90": Count("id", filter=Q(deadline__lt=day - datetime.timedelta(90))),
+        "pending": Count("id"),
+    }
+    cases = scoped_cases(user, unit).pending()
+    if by is None:
+        return [cases.aggregate(**counts)]
+    fields = GROUPINGS[by]
+    rows = cases.values(*fields).annotate(**counts).order_by(*fields)
+    return [row for row in rows if row["total"]]
+
+
+ENTRY_FILTERS = {
+    "remaining": Q(case__closed_on__isnull=True),
+    "closed": Q(case__closed_on__isnull=False),
+    "unassigned": Q(case__closed_on__isnull=True, leader__isnull=True),
+}
+
+
+def campaign_entries(
+    *, user, campaign: ClearanceCampaign, show: str | None = None
+) -> QuerySet[CampaignCase]:
+    """The part of a campaign's list in the user's scope (`show`: remaining, closed, or
+    unassigned — remaining with no leader yet; anything else: all)."""
+    entries = CampaignCase.objects.in_scope(user).filter(campaign=campaign)
+    if show in ENTRY_FILTERS:
+        entries = entries.filter(ENTRY_FILTERS[show])
+    return entries.select_related("case", "case__division", "case__judge", "leader").order_by(
+        "case__filed_on", "id"
+    )
+
+
+def campaigns_with_progress(*, user) -> QuerySet[ClearanceCampaign]:
+    """The campaigns in scope, each with `total`, `closed` and `remaining` of the part of its
+    list the user sees (one query for the page)."""
+    seen = reach_q(
+        user,
+        court="entries__case__court_id",
+        division="entries__case__division_id",
+        judge="entries__case__judge_id",
+    )
+    closed = Q(entries__case__closed_on__isnull=False)
     return (
-        CampaignCase.objects.in_scope(user)
-        .filter(campaign=campaign)
-        .select_related("case", "case__division", "case__judge", "leader")
-        .order_by("case__filed_on", "id")
+        ClearanceCampaign.objects.in_scope(user)
+        .select_related("court", "division", "created_by")
+        .annotate(
+            total=Count("entries", filter=seen),
+            closed=Count("entries", filter=seen & closed),
+        )
+        .annotate(remaining=F("total") - F("closed"))
+        .order_by("-started_on", "-id")
     )
 
 

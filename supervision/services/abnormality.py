@@ -35,12 +35,13 @@ from __future__ import annotations
 import datetime
 import logging
 from dataclasses import dataclass, field
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -117,6 +118,7 @@ class DetectionRun:
     found: int = 0  # new abnormalities
     drafted: int = 0  # new draft inquiries
     known: int = 0  # abnormalities found by an earlier run of the day
+    repeated: int = 0  # new ones joining an earlier inquiry or decision of the same unit
     unaddressed: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -125,6 +127,7 @@ class DetectionRun:
             "found": self.found,
             "drafted": self.drafted,
             "known": self.known,
+            "repeated": self.repeated,
             "unaddressed": self.unaddressed,
         }
 
@@ -214,7 +217,7 @@ def _shown(value, indicator: Indicator) -> str:
     return indicator_value(value, indicator)
 
 
-def _evidence(finding: Abnormality, note: str = "") -> str:
+def _evidence(finding: Abnormality) -> str:
     """One paragraph of a draft's body: the value, the line it reached, last week's value."""
     indicator = INDICATORS[finding.indicator]
     parts = [
@@ -237,8 +240,9 @@ def _evidence(finding: Abnormality, note: str = "") -> str:
                 "before": _shown(finding.last_week_value, indicator),
             }
         )
-    text = "，".join(parts) + "。"
-    return f"{text}{note}。" if note else text
+    if finding.recipient_note:
+        parts.append(finding.recipient_note)
+    return "，".join(parts) + "。"
 
 
 def warning_text(finding: Abnormality) -> str:
@@ -281,26 +285,6 @@ def _closing(deadline: datetime.date) -> str:
     }
 
 
-def _draft(finding: Abnormality, division: Division, note: str) -> Inquiry:
-    indicator = INDICATORS[finding.indicator]
-    deadline = today() + datetime.timedelta(days=ANSWER_DAYS)
-    return inquiry_create(
-        division=division,
-        indicator_slug=finding.indicator,
-        indicator_label=str(indicator.label),
-        period=str(PeriodKind(finding.period).label),
-        as_of=finding.as_of,
-        value=finding.value,
-        reference=_reference(finding),
-        title=_("关于%(unit)s“%(indicator)s”的异常函询")
-        % {"unit": _unit_name(finding), "indicator": indicator.label},
-        body=f"{_evidence(finding, note)}\n{_closing(deadline)}",
-        deadline=deadline,
-        actor=None,
-        send=False,
-    )
-
-
 def _reference(finding: Abnormality) -> str:
     parts = []
     if finding.crossed_warning:
@@ -311,12 +295,118 @@ def _reference(finding: Abnormality) -> str:
     return "；".join(parts)[:100]
 
 
-def _join(draft: Inquiry, finding: Abnormality, note: str) -> None:
-    """Add a finding's evidence to a draft of the same day, indicator and division."""
-    paragraphs = draft.body.split("\n")
-    closing = paragraphs.pop() if len(paragraphs) > 1 else ""
-    draft.body = "\n".join([*paragraphs, _evidence(finding, note), closing]).strip()
-    draft.save(update_fields=["body"])
+def _draft(finding: Abnormality, division: Division) -> Inquiry:
+    """A new draft inquiry to `division` about a finding (its body is written by _rewrite)."""
+    indicator = INDICATORS[finding.indicator]
+    return inquiry_create(
+        division=division,
+        indicator_slug=finding.indicator,
+        indicator_label=str(indicator.label),
+        period=str(PeriodKind(finding.period).label),
+        as_of=finding.as_of,
+        value=finding.value,
+        reference=_reference(finding),
+        title=_("关于%(unit)s“%(indicator)s”的异常函询")
+        % {"unit": _unit_name(finding), "indicator": indicator.label},
+        body=_evidence(finding),
+        deadline=today() + datetime.timedelta(days=ANSWER_DAYS),
+        actor=None,
+        send=False,
+    )
+
+
+def _rewrite(draft: Inquiry) -> None:
+    """Bring a draft up to date with its findings: the latest of each unit (the division's
+    own first, then its court's), the value and day of the latest, a fresh deadline."""
+    latest: dict[tuple, Abnormality] = {}
+    for finding in draft.abnormalities.select_related("court", "division").order_by("as_of"):
+        latest[(finding.scope, finding.court_id, finding.division_id)] = finding
+    findings = sorted(latest.values(), key=lambda f: f.scope != Scope.DIVISION)
+    lead = findings[0]
+    deadline = max(draft.deadline, today() + datetime.timedelta(days=ANSWER_DAYS))
+    draft.as_of = lead.as_of
+    draft.value = Decimal(str(lead.value))
+    draft.reference = _reference(lead)
+    draft.deadline = deadline
+    draft.body = "\n".join([*(_evidence(finding) for finding in findings), _closing(deadline)])
+    draft.save(update_fields=["as_of", "value", "reference", "deadline", "body"])
+
+
+def _handled_before(finding: Abnormality, rule: DetectionRule) -> Abnormality | None:
+    """The latest earlier finding of the same unit and indicator, within the rule's
+    repeat_days, that went into an inquiry (drafted or sent) or was decided against."""
+    return (
+        Abnormality.objects.filter(
+            period=finding.period,
+            scope=finding.scope,
+            court_id=finding.court_id,
+            division_id=finding.division_id,
+            indicator=finding.indicator,
+            as_of__lt=finding.as_of,
+            as_of__gte=finding.as_of - datetime.timedelta(days=rule.repeat_days),
+        )
+        .filter(Q(inquiry__isnull=False) | Q(discarded_at__isnull=False))
+        .select_related("inquiry")
+        .order_by("-as_of", "-id")
+        .first()
+    )
+
+
+def _place(finding: Abnormality, run: DetectionRun, rule, lines, divisions) -> None:
+    """Save a new finding where it belongs: with the inquiry (or the decision not to ask) of
+    the same unit and indicator within repeat_days; else in the day's draft to its division,
+    new or shared with the court's abnormality."""
+    earlier = _handled_before(finding, rule)
+    if earlier is not None and earlier.inquiry_id is not None:
+        finding.inquiry = earlier.inquiry
+        finding.recipient_note = earlier.recipient_note
+        finding.save()
+        if earlier.inquiry.state == LetterState.DRAFT:
+            _rewrite(earlier.inquiry)
+        run.found += 1
+        run.repeated += 1
+        return
+    if earlier is not None:
+        finding.discarded_at = timezone.now()
+        finding.discard_reason = _("同一单位、同一指标已于%(day)s决定不予函询：%(reason)s") % {
+            "day": earlier.as_of.isoformat(),
+            "reason": earlier.discard_reason,
+        }
+        finding.save()
+        run.found += 1
+        run.repeated += 1
+        return
+    if finding.scope == Scope.DIVISION:
+        recipient = finding.division
+    else:
+        recipient, why = _worst_division(
+            finding,
+            divisions.get((finding.court_id, finding.indicator), []),
+            lines.get(finding.indicator),
+            rule,
+        )
+        if recipient is None:
+            run.unaddressed.append(f"{finding.court.code} {finding.indicator}")
+            logger.warning("abnormality without a division to ask: %s", finding)
+            return
+        finding.recipient_note = _("函询%(division)s：%(why)s") % {
+            "division": recipient.name,
+            "why": why,
+        }
+    draft = Inquiry.objects.filter(
+        state=LetterState.DRAFT,
+        division=recipient,
+        indicator_slug=finding.indicator,
+        abnormalities__as_of=finding.as_of,
+        abnormalities__period=finding.period,
+    ).first()
+    if draft is None:
+        draft = _draft(finding, recipient)
+        run.drafted += 1
+    finding.inquiry = draft
+    finding.save()
+    _rewrite(draft)
+    run.found += 1
 
 
 def abnormalities_detect(*, as_of: datetime.date) -> DetectionRun:
@@ -386,35 +476,7 @@ def abnormalities_detect(*, as_of: datetime.date) -> DetectionRun:
             )
         )
         for finding in findings:
-            if finding.scope == Scope.DIVISION:
-                recipient, note = finding.division, ""
-            else:
-                recipient, note = _worst_division(
-                    finding,
-                    divisions.get((finding.court_id, finding.indicator), []),
-                    lines.get(finding.indicator),
-                    rules[finding.indicator],
-                )
-                if recipient is None:
-                    run.unaddressed.append(f"{finding.court.code} {finding.indicator}")
-                    logger.warning("abnormality without a division to ask: %s", finding)
-                    continue
-                note = _("函询%(division)s：%(why)s") % {"division": recipient.name, "why": note}
-            draft = Inquiry.objects.filter(
-                state=LetterState.DRAFT,
-                division=recipient,
-                indicator_slug=finding.indicator,
-                as_of=as_of,
-                abnormalities__period=period,
-            ).first()
-            if draft is None:
-                draft = _draft(finding, recipient, note)
-                run.drafted += 1
-            else:
-                _join(draft, finding, note)
-            finding.inquiry = draft
-            finding.save()
-            run.found += 1
+            _place(finding, run, rules[finding.indicator], lines, divisions)
     logger.info("abnormality detection %s: %s", as_of, run.as_dict())
     return run
 

@@ -243,3 +243,51 @@ def test_a_failing_detection_does_not_fail_the_nightly_computation(world, monkey
     result = metrics_nightly(as_of=AS_OF, periods=["ytd"])
     assert result.outcome == "computed"
     assert IndicatorValue.objects.filter(as_of=AS_OF).exists()
+
+
+NEXT_DAY = D(2025, 6, 30)
+
+
+def test_an_abnormality_that_persists_joins_its_draft_instead_of_drafting_again(world, plant):
+    plant("within_limit_rate", 94.0, division=world.division)
+    plant("within_limit_rate", 93.5, division=world.division, as_of=NEXT_DAY)
+    abnormalities_detect(as_of=AS_OF)
+    again = abnormalities_detect(as_of=NEXT_DAY)
+    assert (again.found, again.drafted, again.repeated) == (1, 0, 1)
+    (draft,) = drafts()
+    assert draft.abnormalities.count() == 2
+    assert draft.as_of == NEXT_DAY and draft.value == Decimal("93.5")
+    assert "93.50%" in draft.body and "94.00%" not in draft.body
+
+
+def test_after_the_inquiry_is_sent_a_persisting_abnormality_joins_it(world, plant):
+    plant("within_limit_rate", 94.0, division=world.division)
+    plant("within_limit_rate", 93.5, division=world.division, as_of=NEXT_DAY)
+    abnormalities_detect(as_of=AS_OF)
+    sent = abnormality_send(inquiry=drafts().get(), actor=world.user(Role.OFFICE))
+    abnormalities_detect(as_of=NEXT_DAY)
+    assert not drafts().exists()
+    assert Abnormality.objects.get(as_of=NEXT_DAY).inquiry == sent
+
+
+def test_after_a_discard_a_persisting_abnormality_is_discarded_with_it(world, plant):
+    plant("within_limit_rate", 94.0, division=world.division)
+    plant("within_limit_rate", 93.5, division=world.division, as_of=NEXT_DAY)
+    abnormalities_detect(as_of=AS_OF)
+    abnormality_discard(inquiry=drafts().get(), reason="专项整改中", actor=world.user(Role.OFFICE))
+    abnormalities_detect(as_of=NEXT_DAY)
+    assert not Inquiry.objects.exists()
+    later = Abnormality.objects.get(as_of=NEXT_DAY)
+    assert later.discarded_at is not None and later.discarded_by is None
+    assert later.discard_reason == "同一单位、同一指标已于2025-06-29决定不予函询：专项整改中"
+
+
+def test_past_the_repeat_window_a_persisting_abnormality_is_drafted_again(world, plant):
+    later = AS_OF + datetime.timedelta(days=29)
+    plant("within_limit_rate", 94.0, division=world.division)
+    plant("within_limit_rate", 93.0, division=world.division, as_of=later)
+    abnormalities_detect(as_of=AS_OF)
+    abnormality_send(inquiry=drafts().get(), actor=world.user(Role.OFFICE))
+    run = abnormalities_detect(as_of=later)
+    assert (run.drafted, run.repeated) == (1, 0)
+    assert drafts().get().as_of == later

@@ -1,0 +1,181 @@
+"""Long-pending cases by age bucket with the outlook (可能发生的动向), and overdue cases (超审限),
+for the viewer's scope or one unit of it, with the breakdown one level down."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from cases.choices import AuditAction
+from cases.dates import today
+from cases.services import audit_record
+from supervision import selectors
+from supervision.choices import OUTLOOK_HORIZONS, OUTLOOK_THRESHOLDS, AgeBucket
+from supervision.permissions import Action
+from supervision.views.common import can, paginate, requested_unit
+
+BUCKET_COLOURS = {
+    AgeBucket.M12_18: "amber",
+    AgeBucket.M18_24: "orange",
+    AgeBucket.M24_36: "red",
+    AgeBucket.M36_PLUS: "red",
+}
+
+
+def _outlook_choice(value: str) -> tuple[int, int] | None:
+    """?outlook=12_30: the cases passing 12 months within 30 days."""
+    try:
+        threshold, horizon = (int(part) for part in value.split("_"))
+    except ValueError:
+        return None
+    if threshold in OUTLOOK_THRESHOLDS and horizon in OUTLOOK_HORIZONS:
+        return threshold, horizon
+    return None
+
+
+def _breakdown_rows(rows: list[dict], by: str | None) -> list[dict]:
+    """Each row of a grouped count with its unit's name and the query that opens it."""
+    for row in rows:
+        params = {"court": row.get("court_id")}
+        name = row.get("court__code", "")
+        if by in ("division", "judge"):
+            params["division"] = row.get("division_id")
+            name = row.get("division__name") or "—"
+        if by == "judge":
+            params["judge"] = row.get("judge_id")
+            name = row.get("judge__name") or "—"
+        row["unit_name"] = name
+        row["query"] = urlencode({key: value for key, value in params.items() if value})
+    return rows
+
+
+@login_required
+def long_pending(request):
+    user, day = request.user, today()
+    unit = requested_unit(request)
+    by = unit.grouping(user)
+    bucket = request.GET.get("bucket", "")
+    if bucket not in AgeBucket.values:
+        bucket = ""
+    outlook = _outlook_choice(request.GET.get("outlook", ""))
+    if outlook is not None:
+        cases = selectors.long_pending_outlook_cases(
+            user=user, threshold=outlook[0], horizon=outlook[1], day=day, unit=unit.cases_q
+        )
+        list_title = _("%(horizon)s日内将超过%(threshold)s个月未结的案件") % {
+            "threshold": outlook[0],
+            "horizon": outlook[1],
+        }
+    else:
+        cases = selectors.long_pending_cases(
+            user=user, day=day, bucket=bucket or None, unit=unit.cases_q
+        )
+        list_title = (
+            _("未结%(bucket)s的案件") % {"bucket": AgeBucket(bucket).label}
+            if bucket
+            else _("长期未结案件（未结超过12个月）")
+        )
+    page = paginate(request, cases)
+    labels = dict(AgeBucket.choices)
+    for case in page:
+        case.age_label = labels.get(getattr(case, "age_bucket", ""), "")
+    (totals,) = selectors.long_pending_counts(user=user, day=day, unit=unit.cases_q)
+    outlook_counts = selectors.long_pending_outlook(user=user, day=day, unit=unit.cases_q)
+    audit_record(
+        action=AuditAction.CASE_LIST,
+        request=request,
+        object_type="case",
+        detail={
+            "view": "supervision_long_pending",
+            "unit": unit.params,
+            "bucket": bucket,
+            "outlook": request.GET.get("outlook", ""),
+            "count": page.paginator.count,
+        },
+    )
+    return render(
+        request,
+        "supervision/long_pending.html",
+        {
+            "unit": unit,
+            "crumbs": unit.crumbs(user),
+            "day": day,
+            "totals": totals,
+            "buckets": [
+                {
+                    "value": value,
+                    "label": label,
+                    "colour": BUCKET_COLOURS[value],
+                    "count": totals[value],
+                }
+                for value, label in AgeBucket.choices
+            ],
+            "bucket": bucket,
+            "outlook": [
+                {
+                    "threshold": threshold,
+                    "cells": [
+                        {"key": f"{threshold}_{horizon}", "count": count}
+                        for horizon, count in counts.items()
+                    ],
+                }
+                for threshold, counts in outlook_counts.items()
+            ],
+            "outlook_selected": "_".join(map(str, outlook)) if outlook else "",
+            "thresholds": OUTLOOK_THRESHOLDS,
+            "horizons": OUTLOOK_HORIZONS,
+            "by": by,
+            "breakdown": _breakdown_rows(
+                selectors.long_pending_counts(user=user, day=day, by=by, unit=unit.cases_q)
+                if by
+                else [],
+                by,
+            ),
+            "page_obj": page,
+            "list_title": list_title,
+            "is_outlook": outlook is not None,
+            "show_court": unit.court is None and by == "court",
+            "can_campaign": can(user, Action.CAMPAIGN_MANAGE)
+            and unit.level in ("court", "division"),
+        },
+    )
+
+
+@login_required
+def overdue(request):
+    user, day = request.user, today()
+    unit = requested_unit(request)
+    by = unit.grouping(user)
+    page = paginate(request, selectors.overdue_cases(user=user, day=day, unit=unit.cases_q))
+    for case in page:
+        case.days_overdue = -case.days_left
+    (totals,) = selectors.overdue_counts(user=user, day=day, unit=unit.cases_q)
+    audit_record(
+        action=AuditAction.CASE_LIST,
+        request=request,
+        object_type="case",
+        detail={"view": "supervision_overdue", "unit": unit.params, "count": page.paginator.count},
+    )
+    return render(
+        request,
+        "supervision/overdue.html",
+        {
+            "unit": unit,
+            "crumbs": unit.crumbs(user),
+            "day": day,
+            "totals": totals,
+            "by": by,
+            "breakdown": _breakdown_rows(
+                selectors.overdue_counts(user=user, day=day, by=by, unit=unit.cases_q)
+                if by
+                else [],
+                by,
+            ),
+            "page_obj": page,
+            "show_court": unit.court is None and by == "court",
+            "can_notice": can(user, Action.LETTER_ISSUE),
+        },
+    )
