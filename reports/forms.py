@@ -38,6 +38,7 @@ class QuarterlyTargetsForm(forms.Form):
             self.fields[f"{slug}-basis"] = forms.ChoiceField(
                 label=_("口径"),
                 choices=TargetBasis.choices,
+                required=False,
                 initial=row.basis if row else TargetBasis.YTD,
             )
             self.rows.append(
@@ -55,7 +56,7 @@ class QuarterlyTargetsForm(forms.Form):
             row["indicator"].slug: {
                 "target": data.get(f"{row['indicator'].slug}-target"),
                 "upper_target": data.get(f"{row['indicator'].slug}-upper"),
-                "basis": data.get(f"{row['indicator'].slug}-basis"),
+                "basis": data.get(f"{row['indicator'].slug}-basis") or TargetBasis.YTD,
             }
             for row in self.rows
         }

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import io
 import mimetypes
+import queue
+import threading
 import time
 from pathlib import Path
 
@@ -59,16 +61,93 @@ def _static_file(path: str) -> Path | None:
     return Path(found) if found else None
 
 
-def pdf_from_html(html: str) -> bytes:
-    """Print an HTML document with headless Chromium, after its charts are drawn."""
-    from playwright.sync_api import sync_playwright
+# Redraw a following report in the page that already holds plotly.js: its body replaces the
+# last one's, and its figures (json_script data, as static/metrics/charts.js reads them) are
+# drawn. Parsing plotly.js takes most of a first report's time; a batch pays it once.
+REDRAW = """body => {
+  document.body.innerHTML = body;
+  document.querySelectorAll("[data-figure]").forEach(element => {
+    const figure = JSON.parse(document.getElementById(element.dataset.figure).textContent);
+    window.Plotly.newPlot(element, figure.data, figure.layout, figure.config)
+      .then(() => element.classList.add("chart-drawn"));
+  });
+}"""
 
-    static_prefix = f"{ORIGIN}/{settings.STATIC_URL.strip('/')}/"
 
-    def answer(route):
+class Printer:
+    """One headless Chromium for a batch of reports: `with Printer() as printer:
+    printer.pdf(html)`.
+
+    Playwright's sync API runs an event loop in the thread that starts it, and Django refuses
+    ORM calls from a thread with a running loop; so Chromium lives in a thread of its own and
+    the caller, between two prints, is free to use the database."""
+
+    def __enter__(self) -> Printer:
+        self._requests: queue.Queue = queue.Queue()
+        self._ready: queue.Queue = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="report-printer", daemon=True)
+        self._thread.start()
+        started = self._ready.get()
+        if isinstance(started, BaseException):
+            self._thread.join()
+            raise started
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._requests.put(None)
+        self._thread.join()
+
+    def pdf(self, html: str) -> bytes:
+        """Print one report's HTML document, after its charts are drawn."""
+        reply: queue.Queue = queue.Queue()
+        self._requests.put((html, reply))
+        result = reply.get()
+        if isinstance(result, BaseException):
+            raise result
+        return result
+
+    # In the printer's thread
+
+    def _run(self) -> None:
+        from playwright.sync_api import sync_playwright
+
+        try:
+            playwright = sync_playwright().start()
+        except BaseException as error:  # handed to the caller
+            self._ready.put(error)
+            return
+        try:
+            browser = playwright.chromium.launch(
+                executable_path=settings.COURTDASH_CHROMIUM, args=CHROMIUM_ARGS
+            )
+            page = browser.new_page(viewport={"width": PRINT_WIDTH, "height": 1000})
+            page.emulate_media(media="print")
+            page.route("**/*", self._answer)
+        except BaseException as error:
+            playwright.stop()
+            self._ready.put(error)
+            return
+        self._html, loaded = "", False
+        self._ready.put(True)
+        try:
+            while (request := self._requests.get()) is not None:
+                html, reply = request
+                try:
+                    reply.put(self._print(page, html, loaded))
+                    loaded = True
+                except BaseException as error:
+                    reply.put(error)
+        finally:
+            browser.close()
+            playwright.stop()
+
+    def _answer(self, route):
         url = route.request.url
+        static_prefix = f"{ORIGIN}/{settings.STATIC_URL.strip('/')}/"
         if url == f"{ORIGIN}/report":
-            return route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+            return route.fulfill(
+                status=200, content_type="text/html; charset=utf-8", body=self._html
+            )
         if url.startswith(static_prefix):
             found = _static_file(url[len(static_prefix) :])
             if found is not None:
@@ -76,42 +155,45 @@ def pdf_from_html(html: str) -> bytes:
                 return route.fulfill(status=200, content_type=kind, body=found.read_bytes())
         return route.fulfill(status=404, body="")
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=settings.COURTDASH_CHROMIUM, args=CHROMIUM_ARGS
-        )
-        try:
-            page = browser.new_page(viewport={"width": PRINT_WIDTH, "height": 1000})
-            page.emulate_media(media="print")
-            page.route("**/*", answer)
+    def _print(self, page, html: str, loaded: bool) -> bytes:
+        if not loaded:
+            self._html = html
             page.goto(f"{ORIGIN}/report", wait_until="load")
-            expected = page.locator("[data-figure]").count()
-            page.wait_for_function(
-                "n => document.querySelectorAll('.chart-drawn .main-svg').length >= n",
-                arg=expected,
-                timeout=CHART_TIMEOUT_MS,
-            )
-            page.evaluate("document.fonts.ready")
-            return page.pdf(
-                format="A4",
-                print_background=True,
-                margin={"top": "14mm", "bottom": "16mm", "left": "12mm", "right": "12mm"},
-                display_header_footer=True,
-                header_template="<span></span>",
-                footer_template=(
-                    '<div style="width:100%;font-size:8px;color:#52606d;text-align:center;'
-                    "font-family:'Noto Sans CJK SC',sans-serif\">"
-                    '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'
-                ),
-            )
-        finally:
-            browser.close()
+        else:
+            body = html[html.index(">", html.index("<body")) + 1 : html.rindex("</body>")]
+            page.evaluate(REDRAW, body)
+        expected = page.locator("[data-figure]").count()
+        page.wait_for_function(
+            "n => document.querySelectorAll('.chart-drawn .main-svg').length >= n",
+            arg=expected,
+            timeout=CHART_TIMEOUT_MS,
+        )
+        page.evaluate("document.fonts.ready")
+        return page.pdf(
+            format="A4",
+            print_background=True,
+            margin={"top": "14mm", "bottom": "16mm", "left": "12mm", "right": "12mm"},
+            display_header_footer=True,
+            header_template="<span></span>",
+            footer_template=(
+                '<div style="width:100%;font-size:8px;color:#52606d;text-align:center;'
+                "font-family:'Noto Sans CJK SC',sans-serif\">"
+                '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'
+            ),
+        )
 
 
-def report_pdf(content: dict) -> tuple[bytes, int]:
+def pdf_from_html(html: str) -> bytes:
+    """Print one HTML document with a Chromium of its own."""
+    with Printer() as printer:
+        return printer.pdf(html)
+
+
+def report_pdf(content: dict, printer: Printer | None = None) -> tuple[bytes, int]:
     """The report's PDF and how long it took (milliseconds)."""
     started = time.perf_counter()
-    data = pdf_from_html(report_html(content, printing=True))
+    html = report_html(content, printing=True)
+    data = printer.pdf(html) if printer is not None else pdf_from_html(html)
     return data, int(1000 * (time.perf_counter() - started))
 
 

@@ -28,7 +28,7 @@ from metrics.periods import ALL_PERIODS
 from metrics.scopes import ScopeKey
 from reports.choices import DocumentKind, ReportStatus
 from reports.models import MonthlyReport, ReportDocument
-from reports.monthly.documents import report_pdf, report_xlsx
+from reports.monthly.documents import Printer, report_pdf, report_xlsx
 from reports.monthly.snapshot import NoResults, monthly_snapshot
 from reports.periods import month_bounds
 from reports.services.healthcheck import health_check_ensure
@@ -60,6 +60,7 @@ def monthly_report_generate(
     actor=None,
     replace: bool = False,
     request=None,
+    printer: Printer | None = None,
 ) -> MonthlyReport:
     """The kept monthly review of `unit` for `month`, generated now if there is none."""
     month = month.replace(day=1)
@@ -76,7 +77,7 @@ def monthly_report_generate(
         run = health_check_ensure(as_of=_health_day(last))
         content = monthly_snapshot(unit=unit, month=month, health_run=run)
         build_ms = int(1000 * (time.perf_counter() - started))
-        pdf, pdf_ms = report_pdf(content)
+        pdf, pdf_ms = report_pdf(content, printer)
         xlsx, xlsx_ms = report_xlsx(content)
         fields = {
             "as_of": datetime.date.fromisoformat(content["as_of"]),
@@ -138,15 +139,23 @@ def _health_day(last: datetime.date) -> datetime.date:
 
 
 def monthly_reports_generate(*, month: datetime.date) -> list[dict]:
-    """The month's reviews of the city and every court (each in its own transaction: one that
-    fails leaves the others kept, and the next run makes only what is missing)."""
+    """The month's missing reviews of the city and every court (each in its own transaction:
+    one that fails leaves the others kept, and the next run makes only what is missing).
+    Returns those made now."""
     month_end_ensure(month=month)
     done = []
-    for unit in report_units():
-        try:
-            report = monthly_report_generate(unit=unit, month=month)
-        except NoResults:
-            logger.warning("monthly review %s: nothing computed for %s", month, unit)
-            continue
-        done.append({"id": report.pk, "unit": report.title, "month": month.isoformat()})
+    missing = [
+        unit
+        for unit in report_units()
+        if not MonthlyReport.objects.filter(unit.rows_q(), month=month).exists()
+    ]
+    if missing:
+        with Printer() as printer:  # one Chromium for the batch
+            for unit in missing:
+                try:
+                    report = monthly_report_generate(unit=unit, month=month, printer=printer)
+                except NoResults:
+                    logger.warning("monthly review %s: nothing computed for %s", month, unit)
+                    continue
+                done.append({"id": report.pk, "unit": report.title, "month": month.isoformat()})
     return done

@@ -1,0 +1,152 @@
+"""Fixtures of the reports tests: a small computed city, users of each role, and for the
+browser and worker tests committed data, a live server and a Chromium page."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from cases.choices import CourtLevel
+from cases.models import Court, Judge
+from courtdash.celery import app
+from metrics.periods import ONE_DAY, add_months
+from metrics.services import metrics_compute
+from tests.factories import UserFactory
+from tests.metrics.generate import generate_cases
+
+D = datetime.date
+AS_OF = D(2025, 6, 30)  # the tests' today (tests/conftest.py)
+MONTH = D(2025, 5, 1)
+PASSWORD = "Courtdash-Test-2026"
+OUT = Path(settings.BASE_DIR) / "out" / "reports"
+COURT_NAMES = {
+    "苏05": "苏州市中级人民法院",
+    "苏0505": "苏州市虎丘区人民法院",
+    "苏0506": "苏州市吴中区人民法院",
+    "苏0507": "苏州市相城区人民法院",
+}
+JUDGE_NAMES = (
+    "王磊 李娜 张伟 刘洋 陈静 杨帆 赵敏 黄丽 周杰 吴婷 徐明 孙悦 马超 朱琳 胡斌 郭芳 何勇 林欣"
+)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--lang=zh-CN",
+]
+
+
+def month_ends(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    days, day = [], add_months(start.replace(day=1), 1) - ONE_DAY
+    while day <= end:
+        days.append(day)
+        day = add_months(day.replace(day=1), 2) - ONE_DAY
+    return days
+
+
+def build_city(n: int = 600) -> dict:
+    """A random city (tests.metrics.generate) with readable names, and what the nightly runs
+    would have stored: YTD at month ends since April 2024, everything at the ends of April
+    and May 2025 and yesterday."""
+    generate_cases(n=n, seed=20250531, as_of=AS_OF)
+    for code, name in COURT_NAMES.items():
+        Court.objects.filter(code=code).update(name=name)
+    names = JUDGE_NAMES.split()
+    for index, judge in enumerate(Judge.objects.order_by("pk")):
+        judge.name = names[index % len(names)] + ("" if index < len(names) else str(index))
+        judge.save(update_fields=["name"])
+    for day in month_ends(D(2024, 4, 1), D(2025, 3, 31)):
+        metrics_compute(as_of=day, periods=["ytd"])
+    for day in (D(2025, 4, 30), D(2025, 5, 31), AS_OF - ONE_DAY):
+        metrics_compute(as_of=day)
+    return {code: Court.objects.get(code=code) for code in COURT_NAMES}
+
+
+@pytest.fixture
+def computed_city(db) -> dict:
+    return build_city()
+
+
+@pytest.fixture
+def role_user():
+    """role_user(Role.OFFICE, court=…, division=…, judge=…, username=…)"""
+
+    def make(role: str, *, court=None, division=None, judge=None, **attributes):
+        if judge is not None:
+            court, division = judge.court, judge.division
+        if division is not None:
+            court = division.court
+        return UserFactory(role=role, court=court, division=division, judge=judge, **attributes)
+
+    return make
+
+
+def city_court() -> Court:
+    return Court.objects.get(level=CourtLevel.INTERMEDIATE)
+
+
+@pytest.fixture(scope="module")
+def _reports_restore_after_flush(django_db_setup, django_db_blocker):
+    """Transactional tests end with a TRUNCATE that the append-only tables refuse by trigger:
+    it runs with triggers off; afterwards they are back on and the migrations' seed rows are
+    restored, so the reused test database is left as it was made."""
+    yield
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = DEFAULT")
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents:
+            connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture
+def committed(transactional_db, _reports_restore_after_flush):
+    """Rows other processes (a live server's thread, a worker) can see."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = DEFAULT")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+
+
+@pytest.fixture
+def chromium_page(live_server, committed, monkeypatch):
+    """A Chromium page (Playwright) on the live server; console and page errors collected."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls stay sync.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=settings.COURTDASH_CHROMIUM, args=CHROMIUM_ARGS
+        )
+        context = browser.new_context(
+            locale="zh-CN", viewport={"width": 1440, "height": 900}, accept_downloads=True
+        )
+        page = context.new_page()
+        page.console_errors = []
+        page.on(
+            "console",
+            lambda message: message.type == "error" and page.console_errors.append(message.text),
+        )
+        page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+        page.base = live_server.url
+        yield page
+        context.close()
+        browser.close()
+
+
+@pytest.fixture
+def queue():
+    """A queue of this test's own, empty, so that no other test's message reaches its worker."""
+    name = f"test-reports-{uuid.uuid4().hex[:12]}"
+    with app.connection_for_write() as broker:
+        broker.default_channel.queue_purge(name)
+    return name
