@@ -2,6 +2,11 @@
 action. A choice is shown as its value and its label; people as id and name. One module per
 subject; all importable from here."""
 
+from supervision.api.serializers.abnormality import (  # noqa: F401
+    AbnormalitySerializer,
+    DraftDiscardSerializer,
+    DraftSendSerializer,
+)
 from supervision.api.serializers.clearance import (  # noqa: F401
     BucketProgressSerializer,
     CampaignAssignSerializer,

@@ -6,6 +6,7 @@ permission table (supervision.permissions) and refuses — 403 with the reason, 
 trail and in the audit trail — what the role may not do.
 """
 
+from supervision.api.views.abnormality import AbnormalityDraftViewSet, AbnormalityViewSet
 from supervision.api.views.clearance import CampaignCaseViewSet, CampaignViewSet
 from supervision.api.views.extensions import ExtensionApproverViewSet, ExtensionRequestViewSet
 from supervision.api.views.fourtype import (
@@ -37,6 +38,8 @@ ROUTES = [
     ("supervision/notices", NoticeViewSet, "supervision-notice"),
     ("supervision/inquiries", InquiryViewSet, "supervision-inquiry"),
     ("supervision/inbox", InboxViewSet, "supervision-inbox"),
+    ("supervision/abnormalities", AbnormalityViewSet, "supervision-abnormality"),
+    ("supervision/abnormality-drafts", AbnormalityDraftViewSet, "supervision-abnormality-draft"),
     ("supervision/notifications", NotificationViewSet, "supervision-notification"),
     ("supervision/reviews", ReversalReviewViewSet, "supervision-review"),
     ("supervision/campaigns", CampaignViewSet, "supervision-campaign"),
