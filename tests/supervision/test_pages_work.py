@@ -501,3 +501,60 @@ def test_the_case_page_shows_the_supervision_timeline_and_links_to_it(world, bro
     page = text(browser(Role.JUDGE).get(f"/cases/{world.case.pk}/"))
     assert f'href="/supervision/cases/{world.case.pk}/"' in page
     assert 'id="supervision-timeline"' in page and 'data-kind="marked"' in page
+
+
+@pytest.mark.parametrize(
+    ("url", "bound"),
+    [
+        ("/supervision/long-pending/", 14),
+        ("/supervision/long-pending/?outlook=12_90", 14),
+        ("/supervision/overdue/", 14),
+        ("/supervision/campaigns/", 10),
+        ("/supervision/campaigns/{campaign}/", 14),
+        ("/supervision/reviews/", 10),
+        ("/supervision/reviews/report/?year=2025&quarter=2&by=judge", 10),
+        ("/supervision/inspections/", 10),
+        ("/supervision/trail/", 10),
+    ],
+)
+def test_work_pages_queries_do_not_grow_with_their_rows(
+    world, browser, django_assert_max_num_queries, url, bound
+):
+    judges = [world.judge, world.colleague]
+    for n in range(30):
+        judge = judges[n % 2]
+        world.new_case(judge=judge, filed_on=D(2022, 1, 1) + datetime.timedelta(days=20 * n))
+        CaseFactory(
+            judge=judge,
+            filed_on=D(2024, 3, 1),
+            closed_on=D(2024, 8, 1),
+            closing_method="judgment",
+            appeal_outcome="modified",
+            appeal_decided_on=D(2025, 4, 1) + datetime.timedelta(days=n),
+        )
+    office_user = world.user(Role.OFFICE)
+    services.reviews_open_missing()
+    campaign = services.campaign_start(
+        name="清理", court=world.court, target_on=D(2025, 9, 30), actor=office_user
+    )
+    for entry in CampaignCase.objects.filter(campaign=campaign)[:10]:
+        services.campaign_case_assign(
+            entry=entry,
+            leader=world.user(Role.COURT_LEADER),
+            target_on=D(2025, 8, 31),
+            actor=office_user,
+        )
+    for n in range(5):
+        services.joint_inspection_record(
+            court=world.court,
+            title=f"督查{n}",
+            inspected_on=D(2025, 6, 1),
+            findings="发现",
+            actor=world.user(Role.INSPECTOR),
+            cases=[world.case],
+        )
+    office = browser(Role.OFFICE)
+    url = url.format(campaign=campaign.pk)
+    office.get(url)
+    with django_assert_max_num_queries(bound):
+        text(office.get(url))
