@@ -291,3 +291,11 @@ def test_past_the_repeat_window_a_persisting_abnormality_is_drafted_again(world,
     run = abnormalities_detect(as_of=later)
     assert (run.drafted, run.repeated) == (1, 0)
     assert drafts().get().as_of == later
+
+
+def test_the_task_runs_the_detection_of_a_day_again(world, plant):
+    from supervision.tasks import detect_abnormalities
+
+    plant("within_limit_rate", 94.0, division=world.division)
+    assert detect_abnormalities("2025-06-29")["drafted"] == 1
+    assert detect_abnormalities("2025-06-29")["known"] == 1
