@@ -1,8 +1,9 @@
 """Running the case health check (办案体检) and keeping what it found.
 
-health_check_run(as_of=…) is idempotent: one HealthCheckRun per day, its findings deleted and
-stored again in one transaction, under an advisory lock so that two runs of a day never mix
-their findings. A run killed halfway leaves the previous findings of that day as they were.
+health_check_run(as_of=…) is idempotent: one HealthCheckRun per day, its findings stored again
+in one transaction (upserted, so that a finding found again keeps its id; the others deleted),
+under an advisory lock so that two runs of a day never mix their findings. A run killed
+halfway leaves the previous findings of that day as they were.
 """
 
 from __future__ import annotations
@@ -45,8 +46,9 @@ def health_check_run(*, as_of: datetime.date) -> HealthCheckRun:
             "error": "",
         },
     )
-    Finding.objects.filter(run=run).delete()
     drafts = detect(as_of=as_of)
+    # Upserted by their unit and kind: a finding found again keeps its id (the kept monthly
+    # reviews link to it); one no longer found goes.
     findings = Finding.objects.bulk_create(
         [
             Finding(
@@ -62,8 +64,13 @@ def health_check_run(*, as_of: datetime.date) -> HealthCheckRun:
                 facts=draft.facts,
             )
             for draft in drafts
-        ]
+        ],
+        update_conflicts=True,
+        unique_fields=["run", "kind", "scope", "court", "division", "judge", "subject"],
+        update_fields=["value", "reference", "facts"],
     )
+    Finding.objects.filter(run=run).exclude(pk__in=[finding.pk for finding in findings]).delete()
+    FindingCase.objects.filter(finding__run=run).delete()
     links = []
     for finding, draft in zip(findings, drafts, strict=True):
         ids = list(draft.cases.order_by().values_list("pk", flat=True).distinct())

@@ -1,8 +1,11 @@
 """The case health check (办案体检) finds each planted problem at the unit that carries it,
 linked to the planted cases, and finds nothing on a clean city."""
 
+import datetime
+
 import pytest
 
+from cases.models import Case
 from metrics.choices import Scope
 from reports.choices import FindingKind, RunStatus
 from reports.healthcheck import detect
@@ -73,10 +76,19 @@ def test_a_run_stores_the_findings_with_their_cases_and_a_second_run_replaces_th
     assert stalled.case_count == 3
     assert set(stalled.cases.values_list("pk", flat=True)) == built.planted["stalled_long_pending"]
     assert stalled.facts["idle_days"] == 90
-    before = set(FindingCase.objects.values_list("finding__kind", "case_id"))
+    before = set(FindingCase.objects.values_list("finding_id", "finding__kind", "case_id"))
 
     again = health_check_run(as_of=AS_OF)
     assert again.pk == run.pk
     assert HealthCheckRun.objects.count() == 1
     assert Finding.objects.count() == 2
-    assert set(FindingCase.objects.values_list("finding__kind", "case_id")) == before
+    # The same findings, with the same ids (kept reviews link to them), and the same cases.
+    assert set(FindingCase.objects.values_list("finding_id", "finding__kind", "case_id")) == before
+
+    # Work recorded on the stalled cases: the next run no longer finds them.
+    Case.objects.filter(pk__in=built.planted["stalled_long_pending"]).update(
+        updated_at=datetime.datetime(2025, 6, 25, tzinfo=datetime.UTC)
+    )
+    extensions = Finding.objects.get(kind=FindingKind.REPEATED_EXTENSIONS)
+    health_check_run(as_of=AS_OF)
+    assert list(Finding.objects.values_list("pk", flat=True)) == [extensions.pk]
