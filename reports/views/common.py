@@ -13,7 +13,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import Role
+from metrics.choices import PeriodKind, Scope
+from metrics.dashboard import as_of_resolve
+from metrics.models import ScopeScore
 from metrics.scopes import ScopeKey, user_scope_key
+from metrics.selectors import unit_name
 from metrics.views.common import unit_params, viewer_unit
 
 # The monthly review is the leadership's; the office makes it.
@@ -111,3 +115,18 @@ def crumbs(request, info, name: str, **params) -> list[dict]:
         for key in info.ancestors()
         if own.contains(key)
     ]
+
+
+def child_units(unit: ScopeKey) -> list[tuple[ScopeKey, str]]:
+    """The units one level down that have computed results (from the latest scores)."""
+    if unit.scope is Scope.JUDGE:
+        return []
+    day = as_of_resolve(PeriodKind.YTD.value)
+    if day is None:
+        return []
+    rows = (
+        ScopeScore.objects.filter(unit.children_q(), as_of=day, period=PeriodKind.YTD)
+        .select_related("court", "division", "judge")
+        .order_by("court__code", "division__name", "judge__staff_id")
+    )
+    return [(ScopeKey.of_row(row), unit_name(row)) for row in rows]

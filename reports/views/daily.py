@@ -14,7 +14,7 @@ from metrics.views.common import requested_unit
 from reports.periods import quarter_of
 from reports.selectors.daily import band_entries, daily_counts, letters_due, new_long_pending
 from reports.selectors.targets import target_progress
-from reports.views.common import crumbs, pager, report_url, tabs
+from reports.views.common import child_units, crumbs, pager, report_url, tabs
 
 
 @login_required
@@ -43,6 +43,9 @@ def daily(request):
         "targets_url": report_url("targets", unit=unit),
         "report_tabs": tabs(request, "daily", unit),
         "breadcrumb": crumbs(request, info, "daily"),
+        "children": [
+            {"name": name, "url": report_url("daily", unit=key)} for key, name in child_units(unit)
+        ],
     }
     audit_record(
         action=AuditAction.VIEW,

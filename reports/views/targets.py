@@ -10,18 +10,21 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cases.dates import today
-from metrics.choices import PeriodKind, Scope
-from metrics.dashboard import as_of_resolve
-from metrics.models import ScopeScore
 from metrics.scopes import ScopeKey
-from metrics.selectors import unit_name
 from metrics.views.common import requested_unit
 from reports.forms import QuarterlyTargetsForm
 from reports.models import QuarterlyTarget
 from reports.periods import quarter_bounds, quarter_of
 from reports.selectors.targets import target_progress
 from reports.services.targets import quarterly_targets_save
-from reports.views.common import crumbs, may_set_targets, pager, report_url, tabs
+from reports.views.common import (
+    child_units,
+    crumbs,
+    may_set_targets,
+    pager,
+    report_url,
+    tabs,
+)
 
 
 def _quarter(request) -> tuple[int, int]:
@@ -36,21 +39,6 @@ def _quarter(request) -> tuple[int, int]:
     return year, quarter
 
 
-def _children(unit: ScopeKey) -> list[tuple[ScopeKey, str]]:
-    """The units one level down that have computed results (from the latest scores)."""
-    if unit.scope is Scope.JUDGE:
-        return []
-    day = as_of_resolve(PeriodKind.YTD.value)
-    if day is None:
-        return []
-    rows = (
-        ScopeScore.objects.filter(unit.children_q(), as_of=day, period=PeriodKind.YTD)
-        .select_related("court", "division", "judge")
-        .order_by("court__code", "division__name", "judge__staff_id")
-    )
-    return [(ScopeKey.of_row(row), unit_name(row)) for row in rows]
-
-
 def _neighbours(year: int, quarter: int) -> dict:
     previous = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
     following = (year, quarter + 1) if quarter < 4 else (year + 1, 1)
@@ -62,7 +50,7 @@ def targets(request):
     unit, info = requested_unit(request)
     year, quarter = _quarter(request)
     day = today()
-    children = _children(unit)
+    children = child_units(unit)
     with_targets = {
         key
         for key in (ScopeKey.of_row(row) for row in QuarterlyTarget.objects.within(unit).filter(
@@ -70,13 +58,13 @@ def targets(request):
         ))
         if key != unit
     }  # fmt: skip
-    child_units = [key for key, _name in children if key in with_targets]
-    progress = target_progress(units=[unit, *child_units], year=year, quarter=quarter, today=day)
+    targeted = [key for key, _name in children if key in with_targets]
+    progress = target_progress(units=[unit, *targeted], year=year, quarter=quarter, today=day)
     names = dict(children)
     child_rows = [
         {"unit": key, "name": names[key], "url": report_url("targets", unit=key, year=year,
                                                             quarter=quarter), "row": row}
-        for key in child_units
+        for key in targeted
         for row in progress[key]
         if row.target is not None
     ]  # fmt: skip

@@ -128,6 +128,8 @@ def test_the_office_sets_quarterly_targets_and_the_page_says_what_it_takes(
     assert "须再增加结案" in page or "本期已难以达到目标" in page
     daily = client.get("/reports/").text
     assert 'data-indicator="clearance_rate"' in daily  # progress on the daily page too
+    court = Court.objects.get(code="苏0505")
+    assert f'href="/reports/?court={court.pk}"' in daily  # and down to each court
 
     # A band indicator without its upper bound is refused, with the reason on the form.
     response = client.post(
