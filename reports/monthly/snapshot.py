@@ -46,10 +46,6 @@ def _iso(day):
     return day.isoformat() if day else None
 
 
-def _number(value):
-    return None if value is None else float(value)
-
-
 def _text(value, indicator) -> str:
     return indicator_value(value, indicator)
 

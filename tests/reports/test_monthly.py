@@ -107,3 +107,18 @@ def test_the_monthly_job_makes_the_city_and_every_court_and_only_what_is_missing
     assert MonthlyReport.objects.get(court=court).generated_at == kept.generated_at
     titles = set(MonthlyReport.objects.values_list("title", flat=True))
     assert {"全市法院", "苏州市吴中区人民法院"} <= titles
+
+
+def test_in_the_bands_mode_the_review_shows_no_order(computed_city, settings):
+    settings.COURTDASH_RANKING_MODE = "bands"
+    content = monthly_snapshot(unit=ScopeKey.city(), month=MONTH)
+    assert content["ranking_mode"] == "bands"
+    assert content["score"]["rank"] is None
+    assert all(child["rank"] is None and child["met"] is not None for child in content["children"])
+    names = [child["name"] for child in content["children"]]
+    assert names == sorted(
+        names,
+        key=lambda name: next(
+            child["code"] for child in content["children"] if child["name"] == name
+        ),
+    )  # by code, not by score
