@@ -15,8 +15,9 @@ import hashlib
 import logging
 import time
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.choices import AuditAction
 from cases.models import Court
@@ -75,7 +76,8 @@ def monthly_report_generate(
         _first, last = month_bounds(month)
         started = time.perf_counter()
         run = health_check_ensure(as_of=_health_day(last))
-        content = monthly_snapshot(unit=unit, month=month, health_run=run)
+        with translation.override(settings.LANGUAGE_CODE):  # the court's document: Chinese
+            content = monthly_snapshot(unit=unit, month=month, health_run=run)
         build_ms = int(1000 * (time.perf_counter() - started))
         pdf, pdf_ms = report_pdf(content, printer)
         xlsx, xlsx_ms = report_xlsx(content)
