@@ -16,7 +16,8 @@ class CourtFactory(factory.django.DjangoModelFactory):
         model = Court
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: f"苏05{n + 5:02d}")
+    # Always a valid basic-court code (province + 4 digits), however long the session runs.
+    code = factory.Sequence(lambda n: f"苏{(n // 100) % 90 + 10:02d}{n % 100:02d}")
     name = factory.LazyAttribute(lambda o: f"{o.code}人民法院")
     level = CourtLevel.BASIC
 
