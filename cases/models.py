@@ -21,6 +21,22 @@ from cases.choices import (
 from cases.querysets import AuditEventQuerySet, CaseQuerySet, ScopedQuerySet, days_between
 
 
+class AppendOnlyModel(models.Model):
+    """A record written once and never changed: the model refuses to update or delete it, and
+    a database trigger (courtdash_append_only, cases migration 0002) refuses it in SQL too."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError(f"{self._meta.label} is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError(f"{self._meta.label} is append-only")
+
+
 class Court(models.Model):
     code = models.CharField(_("法院代码"), max_length=16, unique=True)
     name = models.CharField(_("法院名称"), max_length=100)
@@ -303,7 +319,7 @@ class CaseInspector(models.Model):
         return f"{self.user} → {self.case}"
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """Append-only audit trail: who did what, when, from where. A database trigger refuses
     UPDATE and DELETE, so not even the admin or a bug can rewrite history."""
 
@@ -336,11 +352,3 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_id}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("audit events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("audit events are append-only")

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import AppendOnlyModel
 from metrics.choices import Direction, PeriodKind, RunStatus, Scope
 from metrics.registry import INDICATORS
 
@@ -273,7 +274,7 @@ class IndicatorMonthlyTarget(models.Model):
         return f"{self.indicator_target} {self.month}月"
 
 
-class IndicatorTargetChange(models.Model):
+class IndicatorTargetChange(AppendOnlyModel):
     """Append-only history of target changes: who, when, the old and the new values.
     A database trigger refuses UPDATE and DELETE."""
 
@@ -299,11 +300,3 @@ class IndicatorTargetChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.indicator}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("target changes are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("target changes are append-only")

@@ -7,11 +7,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import AppendOnlyModel
 from supervision.choices import TraceKind
 from supervision.querysets import UnitQuerySet
 
 
-class TraceEntry(models.Model):
+class TraceEntry(AppendOnlyModel):
     """One step: marks, measures, responses, referrals, extension requests and decisions,
     deadline changes, letters and their answers, reviews, refused attempts.
 
@@ -108,11 +109,3 @@ class TraceEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_kind_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("supervision trace entries are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("supervision trace entries are append-only")
