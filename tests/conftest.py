@@ -160,7 +160,7 @@ def live(live_server, flushable):
 
 
 @pytest.fixture
-def page(live, monkeypatch):
+def page(live, monkeypatch, settings):
     """A Chromium page (Playwright) that collects console and page errors in .console_errors."""
     from playwright.sync_api import sync_playwright
 
@@ -170,9 +170,11 @@ def page(live, monkeypatch):
     OUT.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+            executable_path=settings.COURTDASH_CHROMIUM, args=CHROMIUM_ARGS
         )
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
+        context = browser.new_context(
+            locale="zh-CN", viewport={"width": 1440, "height": 900}, accept_downloads=True
+        )
         page = context.new_page()
         page.console_errors = []
         page.on(
@@ -180,6 +182,7 @@ def page(live, monkeypatch):
             lambda message: message.type == "error" and page.console_errors.append(message.text),
         )
         page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+        page.base = live.url
         yield page
         context.close()
         browser.close()

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from cases.choices import CourtLevel
 from cases.models import Court, Judge
@@ -89,58 +88,6 @@ def role_user():
 
 def city_court() -> Court:
     return Court.objects.get(level=CourtLevel.INTERMEDIATE)
-
-
-@pytest.fixture(scope="module")
-def _reports_restore_after_flush(django_db_setup, django_db_blocker):
-    """Transactional tests end with a TRUNCATE that the append-only tables refuse by trigger:
-    it runs with triggers off; afterwards they are back on and the migrations' seed rows are
-    restored, so the reused test database is left as it was made."""
-    yield
-    with django_db_blocker.unblock():
-        with connection.cursor() as cursor:
-            cursor.execute("SET session_replication_role = DEFAULT")
-        contents = getattr(connection, "_test_serialized_contents", None)
-        if contents:
-            connection.creation.deserialize_db_from_string(contents)
-
-
-@pytest.fixture
-def committed(transactional_db, _reports_restore_after_flush):
-    """Rows other processes (a live server's thread, a worker) can see."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = DEFAULT")
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
-
-
-@pytest.fixture
-def chromium_page(live_server, committed, monkeypatch):
-    """A Chromium page (Playwright) on the live server; console and page errors collected."""
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls stay sync.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    OUT.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=settings.COURTDASH_CHROMIUM, args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(
-            locale="zh-CN", viewport={"width": 1440, "height": 900}, accept_downloads=True
-        )
-        page = context.new_page()
-        page.console_errors = []
-        page.on(
-            "console",
-            lambda message: message.type == "error" and page.console_errors.append(message.text),
-        )
-        page.on("pageerror", lambda error: page.console_errors.append(str(error)))
-        page.base = live_server.url
-        yield page
-        context.close()
-        browser.close()
 
 
 @pytest.fixture

@@ -69,8 +69,7 @@ def page_images(pdf_path, prefix: str, *, fmt: str, dpi: int) -> list:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_party_leadership_reads_the_monthly_review_its_pdf_and_its_xlsx(chromium_page):
-    page = chromium_page
+def test_party_leadership_reads_the_monthly_review_its_pdf_and_its_xlsx(page):
     build_city()
     report = monthly_report_generate(unit=ScopeKey.city(), month=MONTH)
     UserFactory(username="dangzu", role=Role.PARTY_LEADERSHIP, court=city_court(), last_name="朱")

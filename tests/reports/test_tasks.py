@@ -28,7 +28,7 @@ def worker(tmp_path, queue):
 @pytest.mark.worker
 @in_a_worker
 def test_the_monthly_job_keeps_last_months_reviews_and_a_second_run_changes_nothing(
-    committed, queue, worker
+    flushable, queue, worker
 ):
     build_city(n=300)
     generate_monthly_reports.apply_async(args=[MONTH.isoformat()], queue=queue)
@@ -51,7 +51,7 @@ def test_the_monthly_job_keeps_last_months_reviews_and_a_second_run_changes_noth
 
 @pytest.mark.worker
 @in_a_worker
-def test_the_nightly_health_check_runs_as_of_yesterday(committed, queue, worker):
+def test_the_nightly_health_check_runs_as_of_yesterday(flushable, queue, worker):
     build_city(n=200)
     run_health_check.apply_async(queue=queue)
     wait_until(

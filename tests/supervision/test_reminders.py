@@ -6,7 +6,7 @@ import threading
 
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import connections
 from django.utils import timezone
 
 from cases.choices import Role
@@ -169,27 +169,6 @@ def test_every_division_head_is_reminded_once_as_leader(world, overdue_notice):
     tasks.send_due_reminders()
     tasks.send_due_reminders()
     assert Reminder.objects.filter(kind=ReminderKind.LEADER, channel=Channel.IN_APP).count() == 2
-
-
-@pytest.fixture(scope="module")
-def _restore_after_flush(django_db_setup, django_db_blocker):
-    """Transactional tests end with TRUNCATE, which the append-only tables refuse by trigger;
-    the flush runs with triggers off (as tests/cases/test_browser.py does). After the module
-    the triggers are back on and the migrations' seed rows are restored."""
-    yield
-    with django_db_blocker.unblock():
-        with connection.cursor() as cursor:
-            cursor.execute("SET session_replication_role = DEFAULT")
-        contents = getattr(connection, "_test_serialized_contents", None)
-        if contents:
-            connection.creation.deserialize_db_from_string(contents)
-
-
-@pytest.fixture
-def flushable(_restore_after_flush):
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
