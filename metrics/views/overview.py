@@ -19,6 +19,8 @@ from metrics.views.common import (
     requested_period,
     requested_unit,
 )
+from reports.periods import quarter_of
+from reports.selectors.targets import target_progress
 
 
 @login_required
@@ -56,8 +58,16 @@ def overview(request):
         profile = dashboard.pending_age_profile(cases=cases, day=as_of)
         for bucket in profile:
             bucket["label"] = charts.bucket_label(bucket)
+        # Quarterly targets (季目标, set by the office in reports): progress on every overview.
+        year, quarter = quarter_of(as_of)
+        progress = target_progress(
+            units=[unit], year=year, quarter=quarter, today=as_of, all_indicators=False
+        )[unit]
         context.update(
             data=data,
+            progress=progress,
+            quarter=quarter,
+            year=year,
             age_profile=profile,
             age_figure=charts.age_figure(profile),
             pending_total=sum(bucket["count"] for bucket in profile),

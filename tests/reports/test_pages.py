@@ -191,3 +191,18 @@ def test_a_review_file_is_served_as_kept(client, computed_city, role_user):
     client.force_login(role_user(Role.COURT_LEADER, court=city_court()))
     assert client.get(f"/reports/monthly/{report.pk}/report.pdf").content == b"%PDF-kept"
     assert client.get(f"/reports/monthly/{report.pk}/report.xlsx").status_code == 404
+
+
+def test_the_metrics_overview_shows_the_quarters_target_progress(client, computed_city, role_user):
+    office = role_user(Role.OFFICE, court=city_court())
+    client.force_login(office)
+    before = client.get("/metrics/").text
+    assert '<tr data-indicator="clearance_rate">' not in before
+    assert "本单位本季度尚未设定目标" in before
+    client.post(
+        "/reports/targets/edit/?year=2025&quarter=2",
+        {"clearance_rate-target": "90", "clearance_rate-basis": "ytd"},
+    )
+    after = client.get("/metrics/").text
+    assert '<tr data-indicator="clearance_rate">' in after
+    assert 'data-status="off_track"' in after
