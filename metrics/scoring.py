@@ -210,8 +210,11 @@ def totals_refresh(
                         ELSE COUNT(t.total) OVER peers END
             FROM (
               SELECT v.as_of, v.period, v.scope, v.court_id, v.division_id, v.judge_id,
-                     100 * SUM(v.score) / NULLIF(SUM(v.weight), 0) AS total,
-                     SUM(v.score) AS score_sum, SUM(v.weight) AS weight_sum,
+                     -- float sums in a fixed order: two runs give bit-identical totals
+                     100 * SUM(v.score ORDER BY v.indicator)
+                       / NULLIF(SUM(v.weight ORDER BY v.indicator), 0) AS total,
+                     SUM(v.score ORDER BY v.indicator) AS score_sum,
+                     SUM(v.weight ORDER BY v.indicator) AS weight_sum,
                      COUNT(v.weight) AS scored,
                      MAX(v.value) FILTER (WHERE v.indicator = 'clearance_rate') AS clearance_rate
               FROM {values_table} v
