@@ -1,10 +1,12 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from supervision import views
 
 app_name = "supervision"
 
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="supervision:inbox"), name="home"),
     path("inbox/", views.inbox, name="inbox"),
     path("abnormalities/", views.abnormalities, name="abnormalities"),
     path("ledger/", views.ledger, name="ledger"),

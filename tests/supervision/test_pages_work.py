@@ -558,3 +558,10 @@ def test_work_pages_queries_do_not_grow_with_their_rows(
     office.get(url)
     with django_assert_max_num_queries(bound):
         text(office.get(url))
+
+
+def test_the_supervision_area_opens_on_the_inbox(client, django_user_model):
+    user = django_user_model.objects.create_user("someone", password="Courtdash-Test-2026")
+    client.force_login(user)
+    response = client.get("/supervision/")
+    assert response.status_code == 302 and response.url == "/supervision/inbox/"
