@@ -124,7 +124,14 @@ def _tuple(prefix: str) -> str:
 
 
 UPSERT = f"""
-    WITH changed AS (
+    WITH old_origins AS (
+      -- a case whose origin_case_number changes leaves its former origin to be re-derived
+      -- (same snapshot: read before the upsert below rewrites origin_id)
+      INSERT INTO {CHANGED} (source, id, created)
+      SELECT DISTINCT %(source)s, c.origin_id, NULL::boolean
+      FROM {STAGING} s JOIN cases_case c ON c.case_number = s.case_number
+      WHERE c.origin_id IS NOT NULL AND c.origin_case_number IS DISTINCT FROM s.origin_case_number
+    ), changed AS (
       INSERT INTO cases_case (case_number, {", ".join(CASE_COLUMNS)},
                               {", ".join(DERIVED_COLUMNS)}, updated_at)
       SELECT r.case_number, {", ".join(f"r.{n}" for n in CASE_COLUMNS)},
@@ -151,7 +158,7 @@ UPSERT = f"""
         WHERE {_tuple("cases_case")} IS DISTINCT FROM {_tuple("EXCLUDED")}
       RETURNING id, (xmax = 0) AS created
     ), kept AS (
-      INSERT INTO {CHANGED} (source, id, created) SELECT %s, id, created FROM changed
+      INSERT INTO {CHANGED} (source, id, created) SELECT %(source)s, id, created FROM changed
       RETURNING created
     )
     SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM kept
@@ -274,7 +281,7 @@ class StagingWriter:
         self._create_units()
         if self.sample_size:
             self._take_samples()
-        self.cursor.execute(UPSERT, [chunk.source])
+        self.cursor.execute(UPSERT, {"source": chunk.source})
         counts.created, counts.updated = self.cursor.fetchone()
         self.cursor.execute(f"TRUNCATE {STAGING}")
         return counts

@@ -647,6 +647,28 @@ def test_appeal_makes_its_origin_appealed_and_its_closing_gives_the_outcome(tmp_
     assert Case.objects.get(case_number="（2025）苏05民终5号").origin == first
 
 
+def test_an_appeal_moved_to_another_origin_leaves_the_former_origin_unappealed(tmp_path):
+    first = record(closed_on="2025-03-20", closing_method="判决")
+    second = record(
+        case_number="（2025）苏0505民初2号", closed_on="2025-03-21", closing_method="判决"
+    )
+    appeal = record(
+        case_number="（2025）苏05民终5号",
+        track="",
+        filed_on="2025-04-11",
+        origin_case_number="（2025）苏0505民初1号",
+    )
+    run(write_csv(tmp_path / "a.csv", [first, second, appeal]))
+    assert Case.objects.get(case_number="（2025）苏0505民初1号").effective_appealed is True
+
+    # The source system corrects the appeal's origin: the first case was never appealed.
+    run(write_csv(tmp_path / "b.csv", [{**appeal, "origin_case_number": "（2025）苏0505民初2号"}]))
+
+    appealed = dict(Case.objects.values_list("case_number", "effective_appealed"))
+    assert appealed["（2025）苏0505民初1号"] is False
+    assert appealed["（2025）苏0505民初2号"] is True
+
+
 def test_an_origin_arriving_after_its_appeal_is_linked(tmp_path):
     run(
         write_csv(
