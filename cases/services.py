@@ -41,6 +41,20 @@ def audit_record(
     )
 
 
+# Of the time limits that match a case, the most specific first: a type code, then a track.
+MOST_SPECIFIC_TIME_LIMIT = "(t.type_code <> '') DESC, (t.track <> '') DESC"
+
+
+def deadline_sql(*, case: str, limit: str) -> str:
+    """The deadline rule (DOMAIN.md) as SQL over a case row and its time-limit row (`limit.id`
+    null when none matches): deadline_on as given, else filed_on + the limit (calendar months,
+    clamped to the month's end by PostgreSQL) + extension days + excluded days."""
+    return f"""CASE WHEN {case}.deadline_on IS NOT NULL THEN {case}.deadline_on
+                WHEN {limit}.id IS NULL THEN NULL
+                ELSE ({case}.filed_on + make_interval(months => {limit}.months))::date
+                     + {limit}.days + {case}.extension_days + {case}.excluded_days END"""
+
+
 def _outcome_sql(column: str) -> str:
     whens = " ".join(
         f"WHEN '{method}' THEN '{outcome}'" for method, outcome in OUTCOME_OF_CLOSING_METHOD.items()
@@ -77,19 +91,14 @@ def case_derived_refresh(*, case_ids: Sequence[int] | None = None) -> None:
             f"""
             UPDATE cases_case c SET deadline = computed.deadline
             FROM (
-              SELECT c.id, CASE
-                WHEN c.deadline_on IS NOT NULL THEN c.deadline_on
-                WHEN tl.id IS NULL THEN NULL
-                ELSE (c.filed_on + make_interval(months => tl.months))::date
-                     + tl.days + c.extension_days + c.excluded_days
-              END AS deadline
+              SELECT c.id, {deadline_sql(case="c", limit="tl")} AS deadline
               FROM cases_case c
               LEFT JOIN LATERAL (
                 SELECT t.id, t.months, t.days FROM cases_timelimit t
                 WHERE t.category = c.category AND t.procedure = c.procedure
                   AND (t.track = '' OR t.track = c.track)
                   AND (t.type_code = '' OR t.type_code = c.type_code)
-                ORDER BY (t.type_code <> '') DESC, (t.track <> '') DESC
+                ORDER BY {MOST_SPECIFIC_TIME_LIMIT}
                 LIMIT 1
               ) tl ON true
               WHERE true {only}

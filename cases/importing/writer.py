@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from cases.casenumbers import court_level_of, parent_court_code
 from cases.importing.validation import RECORD_FIELDS, RowError
 from cases.models import Case
+from cases.services import MOST_SPECIFIC_TIME_LIMIT, deadline_sql
 
 STAGING = "courtdash_import_staging"
 SEEN = "courtdash_import_seen"
@@ -93,14 +94,10 @@ _STAGED_AS_IS = [c for c in CASE_COLUMNS if c not in {"court_id", "division_id",
 
 # Derived columns, written with a first value so that case_derived_refresh, which stays the
 # authority and runs after the upsert, finds (almost) nothing left to rewrite: rewriting a
-# million fresh rows would double the cost of a large import. The deadline mirrors its rule
-# (DOMAIN.md): deadline_on, else filed_on + the most specific time limit + extension + excluded.
+# million fresh rows would double the cost of a large import. The deadline is its own rule.
 DERIVED_COLUMNS: dict[str, str] = {
     "origin_id": "o.id",
-    "deadline": """CASE WHEN r.deadline_on IS NOT NULL THEN r.deadline_on
-                        WHEN tl.id IS NULL THEN NULL
-                        ELSE (r.filed_on + make_interval(months => tl.months))::date
-                             + tl.days + r.extension_days + r.excluded_days END""",
+    "deadline": deadline_sql(case="r", limit="tl"),
     "effective_appealed": "COALESCE(r.appealed, false)",
     "effective_appeal_outcome": "r.appeal_outcome",
     "effective_appeal_decided_on": "r.appeal_decided_on",
@@ -146,8 +143,7 @@ UPSERT = f"""
         JOIN cases_timelimit t ON t.category = k.category AND t.procedure = k.procedure
           AND (t.track = '' OR t.track = k.track)
           AND (t.type_code = '' OR t.type_code = k.type_code)
-        ORDER BY k.category, k.procedure, k.track, k.type_code,
-                 (t.type_code <> '') DESC, (t.track <> '') DESC
+        ORDER BY k.category, k.procedure, k.track, k.type_code, {MOST_SPECIFIC_TIME_LIMIT}
       ) tl ON tl.category = r.category AND tl.procedure = r.procedure AND tl.track = r.track
           AND tl.type_code = r.type_code
       -- in key order: neighbouring index pages, fewer page splits
