@@ -1,17 +1,19 @@
 """The computation: every indicator of the registry, for every scope unit, in one scan.
 
 The numerators and denominators of all indicators and all requested periods become FILTER
-aggregates of one query over cases_case: first grouped by (court, division, judge), then rolled
-up with GROUPING SETS ((), (court), (court, division), (court, division, judge)) — counts and
-sums are additive, so the roll-up over the few hundred judge rows gives the same numbers as
-grouping the cases four times, for a fraction of the work (the first step is MATERIALIZED so
-that PostgreSQL does not fold it into the grouping sets). That scan writes a temporary table
-(a plain CREATE TABLE AS, which PostgreSQL may run in parallel workers); a second statement
-unpivots its rows into one row per (period, scope unit, indicator), scores them against the
-targets in force (metrics.scoring's SQL) and inserts them.
+aggregates of one query over cases_case. The cases are first reduced to cells — a unit and the
+outcome of every distinct test of the conditions (metrics.factoring), grouped in parallel
+workers — and each aggregate sums the cells that meet its condition, per (court, division,
+judge); those rows are then rolled up with GROUPING SETS ((), (court), (court, division),
+(court, division, judge)) — counts and sums are additive, so the roll-up over the few hundred
+judge rows gives the same numbers as grouping the cases four times, for a fraction of the work
+(the judge step is MATERIALIZED so that PostgreSQL does not fold it into the grouping sets).
+That scan writes a temporary table (a plain CREATE TABLE AS, which PostgreSQL may run in
+parallel workers); a second statement unpivots its rows into one row per (period, scope unit,
+indicator), scores them against the targets in force (metrics.scoring's SQL) and inserts them.
 
-Each aggregate is compiled by Django from the indicator's condition (a Q over one case row,
-joins refused), the very object the drill-down passes to Case.objects.filter().
+Each test is compiled by Django from the indicator's condition (a Q over one case row, joins
+refused), the very object the drill-down passes to Case.objects.filter().
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from django.utils import timezone
 
 from cases.models import Case
 from metrics.choices import RunStatus, Scope
-from metrics.conditions import Measure, closed_in, decided_in, filed_in, pending_at
+from metrics.conditions import closed_in, decided_in, filed_in, pending_at
+from metrics.factoring import Factoring
 from metrics.models import ComputationRun, IndicatorValue, ScopeScore
 from metrics.periods import ALL_PERIODS, Period
 from metrics.registry import INDICATORS, Registry
@@ -43,9 +46,29 @@ logger = logging.getLogger(__name__)
 
 # pg_advisory_xact_lock key ("metr"): one metrics write at a time.
 METRICS_LOCK = 0x6D657472
-# Room to hash-aggregate by judge (PostgreSQL cannot tell how few judges there are, and would
-# rather sort all the cases on disk); a cap, not an allocation.
-WORK_MEM = "256MB"
+# The planner settings of the computation's transaction (SET LOCAL), back to the defaults after.
+# - work_mem: room to hash the cells (a cap, not an allocation), not sort them on disk;
+# - jit off: compiling ~50 FILTER expressions costs seconds and saves less (measured);
+# - parallel costs 0: PostgreSQL cannot tell how few cells the cases fall into (tens of
+#   thousands, not one per case) and would otherwise read 1,000,000 cases in one process;
+#   on a small table (below min_parallel_table_scan_size) nothing changes.
+SCAN_SETTINGS = {
+    "work_mem": "'256MB'",
+    "jit": "off",
+    "parallel_setup_cost": "0",
+    "parallel_tuple_cost": "0",
+}
+
+
+def scan_settings(cursor, *, reset: bool = False) -> None:
+    cursor.execute(
+        "; ".join(
+            f"SET LOCAL {name} TO {'DEFAULT' if reset else value}"
+            for name, value in SCAN_SETTINGS.items()
+        )
+    )
+
+
 ROLLED_TABLE = "metrics_rolled"
 
 # GROUPING(court_id, division_id, judge_id) -> scope: a bit is set for each level rolled up.
@@ -61,14 +84,6 @@ class CompiledPass:
     store_sql: str
     store_params: list
     aggregates: int  # distinct FILTER aggregates (measures shared by indicators count once)
-
-
-def _compile_measure(measure: Measure, query, compiler) -> tuple[str, list]:
-    expression = measure.aggregate().resolve_expression(
-        query, allow_joins=False, reuse=None, summarize=False
-    )
-    sql, params = compiler.compile(expression)
-    return sql, list(params)
 
 
 def scan_restriction(span: Period) -> Q:
@@ -97,38 +112,26 @@ def compile_pass(
     """The SQL that computes and stores `indicators` for `periods` as of a day."""
     query = Case.objects.all().query
     compiler = query.get_compiler(connection=connection)
-    columns: dict[tuple[str, tuple], str] = {}  # (sql, params) -> alias; shared measures once
-    aggregate_sql: list[str] = []
-    aggregate_params: list = []
+    factoring = Factoring(query=query, compiler=compiler)
     unpivot_sql: list[str] = []
     unpivot_params: list = []
-
-    def column(measure: Measure) -> str:
-        sql, params = _compile_measure(measure, query, compiler)
-        key = (sql, tuple(params))
-        if key not in columns:
-            alias = f"m{len(columns)}"
-            columns[key] = alias
-            aggregate_sql.append(f"COALESCE({sql}, 0) AS {alias}")
-            aggregate_params.extend(params)
-        return columns[key]
-
     for kind in periods:
         period = Period.of(kind, as_of)
         for indicator in indicators.values():
-            numerator = column(indicator.numerator(period))
-            denominator = column(indicator.denominator(period))
+            numerator = factoring.add(indicator.numerator(period))
+            denominator = factoring.add(indicator.denominator(period))
             unpivot_sql.append(
                 f"(%s, %s, r.{numerator}::numeric, r.{denominator}::numeric, %s::float8, %s)"
             )
             scopes = sorted(str(scope) for scope in indicator.scopes)
             unpivot_params.extend([period.kind, indicator.slug, indicator.factor, scopes])
 
-    aliases = list(columns.values())
     chosen = [Period.of(kind, as_of) for kind in periods]
     span = Period(start=min(p.start for p in chosen), end=max(p.end for p in chosen))
     where_node = scan_restriction(span).resolve_expression(query, allow_joins=False)
     where_sql, where_params = compiler.compile(where_node)
+    factored = factoring.build(where_sql=where_sql, where_params=list(where_params))
+    aliases = factored.aliases
     th_sql, th_params = thresholds_sql()
     threshold_join = threshold_join_sql(
         th="th", indicator="u.indicator", period="u.period", month=str(as_of.month)
@@ -142,10 +145,11 @@ def compile_pass(
           SELECT court_id, division_id, judge_id, COUNT(*) AS cases
           FROM cases_case
           GROUP BY court_id, division_id, judge_id
+        ), cells AS (
+          {factored.cells_sql}
         ), relevant AS (
-          SELECT court_id, division_id, judge_id, {", ".join(aggregate_sql)}
-          FROM cases_case
-          WHERE {where_sql}
+          SELECT court_id, division_id, judge_id, {", ".join(factored.aggregates)}
+          FROM cells
           GROUP BY court_id, division_id, judge_id
         ), base AS MATERIALIZED (
           SELECT u.court_id, u.division_id, u.judge_id, u.cases,
@@ -186,7 +190,7 @@ def compile_pass(
     """
     return CompiledPass(
         aggregate_sql=aggregate,
-        aggregate_params=[*aggregate_params, *where_params],
+        aggregate_params=factored.cells_params,
         store_sql=store,
         store_params=[*th_params, as_of, *unpivot_params],
         aggregates=len(aliases),
@@ -244,8 +248,7 @@ def metrics_compute(
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [METRICS_LOCK])
-                # No JIT: compiling ~50 FILTER expressions costs seconds and saves less (measured).
-                cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'; SET LOCAL jit = off")
+                scan_settings(cursor)
             IndicatorValue.objects.filter(as_of=as_of, period__in=periods).delete()
             ScopeScore.objects.filter(as_of=as_of, period__in=periods).delete()
             results = _run_pass(compile_pass(as_of=as_of, periods=periods))
@@ -266,7 +269,7 @@ def metrics_compute(
                 }
             _runs_mark(as_of=as_of, results=done)
             with connection.cursor() as cursor:  # a caller's own transaction goes on as it was
-                cursor.execute("SET LOCAL work_mem TO DEFAULT; SET LOCAL jit TO DEFAULT")
+                scan_settings(cursor, reset=True)
     except Exception as error:
         if not in_outer_transaction:
             failed = {
