@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.db import connection
@@ -22,10 +22,24 @@ def database_url() -> str:
     """The URL of the database this test process uses (pytest-django's test database)."""
     db = connection.settings_dict
     host = db.get("HOST") or "localhost"
-    host = quote(host, safe="") if host.startswith("/") else host
     port = f":{db['PORT']}" if db.get("PORT") else ""
     password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    if host.startswith("/"):
+        # The embedded server's unix socket directory: django-environ leaves a percent-encoded
+        # host as it is, so it goes to libpq as the `host` option instead.
+        query = urlencode({"host": host} | ({"port": db["PORT"]} if db.get("PORT") else {}))
+        return f"postgres://{db['USER']}{password}@/{db['NAME']}?{query}"
     return f"postgres://{db['USER']}{password}@{host}{port}/{db['NAME']}"
+
+
+def broker_client():
+    """A redis-py client of the Celery broker (kombu's redis+socket:// is redis-py's unix://)."""
+    import redis
+
+    url = settings.CELERY_BROKER_URL
+    if url.startswith("redis+socket://"):
+        url = "unix://" + url.removeprefix("redis+socket://")
+    return redis.Redis.from_url(url)
 
 
 class Worker:

@@ -14,7 +14,6 @@ import time
 import uuid
 
 import pytest
-import redis
 from celery.schedules import crontab
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection, transaction
@@ -29,7 +28,7 @@ from metrics.services import metrics_compute
 from metrics.tasks import compute_nightly
 from tests.factories import CaseFactory
 from tests.metrics.generate import generate_cases
-from tests.worker import Worker, wait_until
+from tests.worker import Worker, broker_client, wait_until
 
 AS_OF = datetime.date(2025, 5, 31)
 VISIBILITY_TIMEOUT = 5
@@ -271,7 +270,7 @@ def test_killed_worker_leaves_the_old_results_and_the_redelivered_run_the_clean_
 
     # The message was never acknowledged: once older than the visibility timeout, a fresh
     # worker (no pause) restores it on start and runs it again.
-    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    broker = broker_client()
     unacked = broker.zrange("unacked_index", 0, -1, withscores=True)
     assert unacked, "the killed worker's message should still be unacknowledged"
     delivered_at = max(score for _, score in unacked)
