@@ -15,7 +15,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.aggregates import Aggregate
 
 from cases.choices import Category, ClosingMethod, Outcome, Procedure
-from metrics.periods import Period, long_pending_cutoff
+from metrics.periods import Period, long_pending_cutoff, months_before
 
 LITIGATION_CATEGORIES = [Category.CIVIL, Category.CRIMINAL, Category.ADMINISTRATIVE]
 LITIGATION_PROCEDURES = [Procedure.FIRST_INSTANCE, Procedure.SECOND_INSTANCE, Procedure.RETRIAL]
@@ -55,6 +55,21 @@ def pending_at_start(period: Period) -> Q:
 def long_pending_at(day: datetime.date) -> Q:
     """Pending at `day` and filed_on + 12 calendar months < day."""
     return pending_at(day) & Q(filed_on__lte=long_pending_cutoff(day))
+
+
+# Age of the pending caseload (CEPEJ / CourTools), in months since filing: [low, high).
+AGE_BUCKETS = ((0, 6), (6, 12), (12, 18), (18, 24), (24, 36), (36, None))
+
+
+def pending_aged(day: datetime.date, low: int, high: int | None) -> Q:
+    """W cases pending at `day` whose gross age since filing is over `low` months and not over
+    `high` (None: no upper bound). Over 12 months is exactly long-pending."""
+    condition = WORKLOAD & pending_at(day)
+    if low:
+        condition &= Q(filed_on__lte=months_before(day, low))
+    if high:
+        condition &= Q(filed_on__gt=months_before(day, high))
+    return condition
 
 
 # Closing on the deadline day is within the limit (DOMAIN.md); a case with no deadline is not

@@ -29,9 +29,17 @@ from django.utils import timezone
 
 from cases.models import Case
 from metrics.choices import RunStatus, Scope
-from metrics.conditions import closed_in, decided_in, filed_in, pending_at
+from metrics.conditions import (
+    AGE_BUCKETS,
+    closed_in,
+    count,
+    decided_in,
+    filed_in,
+    pending_aged,
+    pending_at,
+)
 from metrics.factoring import Factoring
-from metrics.models import ComputationRun, IndicatorValue, ScopeScore
+from metrics.models import ComputationRun, IndicatorValue, PendingAgeProfile, ScopeScore
 from metrics.periods import ALL_PERIODS, Period
 from metrics.registry import INDICATORS, Registry
 from metrics.scoring import (
@@ -83,6 +91,8 @@ class CompiledPass:
     aggregate_params: list
     store_sql: str
     store_params: list
+    ages_sql: str
+    ages_params: list
     aggregates: int  # distinct FILTER aggregates (measures shared by indicators count once)
 
 
@@ -125,6 +135,9 @@ def compile_pass(
             )
             scopes = sorted(str(scope) for scope in indicator.scopes)
             unpivot_params.extend([period.kind, indicator.slug, indicator.factor, scopes])
+
+    # The age profile of the pending caseload at as_of, the end of every period.
+    ages = [factoring.add(count(pending_aged(as_of, low, high))) for low, high in AGE_BUCKETS]
 
     chosen = [Period.of(kind, as_of) for kind in periods]
     span = Period(start=min(p.start for p in chosen), end=max(p.end for p in chosen))
@@ -188,11 +201,21 @@ def compile_pass(
                (SELECT cases FROM {ROLLED_TABLE} WHERE scope = 'city')
         FROM inserted i GROUP BY i.period
     """
+    # Step 3: the same age profile under each period (they all end on as_of).
+    ages_store = f"""
+        INSERT INTO {PendingAgeProfile._meta.db_table}
+          (as_of, period, scope, court_id, division_id, judge_id, counts)
+        SELECT %s, p.kind, r.scope, r.court_id, r.division_id, r.judge_id,
+               ARRAY[{", ".join(f"r.{alias}::int" for alias in ages)}]
+        FROM {ROLLED_TABLE} r CROSS JOIN unnest(%s::text[]) AS p(kind)
+    """
     return CompiledPass(
         aggregate_sql=aggregate,
         aggregate_params=factored.cells_params,
         store_sql=store,
         store_params=[*th_params, as_of, *unpivot_params],
+        ages_sql=ages_store,
+        ages_params=[as_of, list(periods)],
         aggregates=len(aliases),
     )
 
@@ -211,6 +234,7 @@ def _run_pass(compiled: CompiledPass) -> list[PassResult]:
         cursor.execute(compiled.aggregate_sql, compiled.aggregate_params)
         cursor.execute(compiled.store_sql, compiled.store_params)
         results = [PassResult(*row) for row in cursor.fetchall()]
+        cursor.execute(compiled.ages_sql, compiled.ages_params)
         cursor.execute(f"DROP TABLE {ROLLED_TABLE}")
         return results
 
@@ -251,6 +275,7 @@ def metrics_compute(
                 scan_settings(cursor)
             IndicatorValue.objects.filter(as_of=as_of, period__in=periods).delete()
             ScopeScore.objects.filter(as_of=as_of, period__in=periods).delete()
+            PendingAgeProfile.objects.filter(as_of=as_of, period__in=periods).delete()
             results = _run_pass(compile_pass(as_of=as_of, periods=periods))
             totals_refresh(as_of_from=as_of, as_of_to=as_of, periods=periods)
             finished_at = timezone.now()

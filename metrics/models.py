@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -106,6 +107,29 @@ class IndicatorValue(ScopedRow):
     @property
     def definition(self):
         return INDICATORS[self.indicator]
+
+
+class PendingAgeProfile(ScopedRow):
+    """The W cases pending at the end of the period (as_of) of one scope unit, counted by age
+    since filing in the buckets of metrics.conditions.AGE_BUCKETS — stored by the nightly
+    computation beside the indicators, so the overview reads no case."""
+
+    counts = ArrayField(models.PositiveIntegerField(), verbose_name=_("件数"))
+
+    class Meta:
+        verbose_name = _("未结案件立案时长分布")
+        verbose_name_plural = _("未结案件立案时长分布")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["as_of", "period", "scope", "court", "division", "judge"],
+                name="pending_age_unique",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(condition=SCOPE_SHAPE, name="pending_age_scope_shape"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.as_of} {self.period} {self.scope} {self.counts}"
 
 
 class ScopeScore(ScopedRow):

@@ -19,18 +19,24 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def long_pending_cutoff(day: datetime.date) -> datetime.date:
-    """The last filing day of a case that is long-pending at `day`: filed_on + 12 months < day.
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The last filing day of a case older than `months` calendar months at `day`:
+    filed_on + months < day.
 
-    add_months is monotone, so the cases with filed_on + 12 months < day are exactly those filed
+    add_months is monotone, so the cases with filed_on + months < day are exactly those filed
     on or before this cutoff; comparing filed_on with one date keeps the condition plain SQL.
     """
-    cutoff = add_months(day, -12)
-    while add_months(cutoff, 12) >= day:
+    cutoff = add_months(day, -months)
+    while add_months(cutoff, months) >= day:
         cutoff -= ONE_DAY
-    while add_months(cutoff + ONE_DAY, 12) < day:
+    while add_months(cutoff + ONE_DAY, months) < day:
         cutoff += ONE_DAY
     return cutoff
+
+
+def long_pending_cutoff(day: datetime.date) -> datetime.date:
+    """The last filing day of a case that is long-pending at `day`: filed_on + 12 months < day."""
+    return months_before(day, 12)
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,12 @@
 year's trend, the monthly flow, the weekly ranking, the international companions.
 
 Stored results only (IndicatorValue, ScopeScore, ComputationRun, the targets in force), read
-through metrics.selectors — no indicator is computed in a request. The one read of the case
-table is the age profile of pending cases: one grouped query (see pending_age_profile).
+through metrics.selectors — no indicator is computed in a request, and no case is read (the age
+profile of pending cases is stored by the computation too).
 """
 
+from metrics.conditions import AGE_BUCKETS
 from metrics.dashboard.common import (
-    AGE_BUCKETS,
     WEEK,
     YTD,
     Target,

@@ -19,8 +19,6 @@ from metrics.scoring import Thresholds, thresholds
 WEEK = datetime.timedelta(days=7)
 TWO_PLACES = Decimal("0.01")
 YTD = PeriodKind.YTD.value
-# Pending-age buckets of CEPEJ / CourTools "age of active pending caseload", in months.
-AGE_BUCKETS = ((0, 6), (6, 12), (12, 18), (18, 24), (24, 36), (36, None))
 
 
 def rounded(value) -> Decimal | None:

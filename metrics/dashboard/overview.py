@@ -5,12 +5,9 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Q, QuerySet
-
 from metrics.choices import Direction, RankingMode, ScoreBand
-from metrics.conditions import WORKLOAD, pending_at
+from metrics.conditions import AGE_BUCKETS
 from metrics.dashboard.common import (
-    AGE_BUCKETS,
     WEEK,
     YTD,
     TargetBook,
@@ -19,8 +16,8 @@ from metrics.dashboard.common import (
     rounded,
     score_rows,
 )
-from metrics.models import IndicatorValue
-from metrics.periods import Period, add_months
+from metrics.models import IndicatorValue, PendingAgeProfile
+from metrics.periods import Period
 from metrics.registry import INDICATORS, Indicator
 from metrics.scopes import ScopeKey
 from metrics.selectors import ranking_mode, score_band, unit_values
@@ -134,43 +131,24 @@ def companions(*, values: dict[str, IndicatorValue], period: Period) -> dict:
     }
 
 
-def _months_before(day: datetime.date, months: int) -> datetime.date:
-    """The last filing day of a case older than `months` at `day`: filed_on + months < day
-    (calendar months; as metrics.periods.long_pending_cutoff does for 12)."""
-    cutoff = add_months(day, -months)
-    while add_months(cutoff, months) >= day:
-        cutoff -= datetime.timedelta(days=1)
-    while add_months(cutoff + datetime.timedelta(days=1), months) < day:
-        cutoff += datetime.timedelta(days=1)
-    return cutoff
-
-
-def pending_age_profile(*, cases: QuerySet, day: datetime.date) -> list[dict]:
-    """W cases pending at `day`, by gross age since filing (0–6, 6–12, 12–18, 18–24, 24–36, over
-    36 months).
-
-    The one case-table read of the dashboards, because no stored value splits pending cases by
-    age: one aggregate with a FILTER per bucket over `cases` (already scoped to the user and
-    the unit), a single indexed pass (case_unit_idx for the unit, case_filed_idx for filed_on).
-    An age over 12 months is exactly long-pending (filed_on + 12 months < day).
-    """
-    cutoffs = {months: _months_before(day, months) for months in (6, 12, 18, 24, 36)}
-    aggregates = {}
-    for low, high in AGE_BUCKETS:
-        condition = Q()
-        if low:
-            condition &= Q(filed_on__lte=cutoffs[low])
-        if high:
-            condition &= Q(filed_on__gt=cutoffs[high])
-        aggregates[f"b{low}"] = Count("pk", filter=condition)
-    counts = cases.filter(WORKLOAD & pending_at(day)).order_by().aggregate(**aggregates)
-    total = sum(counts.values())
+def pending_age_profile(*, unit: ScopeKey, as_of: datetime.date, period: str) -> list[dict]:
+    """W cases pending at `as_of`, by gross age since filing (0–6, 6–12, 12–18, 18–24, 24–36,
+    over 36 months), as the computation stored them (metrics.conditions.pending_aged gives
+    each bucket's cases). Empty when that day was computed before profiles were stored."""
+    row = (
+        PendingAgeProfile.objects.filter(unit.rows_q(), as_of=as_of, period=period)
+        .values_list("counts", flat=True)
+        .first()
+    )
+    if row is None:
+        return []
+    total = sum(row)
     return [
         {
             "low": low,
             "high": high,
-            "count": counts[f"b{low}"],
-            "share": 100 * counts[f"b{low}"] / total if total else None,
+            "count": count,
+            "share": 100 * count / total if total else None,
         }
-        for low, high in AGE_BUCKETS
+        for (low, high), count in zip(AGE_BUCKETS, row, strict=True)
     ]

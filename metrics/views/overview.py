@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from cases.models import Case
 from metrics import charts, dashboard
 from metrics.choices import PeriodKind, Scope
 from metrics.scopes import ScopeKey
@@ -54,8 +53,7 @@ def overview(request):
             tile["drill_url"] = page_url("drill", slug=slug, unit=unit, period=period, as_of=as_of)
             tile["trend_url"] = page_url("trend", slug=slug, unit=unit, as_of=as_of)
             tile["definition_url"] = page_url("indicator", slug=slug)
-        cases = Case.objects.in_scope(request.user).filter(unit.cases_q())
-        profile = dashboard.pending_age_profile(cases=cases, day=as_of)
+        profile = dashboard.pending_age_profile(unit=unit, as_of=as_of, period=period)
         for bucket in profile:
             bucket["label"] = charts.bucket_label(bucket)
         # Quarterly targets (季目标, set by the office in reports): progress on every overview.

@@ -9,7 +9,8 @@ from django.db.models import Sum
 
 from cases.models import Case
 from metrics.choices import Scope
-from metrics.models import IndicatorValue
+from metrics.conditions import AGE_BUCKETS, pending_aged
+from metrics.models import IndicatorValue, PendingAgeProfile
 from metrics.periods import Period
 from metrics.registry import INDICATORS
 from metrics.scopes import ScopeKey
@@ -104,3 +105,17 @@ def test_drilldown_combines_with_the_users_scope(computed, django_user_model):
         queryset=Case.objects.in_scope(user),
     )
     assert not scoped.exists()
+
+
+def test_stored_age_profile_equals_its_conditions_applied_to_the_cases_of_every_unit(computed):
+    profiles = list(PendingAgeProfile.objects.filter(as_of=AS_OF))
+    assert {row.period for row in profiles} == {"ytd", "qtd", "mtd"}
+    assert len(profiles) == 3 * len({ScopeKey.of_row(row) for row in computed})
+    for row in profiles:
+        cases = Case.objects.filter(ScopeKey.of_row(row).cases_q())
+        expected = [
+            cases.filter(pending_aged(AS_OF, low, high)).count() for low, high in AGE_BUCKETS
+        ]
+        assert row.counts == expected, (row.period, row.scope, row.court_id, row.judge_id)
+    city = next(row for row in profiles if row.scope == Scope.CITY and row.period == "ytd")
+    assert sum(city.counts[2:]) > 0 and city.counts[0] > 0  # old and young pending cases
