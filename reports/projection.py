@@ -33,6 +33,7 @@ year-end push that the year-end value lands inside it.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import math
 from collections.abc import Iterable
@@ -148,11 +149,38 @@ def load_points(
     return pd.DataFrame.from_records(records, columns=["unit", "indicator", "day", *PARTS, "value"])
 
 
-def _pace(series: pd.Series, *, start: datetime.date, day: datetime.date, cumulative: bool):
+class _Points:
+    """One part's stored levels by day, sorted: the window reads of a pace by bisection (a
+    pandas mask per read cost the overview most of its time)."""
+
+    def __init__(self, series: pd.Series):
+        series = series.sort_index()
+        self.index = list(series.index)
+        self.levels = [float(level) for level in series.to_numpy()]
+        self.by_day = dict(zip(self.index, self.levels, strict=True))
+
+    def __contains__(self, day) -> bool:
+        return day in self.by_day
+
+    def __getitem__(self, day) -> float:
+        return self.by_day[day]
+
+    def between(self, first: datetime.date, last: datetime.date) -> list[tuple]:
+        low, high = bisect.bisect_left(self.index, first), bisect.bisect_right(self.index, last)
+        return list(zip(self.index[low:high], self.levels[low:high], strict=True))
+
+
+def _line_slope(points: list[tuple[float, float]]) -> float:
+    """The least-squares slope of y on x (what np.polyfit(x, y, 1)[0] gives)."""
+    x, y = np.array(points).T
+    dx = x - x.mean()
+    return float(np.dot(dx, y - y.mean()) / np.dot(dx, dx))
+
+
+def _pace(series: _Points, *, start: datetime.date, day: datetime.date, cumulative: bool):
     """The slope (per day) of one part over the pace window ending at `day`, or None."""
-    window = series[(series.index >= max(start, day - datetime.timedelta(days=WINDOW_DAYS)))]
-    window = window[window.index <= day]
-    points = [((when - day).days, float(level)) for when, level in window.items()]
+    window = series.between(max(start, day - datetime.timedelta(days=WINDOW_DAYS)), day)
+    points = [((when - day).days, level) for when, level in window]
     if not any(offset == 0 for offset, _level in points):
         return None
     if cumulative and (
@@ -163,22 +191,21 @@ def _pace(series: pd.Series, *, start: datetime.date, day: datetime.date, cumula
         points.append(((start - ONE_DAY - day).days, 0.0))
     if len(points) < 2:
         return None  # one day of a part that does not start from zero: no pace known
-    x, y = np.array(points).T
-    return float(np.polyfit(x, y, 1)[0])
+    return _line_slope(points)
 
 
-def _slope(indicator: Indicator, part: str, series: pd.Series, *, start, day) -> float | None:
+def _slope(indicator: Indicator, part: str, series: _Points, *, start, day) -> float | None:
     if (indicator.slug, part) in STOCKS:
-        return 0.0 if day in series.index else None
+        return 0.0 if day in series else None
     cumulative = (indicator.slug, part) not in NOT_CUMULATIVE
     return _pace(series, start=start, day=day, cumulative=cumulative)
 
 
-def _nearest(series: pd.Series, day: datetime.date) -> datetime.date | None:
+def _nearest(series: _Points, day: datetime.date) -> datetime.date | None:
     """The stored day nearest to `day`, on or before it, within NEAREST_DAYS."""
     for shift in range(NEAREST_DAYS + 1):
         when = day - datetime.timedelta(days=shift)
-        if when in series.index:
+        if when in series:
             return when
     return None
 
@@ -204,13 +231,14 @@ class _Year:
     def __init__(self, frame: pd.DataFrame, indicator: Indicator, start, day, end):
         self.indicator = indicator
         self.start, self.end = start, end
-        self.parts = {part: frame.set_index("day")[part].sort_index() for part in PARTS}
+        indexed = frame.set_index("day")
+        self.parts = {part: _Points(indexed[part]) for part in PARTS}
         series = self.parts["denominator"]
         self.day = _nearest(series, day)
         self.final = _nearest(series, end) if end > day else None
 
     def level(self, part: str, day=None):
-        return float(self.parts[part][day or self.day])
+        return self.parts[part][day or self.day]
 
     def paced(self, part: str, day=None) -> float | None:
         """The pace projection of one part from `day` (default: the same day) to the end."""
