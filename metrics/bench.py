@@ -276,3 +276,102 @@ def bench(*, as_of: datetime.date, repeat: int = 3, naive: bool = True) -> Bench
         result.memory_mb["after pandas"] = peak_memory_mb()
         result.disagreements = engine_disagreements(expected, as_of)
     return result
+
+
+# The dashboard pages, timed in-process (the Django test client: no network, no browser).
+
+PAGE_CASE_TABLE = '"cases_case"'
+
+
+@dataclass
+class PageTiming:
+    label: str
+    url: str
+    median_ms: float
+    max_ms: float
+    queries: int
+    case_queries: int  # queries that read the case table (a dashboard should make none)
+
+
+def bench_user():
+    """The city's trial-management office (审管办 of the intermediate court), created if absent
+    with no usable password: it sees every unit."""
+    from cases.choices import CourtLevel, Role
+    from cases.models import Court, User
+
+    court = Court.objects.filter(level=CourtLevel.INTERMEDIATE).order_by("code").first()
+    if court is None:
+        raise ValueError("no intermediate court: seed or import the city first")
+    user, created = User.objects.get_or_create(
+        username="bench_pages", defaults={"role": Role.OFFICE, "court": court}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def page_urls(as_of: datetime.date) -> list[tuple[str, str]]:
+    """(label, url) of each dashboard page at each level, for the busiest unit of each level."""
+    from metrics.choices import Scope
+    from metrics.scopes import ScopeKey
+    from metrics.views.common import page_url
+
+    def busiest(scope: Scope) -> ScopeKey:
+        row = (
+            IndicatorValue.objects.filter(
+                as_of=as_of, period="ytd", scope=scope, indicator="clearance_rate"
+            )
+            .order_by("-denominator")
+            .first()
+        )
+        return ScopeKey.of_row(row)
+
+    slug = "within_limit_rate"
+    units = [("city", ScopeKey.city())]
+    units += [(scope.value, busiest(scope)) for scope in (Scope.COURT, Scope.DIVISION, Scope.JUDGE)]
+    urls = []
+    for level, unit in units:
+        urls.append((f"overview · {level}", page_url("overview", unit=unit, as_of=as_of)))
+        urls.append((f"drill · {level}", page_url("drill", slug=slug, unit=unit, as_of=as_of)))
+        urls.append((f"trend · {level}", page_url("trend", slug=slug, unit=unit, as_of=as_of)))
+        urls.append((f"case list · {level}", page_url("cases", slug=slug, unit=unit, as_of=as_of)))
+    urls.append(("weekly ranking · city", page_url("ranking", as_of=as_of)))
+    urls.append(("indicator page", page_url("indicator", slug=slug)))
+    return urls
+
+
+def bench_pages(*, as_of: datetime.date, repeat: int = 5) -> list[PageTiming]:
+    """Each page requested once to warm up, then `repeat` times: the median and worst time,
+    and the SQL queries of one request (how many read the case table)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client(HTTP_HOST=settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else None)
+    client.force_login(bench_user(), backend="django.contrib.auth.backends.ModelBackend")
+    timings = []
+    for label, url in page_urls(as_of):
+        statements: list[str] = []
+
+        def recorded(execute, sql, params, many, context, statements=statements):
+            statements.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(recorded):
+            response = client.get(url, secure=True)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        seconds = sorted(
+            timed(lambda url=url: client.get(url, secure=True))[0] for _ in range(repeat)
+        )
+        timings.append(
+            PageTiming(
+                label=label,
+                url=url,
+                median_ms=1000 * seconds[len(seconds) // 2],
+                max_ms=1000 * seconds[-1],
+                queries=len(statements),
+                case_queries=sum(PAGE_CASE_TABLE in sql for sql in statements),
+            )
+        )
+    return timings
