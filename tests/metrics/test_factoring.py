@@ -94,6 +94,8 @@ def test_the_registry_shapes_nested_or_not_f_and_sums(cases):
         workload & closed_in(period),
         workload & (pending_at(DAY - D.resolution) | Q(filed_on__gte=DAY, filed_on__lte=DAY)),
         Q(deadline__isnull=False) & Q(closed_on__lte=F("deadline")),
+        ~Q(closed_on__lte=F("deadline")),  # NULL for a case without a date, under NOT
+        ~(Q(closed_on__lte=F("deadline")) & Q(amount_applied__gt=0)),
         ~(Q(closed_on__isnull=True) | Q(closed_on__gt=DAY)) & ~Q(category="civil"),
         Q(),
     ]
