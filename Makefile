@@ -29,6 +29,7 @@ lint: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(PY) manage.py bench_import --rows 1000000
 	$(PY) manage.py bench_metrics --cases 1000000
+	$(PY) manage.py bench_pages
 
 messages: $(VENV)/.installed-dev
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=staticfiles --ignore=data
