@@ -7,12 +7,8 @@ preview and the import run the same validator and writer as the command and the 
 
 from __future__ import annotations
 
-import json
-import re
-import secrets
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
@@ -23,78 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.importing import ImportFileError, case_import, may_import, open_source
 from cases.importing.columns import COLUMNS
+from cases.importing.uploads import ALLOWED_SUFFIXES, Upload
 
-ALLOWED_SUFFIXES = {".csv", ".xlsx"}
-TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 SAMPLE_SIZE = 10
 SHOWN_ERRORS = 100
-
-
-def _imports_dir() -> Path:
-    directory = Path(settings.MEDIA_ROOT) / "imports"
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
-
-
-class Upload:
-    """An uploaded file and its note: <token>.json, <token>.csv|.xlsx, <token>.report.csv."""
-
-    def __init__(self, token: str, note: dict):
-        self.token = token
-        self.note = note
-
-    @property
-    def data_path(self) -> Path:
-        return _imports_dir() / f"{self.token}{self.note['suffix']}"
-
-    @property
-    def report_path(self) -> Path:
-        return _imports_dir() / f"{self.token}.report.csv"
-
-    @property
-    def name(self) -> str:
-        return self.note["name"]
-
-    def save_note(self) -> None:
-        (_imports_dir() / f"{self.token}.json").write_text(
-            json.dumps(self.note, ensure_ascii=False), encoding="utf-8"
-        )
-
-    @classmethod
-    def create(cls, uploaded, user) -> Upload:
-        upload = cls(
-            secrets.token_urlsafe(24),
-            {
-                "user_id": user.id,
-                "name": Path(uploaded.name).name[:200],
-                "suffix": Path(uploaded.name).suffix.lower(),
-                "uploaded_at": timezone.now().isoformat(),
-                "imported_at": None,
-            },
-        )
-        with upload.data_path.open("wb") as stream:
-            for piece in uploaded.chunks():
-                stream.write(piece)
-        upload.save_note()
-        return upload
-
-    @classmethod
-    def of_user(cls, token: str, user) -> Upload:
-        """The user's own upload, else 404 (another user's token is as good as unknown)."""
-        if not TOKEN_PATTERN.match(token):
-            raise Http404
-        path = _imports_dir() / f"{token}.json"
-        try:
-            note = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            raise Http404 from None
-        if note.get("user_id") != user.id:
-            raise Http404
-        return cls(token, note)
-
-    def discard(self) -> None:
-        for path in (self.data_path, self.report_path, _imports_dir() / f"{self.token}.json"):
-            path.unlink(missing_ok=True)
 
 
 def _require_importer(request) -> None:

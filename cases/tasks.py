@@ -1,0 +1,15 @@
+"""Celery entry points of the cases app: primitive arguments in, one service call."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from celery import shared_task
+
+from cases.importing.uploads import uploads_purge
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=600, soft_time_limit=540)
+def purge_uploads() -> dict:
+    """Remove the import page's uploads past their keeping time (idempotent)."""
+    return asdict(uploads_purge())
