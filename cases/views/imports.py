@@ -1,7 +1,8 @@
 """The office's upload page: a CSV/XLSX file → a preview (a dry run) → confirm → the summary.
 
 The uploaded file is kept under MEDIA_ROOT/imports/ with a random token, next to a small JSON
-note of who uploaded it; only that user can confirm it or download its error report. The
+note of who uploaded it (cases.importing.uploads, which also removes it once past its keeping
+time); only that user can confirm it or download its error report. The
 preview and the import run the same validator and writer as the command and the API.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
@@ -48,7 +50,12 @@ def _page(request, *, status: int = 200, **context):
     return render(
         request,
         "cases/import.html",
-        {"columns": COLUMNS, "shown_errors": SHOWN_ERRORS, **context},
+        {
+            "columns": COLUMNS,
+            "shown_errors": SHOWN_ERRORS,
+            "keep_hours": settings.COURTDASH_UPLOAD_KEEP_HOURS,
+            **context,
+        },
         status=status,
     )
 

@@ -874,6 +874,7 @@ def test_upload_previews_then_confirm_imports_that_file_and_the_report_downloads
     page = preview.content.decode()
     assert 'data-count="created">1<' in page and 'data-count="rejected">1<' in page
     assert "承办部门为必填项" in page
+    assert "未确认的上传文件将在 24 小时后自动删除" in page
     token = preview.context["upload"].token
     report = client.get(reverse("cases:import_report", args=[token]))
     assert report.status_code == 200
