@@ -61,6 +61,10 @@ def test_production_settings_pass_check_deploy(tmp_path):
         "DJANGO_SECRET_KEY": "k3#Vq9!zR2@wL8$pT5^mN1&bX6*cJ4(hF7)dG0-sYe+u_Ai%Zo",
         "DJANGO_ALLOWED_HOSTS": "courtdash.court.example",
         "COURTDASH_DATA_DIR": str(tmp_path),
+        # Named, so that settings start no embedded server that would outlive the check (which
+        # connects to neither).
+        "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://courtdash@127.0.0.1/courtdash"),
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
     }
     for test_only in ("DJANGO_SECURE", "DJANGO_ALLOW_ASYNC_UNSAFE", "COURTDASH_TODAY"):
         env.pop(test_only, None)
