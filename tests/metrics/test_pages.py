@@ -21,7 +21,12 @@ from cases.models import AuditEvent
 from metrics import charts, dashboard
 from metrics.choices import Scope
 from metrics.definitions import DEFINITIONS
-from metrics.models import IndicatorTarget, IndicatorTargetChange, IndicatorValue
+from metrics.models import (
+    IndicatorTarget,
+    IndicatorTargetChange,
+    IndicatorValue,
+    PendingAgeProfile,
+)
 from metrics.periods import Period
 from metrics.registry import INDICATORS
 from metrics.scopes import ScopeKey
@@ -507,11 +512,23 @@ def test_companions_come_from_stored_values_and_the_age_profile(client, computed
     pending = clearance.denominator - clearance.numerator
     assert companions["pending_end"] == pending == 13
     assert companions["disposition_time"] == pytest.approx(181 * 13 / 13)  # 181 days of 2025
+    assert 'data-figure="age-profile"' in response.content.decode()
     profile = {bucket["low"]: bucket["count"] for bucket in response.context["age_profile"]}
     assert profile == {0: 12, 6: 0, 12: 1, 18: 0, 24: 0, 36: 0}  # the case filed 2024-03-01
     # Over 12 months is exactly the long-pending numerator (litigation cases here).
     long_pending = stored(ScopeKey.city(), "long_pending_share").numerator
     assert sum(count for low, count in profile.items() if low >= 12) == long_pending
+
+
+def test_a_day_computed_before_age_profiles_were_stored_says_how_to_add_one(
+    client, computed, city_user
+):
+    PendingAgeProfile.objects.all().delete()
+    response = logged_in(client, city_user(Role.OFFICE, "苏05")).get(OVERVIEW)
+    assert response.status_code == 200
+    assert response.context["age_profile"] == []
+    assert "重新计算该日指标即可补上" in response.content.decode()
+    assert 'data-figure="age-profile"' not in response.content.decode()
 
 
 def test_period_switch_and_the_last_computed_day(client, computed, city_user):
