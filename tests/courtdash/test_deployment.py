@@ -35,6 +35,16 @@ def test_compose_app_services_get_every_setting_the_app_reads(compose):
         assert str(env["DJANGO_DEBUG"]).lower() == "false"
 
 
+def test_web_and_worker_share_the_media_folder(compose):
+    """The import page's uploads are written by web and purged by the worker (cases.tasks)."""
+    # In the image, the app is /app and its data folder the default ./data (settings.py).
+    assert 'MEDIA_ROOT = DATA_DIR / "media"' in (ROOT / "courtdash" / "settings.py").read_text()
+    for name in ("web", "worker"):
+        assert "media:/app/data/media" in compose["services"][name]["volumes"], name
+    assert "media" in compose["volumes"]
+    assert "mkdir -p /app/data/media" in (ROOT / "Dockerfile").read_text()
+
+
 def test_compose_database_credentials_match(compose):
     pg = compose["services"]["postgres"]["environment"]
     url = compose["services"]["web"]["environment"]["DATABASE_URL"]
