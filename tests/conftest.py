@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 import pytest
 from django.test.utils import override_settings
@@ -186,3 +187,35 @@ def page(live, monkeypatch, settings):
         yield page
         context.close()
         browser.close()
+
+
+# Real Celery workers (tests/worker.py), each on a queue of its test's own.
+
+
+@pytest.fixture
+def queue():
+    """A queue of this test's own, empty, so that no other test's message reaches its worker."""
+    from courtdash.celery import app
+
+    name = f"test-{uuid.uuid4().hex[:12]}"
+    with app.connection_for_write() as broker:
+        broker.default_channel.queue_purge(name)
+    return name
+
+
+@pytest.fixture
+def workers(tmp_path):
+    """Start workers with start(queue, **env); every one is stopped at teardown, killed or not."""
+    from tests.worker import Worker
+
+    started: list = []
+
+    def start(queue: str, name: str = "worker", **env):
+        worker = Worker(queue=queue, log_path=tmp_path / f"{name}.log", extra_env=env)
+        started.append(worker)
+        return worker.start()
+
+    yield start
+    for worker in started:
+        if worker.process is not None and worker.process.poll() is None:
+            worker.stop()

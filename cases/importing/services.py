@@ -140,7 +140,7 @@ def case_import(
     report: TextIO | None = None,
     max_errors: int | None = 1000,
     sample_size: int = 0,
-    progress: bool = False,
+    progress: bool | Callable[[str, int | None, int | None], None] = False,
 ) -> ImportResult:
     """Import case records from `sources` (DATA_FORMAT.md), all or nothing as one run.
 
@@ -148,8 +148,11 @@ def case_import(
     (the first `max_errors` returned, all of them written to `report` as CSV, one line per
     row). `actor` (or the request's user) limits the courts per row (import_court_rule). A dry
     run does the whole work and rolls it back, so its counts are exact; `sample_size` adds a
-    few rows of each kind. Raises ImportFileError if a source turns out unreadable halfway;
-    as with any error, nothing of the run is kept.
+    few rows of each kind. `progress`: True draws tqdm bars on stderr; a callable is called
+    with (what, done, total) as each chunk is read — a source's name with bytes (or rows) — and
+    with (a step's description, None, None) for the steps after reading. Raises
+    ImportFileError if a source turns out unreadable halfway; as with any error, nothing of the
+    run is kept.
     """
     if actor is None and request is not None:
         actor = request.user
@@ -317,7 +320,25 @@ class _Pipeline:
             raise self._error
 
 
-def _progress_bar(source: Source, progress: bool) -> tqdm | None:
+class _ReportedProgress:
+    """A progress bar that reports to a callback: (what, done, total) in the source's unit."""
+
+    def __init__(self, report: Callable[[str, int | None, int | None], None], source: Source):
+        self.report, self.name = report, source.name
+        self.total = source.size or source.row_count_hint
+        self.done = 0
+
+    def update(self, amount: int) -> None:
+        self.done += amount
+        self.report(self.name, self.done, self.total)
+
+    def close(self) -> None:
+        pass
+
+
+def _progress_bar(source: Source, progress) -> tqdm | _ReportedProgress | None:
+    if callable(progress):
+        return _ReportedProgress(progress, source)
     if not progress:
         return None
     if source.size:
@@ -325,8 +346,10 @@ def _progress_bar(source: Source, progress: bool) -> tqdm | None:
     return tqdm(total=source.row_count_hint, unit=_("行"), desc=source.name, file=sys.stderr)
 
 
-def _note(progress: bool, text: str) -> None:
-    if progress:
+def _note(progress, text: str) -> None:
+    if callable(progress):
+        progress(text, None, None)
+    elif progress:
         tqdm.write(text, file=sys.stderr)
 
 

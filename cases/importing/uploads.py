@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import re
 import secrets
-from dataclasses import dataclass
+import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -21,6 +23,23 @@ from django.http import Http404
 from django.utils import timezone
 
 ALLOWED_SUFFIXES = {".csv", ".xlsx"}
+SAMPLE_SIZE = 10  # rows of each kind shown by the preview
+SHOWN_ERRORS = 100  # rejected rows shown by the page (all of them in the error report)
+PROGRESS_EVERY = 0.5  # seconds between two progress notes
+
+
+class JobStatus:
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class JobKind:
+    PREVIEW = "preview"
+    IMPORT = "import"
+
+
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
@@ -50,9 +69,44 @@ class Upload:
         return self.note["name"]
 
     def save_note(self) -> None:
-        (_imports_dir() / f"{self.token}.json").write_text(
-            json.dumps(self.note, ensure_ascii=False), encoding="utf-8"
-        )
+        """Written whole or not at all (a new file renamed over the old): the page reads the
+        note while the worker writes its progress."""
+        path = _imports_dir() / f"{self.token}.json"
+        partial = path.with_suffix(f".{secrets.token_hex(4)}.partial")
+        partial.write_text(json.dumps(self.note, ensure_ascii=False, default=str), "utf-8")
+        os.replace(partial, path)
+
+    @classmethod
+    def of_token(cls, token: str) -> Upload | None:
+        """The upload of a token whoever uploaded it (the worker's way in), or None."""
+        if not TOKEN_PATTERN.match(token):
+            return None
+        try:
+            note = json.loads((_imports_dir() / f"{token}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return cls(token, note)
+
+    # The run of the preview (a dry run) or of the import, done by the worker (cases.tasks):
+    # note["job"] = {"kind": "preview"|"import", "status": "queued"|"running"|"done"|"failed",
+    #                "step": what is being done, "done"/"total": how far, "error": why it failed}
+    # and note["result"]: what the page shows of the finished run.
+
+    @property
+    def job(self) -> dict:
+        return self.note.get("job") or {}
+
+    @property
+    def busy(self) -> bool:
+        return self.job.get("status") in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+    def job_queue(self, kind: str) -> None:
+        self.note["job"] = {"kind": kind, "status": JobStatus.QUEUED, "queued_at": timezone.now()}
+        self.save_note()
+
+    def job_update(self, **fields) -> None:
+        self.note["job"] = {**self.job, **fields}
+        self.save_note()
 
     @classmethod
     def create(cls, uploaded, user) -> Upload:
@@ -145,3 +199,69 @@ def uploads_purge(*, now: datetime.datetime | None = None) -> PurgeResult:
             path.unlink(missing_ok=True)
             files += 1
     return PurgeResult(unconfirmed=unconfirmed, imported=imported, files=files)
+
+
+def _result_of(result) -> dict:
+    """What the page shows of a finished run, as JSON."""
+    return {
+        "counts": result.counts(),
+        "sources": [asdict(source) for source in result.sources],
+        "errors": [asdict(error) for error in result.errors],
+        "samples": result.samples,
+    }
+
+
+def upload_run(*, token: str) -> str:
+    """Run the job queued on an upload: the preview (a dry run, with samples) or the import,
+    with the same validator and writer as the command and the API; its progress, result or
+    error go to the upload's note. Returns the job's final status. Safe to run twice: a job
+    already done is left as it is, and a file is imported once."""
+    from cases.importing import ImportFileError, case_import, open_source
+    from cases.models import User
+
+    upload = Upload.of_token(token)
+    if upload is None or not upload.job:
+        return JobStatus.FAILED  # purged meanwhile, or nothing was asked
+    if upload.job["status"] == JobStatus.DONE:
+        return JobStatus.DONE
+    kind = upload.job["kind"]
+    dry_run = kind == JobKind.PREVIEW
+    if not dry_run and upload.note.get("imported_at"):
+        upload.job_update(status=JobStatus.DONE)
+        return JobStatus.DONE
+    upload.job_update(status=JobStatus.RUNNING, step="", done=0, total=None, error="")
+    last = [0.0]
+
+    def progress(step: str, done: int | None, total: int | None) -> None:
+        now = time.monotonic()
+        if done is not None and now - last[0] < PROGRESS_EVERY:
+            return
+        last[0] = now
+        upload.job_update(step=step, done=done, total=total)
+
+    try:
+        actor = User.objects.get(pk=upload.note["user_id"])
+        source = open_source(upload.data_path, name=upload.name)
+        with upload.report_path.open("w", encoding="utf-8-sig", newline="") as report:
+            result = case_import(
+                sources=[source],
+                actor=actor,
+                origin="upload",
+                dry_run=dry_run,
+                report=report,
+                max_errors=SHOWN_ERRORS,
+                sample_size=SAMPLE_SIZE if dry_run else 0,
+                progress=progress,
+            )
+    except (ImportFileError, User.DoesNotExist, OSError) as error:
+        if dry_run:
+            upload.data_path.unlink(missing_ok=True)  # an unreadable file is not kept
+        upload.job_update(status=JobStatus.FAILED, error=str(error))
+        return JobStatus.FAILED
+    upload.note["result"] = _result_of(result)
+    if not dry_run:
+        upload.note["imported_at"] = timezone.now().isoformat()
+        upload.note["counts"] = result.counts()
+        upload.data_path.unlink(missing_ok=True)  # imported: only the note and the report remain
+    upload.job_update(status=JobStatus.DONE, finished_at=timezone.now())
+    return JobStatus.DONE

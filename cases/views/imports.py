@@ -1,5 +1,8 @@
 """The office's upload page: a CSV/XLSX file → a preview (a dry run) → confirm → the summary.
 
+Both runs are done by the Celery worker (cases.tasks.run_upload), so a large file neither holds
+a web worker nor meets its timeout; meanwhile the upload's page shows how far the run is.
+
 The uploaded file is kept under MEDIA_ROOT/imports/ with a random token, next to a small JSON
 note of who uploaded it (cases.importing.uploads, which also removes it once past its keeping
 time); only that user can confirm it or download its error report. The
@@ -14,36 +17,21 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import render
-from django.utils import timezone
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.importing import ImportFileError, case_import, may_import, open_source
+from cases import tasks
+from cases.importing import may_import
 from cases.importing.columns import COLUMNS
-from cases.importing.uploads import ALLOWED_SUFFIXES, Upload
+from cases.importing.uploads import ALLOWED_SUFFIXES, SHOWN_ERRORS, JobKind, JobStatus, Upload
 
-SAMPLE_SIZE = 10
-SHOWN_ERRORS = 100
+REFRESH_SECONDS = 2  # the progress page reloads itself (no script needed)
 
 
 def _require_importer(request) -> None:
     if not may_import(request.user):
         raise PermissionDenied(_("只有审管办和系统管理员可以导入案件"))
-
-
-def _run(upload: Upload, request, *, dry_run: bool):
-    source = open_source(upload.data_path, name=upload.name)
-    with upload.report_path.open("w", encoding="utf-8-sig", newline="") as report:
-        return case_import(
-            sources=[source],
-            request=request,
-            origin="upload",
-            dry_run=dry_run,
-            report=report,
-            max_errors=SHOWN_ERRORS,
-            sample_size=SAMPLE_SIZE if dry_run else 0,
-        )
 
 
 def _page(request, *, status: int = 200, **context):
@@ -60,10 +48,18 @@ def _page(request, *, status: int = 200, **context):
     )
 
 
+def _queue(upload: Upload, kind: str):
+    """Hand the run to the worker and show its progress page."""
+    upload.job_queue(kind)
+    tasks.run_upload.delay(upload.token)
+    return redirect("cases:import_status", token=upload.token)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
-    """GET: the upload form. POST: keep the file, dry-run it, show what would change."""
+    """GET: the upload form. POST: keep the file and have the worker dry-run it; the status
+    page shows the progress, then what would change."""
     _require_importer(request)
     if request.method == "GET":
         return _page(request, stage="upload")
@@ -72,13 +68,35 @@ def import_upload(request):
         return _page(request, stage="upload", status=400, file_error=_("请选择要导入的文件"))
     if Path(uploaded.name).suffix.lower() not in ALLOWED_SUFFIXES:
         return _page(request, stage="upload", status=400, file_error=_("只能导入 CSV 或 XLSX 文件"))
-    upload = Upload.create(uploaded, request.user)
-    try:
-        result = _run(upload, request, dry_run=True)
-    except ImportFileError as error:
-        upload.discard()
-        return _page(request, stage="upload", status=400, file_error=str(error))
-    return _page(request, stage="preview", upload=upload, result=result, counts=result.counts())
+    return _queue(Upload.create(uploaded, request.user), JobKind.PREVIEW)
+
+
+@login_required
+@require_GET
+def import_status(request, token: str):
+    """An upload's page: its run in progress (the page refreshes itself), its preview, its
+    import's result, or why it failed."""
+    _require_importer(request)
+    upload = Upload.of_user(token, request.user)
+    job = upload.job
+    if upload.busy:
+        done, total = job.get("done"), job.get("total")
+        percent = min(100, int(100 * done / total)) if done is not None and total else None
+        return _page(
+            request,
+            stage="running",
+            upload=upload,
+            job=job,
+            percent=percent,
+            refresh=REFRESH_SECONDS,
+        )
+    if job.get("status") == JobStatus.FAILED:
+        return _page(request, stage="upload", status=400, file_error=job.get("error", ""))
+    result = upload.note.get("result") or {}
+    stage = "done" if upload.note.get("imported_at") else "preview"
+    return _page(
+        request, stage=stage, upload=upload, result=result, counts=result.get("counts", {})
+    )
 
 
 @login_required
@@ -96,15 +114,9 @@ def import_confirm(request, token: str):
             already=True,
             status=409,
         )
-    try:
-        result = _run(upload, request, dry_run=False)
-    except ImportFileError as error:
-        return _page(request, stage="upload", status=400, file_error=str(error))
-    upload.note["imported_at"] = timezone.now().isoformat()
-    upload.note["counts"] = result.counts()
-    upload.save_note()
-    upload.data_path.unlink(missing_ok=True)  # imported: only the note and the report remain
-    return _page(request, stage="done", upload=upload, result=result, counts=result.counts())
+    if upload.busy or upload.job.get("status") != JobStatus.DONE:
+        return redirect("cases:import_status", token=upload.token)  # a run is on its way
+    return _queue(upload, JobKind.IMPORT)
 
 
 @login_required

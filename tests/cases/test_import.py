@@ -13,11 +13,13 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from cases import services as case_services
+from cases import tasks
 from cases.choices import AuditAction, CourtLevel, Outcome, Role
-from cases.importing import ImportFileError, case_import, open_source, services
+from cases.importing import ImportFileError, case_import, open_source, services, uploads
 from cases.importing.columns import COLUMNS
 from cases.importing.synthetic import write_synthetic_file
 from cases.models import AuditEvent, Case, Court, Division, Judge
+from courtdash.celery import app as celery_app
 from tests.factories import CourtFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -843,17 +845,26 @@ def test_an_unreadable_source_raises_before_anything_is_written(tmp_path):
 
 
 @pytest.fixture
-def office(settings, tmp_path):
+def office(settings, tmp_path, monkeypatch):
+    """The city's office. The page's runs are Celery tasks: here they run in the request
+    (test_import_worker.py runs them on a real worker)."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    monkeypatch.setattr(celery_app.conf, "task_always_eager", True)
+    monkeypatch.setattr(celery_app.conf, "task_eager_propagates", True)
     return UserFactory(
         role=Role.OFFICE, court=CourtFactory(code="苏05", level=CourtLevel.INTERMEDIATE)
     )
 
 
 def upload(client, path: Path):
+    """Upload, then follow to the upload's page (the run is done by then: eager tasks)."""
     with path.open("rb") as stream:
-        return client.post(reverse("cases:import"), {"file": stream})
+        return client.post(reverse("cases:import"), {"file": stream}, follow=True)
+
+
+def confirm(client, token: str):
+    return client.post(reverse("cases:import_confirm", args=[token]), follow=True)
 
 
 def test_upload_previews_then_confirm_imports_that_file_and_the_report_downloads(
@@ -870,6 +881,7 @@ def test_upload_previews_then_confirm_imports_that_file_and_the_report_downloads
     preview = upload(client, path)
 
     assert preview.status_code == 200
+    assert preview.redirect_chain[0][1] == 302  # to the upload's own page
     assert Case.objects.count() == 0  # a preview writes nothing
     page = preview.content.decode()
     assert 'data-count="created">1<' in page and 'data-count="rejected">1<' in page
@@ -883,9 +895,10 @@ def test_upload_previews_then_confirm_imports_that_file_and_the_report_downloads
         "3,（2025）苏0505民初2号,承办部门为必填项",
     ]
 
-    done = client.post(reverse("cases:import_confirm", args=[token]))
+    done = confirm(client, token)
 
     assert done.status_code == 200
+    assert done.redirect_chain == [(reverse("cases:import_status", args=[token]), 302)]
     assert Case.objects.get().case_number == "（2025）苏0505民初1号"
     assert 'data-count="created">1<' in done.content.decode()
     event = AuditEvent.objects.get(action=AuditAction.CASE_IMPORT)
@@ -929,6 +942,63 @@ def test_upload_of_an_unreadable_file_shows_why(client, office, tmp_path):
 
     assert response.status_code == 400
     assert "表头缺少必需的列" in response.content.decode()
+    leftovers = {path.suffix for path in (tmp_path / "media" / "imports").iterdir()}
+    assert leftovers == {".json"}  # the unreadable file is gone; its note says why, a day
+
+
+def test_while_the_worker_has_not_run_the_page_shows_progress_and_confirm_waits(
+    client, office, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(celery_app.conf, "task_always_eager", False)
+    queued = []
+    monkeypatch.setattr(tasks.run_upload, "delay", queued.append)  # no worker: nothing runs
+    client.force_login(office)
+    page = upload(client, write_csv(tmp_path / "a.csv", [record()]))
+
+    token = page.context["upload"].token
+    assert queued == [token]
+    assert page.context["stage"] == "running"
+    html = page.content.decode()
+    assert '<meta http-equiv="refresh" content="2">' in html
+    assert "排队等待后台处理" in html and "<progress" in html
+    # Confirming a file whose preview has not run yet only shows the page again.
+    assert confirm(client, token).context["stage"] == "running"
+    assert queued == [token]
+
+    assert uploads.upload_run(token=token) == "done"  # what the worker does
+    preview = client.get(reverse("cases:import_status", args=[token]))
+    assert preview.context["stage"] == "preview"
+    assert 'data-count="created">1<' in preview.content.decode()
+    assert "refresh" not in preview.context or not preview.context["refresh"]
+    assert uploads.upload_run(token=token) == "done"  # a done run is not repeated
+    assert Case.objects.count() == 0
+
+
+def test_a_run_reports_its_progress_in_the_note(client, office, tmp_path, monkeypatch):
+    monkeypatch.setattr(services, "CHUNK_ROWS", 100)
+    monkeypatch.setattr(uploads, "PROGRESS_EVERY", 0)
+    seen = []
+    real_update = uploads.Upload.job_update
+
+    def recorded(self, **fields):
+        real_update(self, **fields)
+        seen.append({key: self.job.get(key) for key in ("status", "step", "done", "total")})
+
+    monkeypatch.setattr(uploads.Upload, "job_update", recorded)
+    path = tmp_path / "big.csv"
+    write_synthetic_file(path, 1000, as_of=D(2025, 6, 30), seed=3)
+    client.force_login(office)
+    token = upload(client, path).context["upload"].token
+    confirm(client, token)
+
+    reading = [e for e in seen if e["step"] == "big.csv" and e["status"] == "running"]
+    assert len(reading) >= 4  # chunk by chunk, for the preview and for the import
+    assert {entry["total"] for entry in reading} == {path.stat().st_size}
+    done = [entry["done"] for entry in reading]
+    assert 0 < done[0] < path.stat().st_size and done[-1] == path.stat().st_size
+    assert any(entry["step"] == "计算审限与上诉、再审关联…" for entry in seen)
+    assert seen[-1]["status"] == "done"
+    assert Case.objects.count() == 1000
 
 
 def test_the_bench_file_is_valid_and_a_second_import_changes_nothing(tmp_path, monkeypatch):

@@ -11,7 +11,6 @@ import datetime
 import math
 import threading
 import time
-import uuid
 
 import pytest
 from celery.schedules import crontab
@@ -28,7 +27,7 @@ from metrics.services import metrics_compute
 from metrics.tasks import compute_nightly
 from tests.factories import CaseFactory
 from tests.metrics.generate import generate_cases
-from tests.worker import Worker, broker_client, wait_until
+from tests.worker import broker_client, wait_until
 
 AS_OF = datetime.date(2025, 5, 31)
 VISIBILITY_TIMEOUT = 5
@@ -107,31 +106,6 @@ def add_cases(judge) -> None:
             closed_on=AS_OF,
             closing_method="judgment",
         )
-
-
-@pytest.fixture
-def queue():
-    """A queue of this test's own, empty, so that no other test's message reaches its worker."""
-    name = f"test-nightly-{uuid.uuid4().hex[:12]}"
-    with app.connection_for_write() as broker:
-        broker.default_channel.queue_purge(name)
-    return name
-
-
-@pytest.fixture
-def workers(tmp_path):
-    """Start workers with start(queue, **env); every one is stopped at teardown, killed or not."""
-    started: list[Worker] = []
-
-    def start(queue: str, name: str = "worker", **env) -> Worker:
-        worker = Worker(queue=queue, log_path=tmp_path / f"{name}.log", extra_env=env)
-        started.append(worker)
-        return worker.start()
-
-    yield start
-    for worker in started:
-        if worker.process is not None and worker.process.poll() is None:
-            worker.stop()
 
 
 def backend_pids_holding(*, classid: int, objid: int, objsubid: int, granted: bool) -> list[int]:

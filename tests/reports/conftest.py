@@ -4,7 +4,6 @@ browser and worker tests committed data, a live server and a Chromium page."""
 from __future__ import annotations
 
 import datetime
-import uuid
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,6 @@ from django.conf import settings
 
 from cases.choices import CourtLevel
 from cases.models import Court, Judge
-from courtdash.celery import app
 from metrics.periods import ONE_DAY, add_months
 from metrics.services import metrics_compute
 from tests.factories import UserFactory
@@ -88,12 +86,3 @@ def role_user():
 
 def city_court() -> Court:
     return Court.objects.get(level=CourtLevel.INTERMEDIATE)
-
-
-@pytest.fixture
-def queue():
-    """A queue of this test's own, empty, so that no other test's message reaches its worker."""
-    name = f"test-reports-{uuid.uuid4().hex[:12]}"
-    with app.connection_for_write() as broker:
-        broker.default_channel.queue_purge(name)
-    return name
