@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from django.db import connection
 
-from metrics.models import ComputationRun, IndicatorValue, ScopeScore
+from metrics.models import ComputationRun, IndicatorValue, PendingAgeProfile, ScopeScore
 from metrics.periods import ALL_PERIODS, Period, long_pending_cutoff
 from metrics.registry import INDICATORS
 from metrics.services import metrics_compute
@@ -86,14 +86,10 @@ def fresh_day(as_of: datetime.date) -> None:
     """Before a timed run: the day's stored results removed and their tables vacuumed, so each
     run is what the nightly job does — a day not computed before — not a rerun over the dead
     rows of the last repetition."""
-    IndicatorValue.objects.filter(as_of=as_of).delete()
-    ScopeScore.objects.filter(as_of=as_of).delete()
-    ComputationRun.objects.filter(as_of=as_of).delete()
-    vacuum(
-        IndicatorValue._meta.db_table,
-        ScopeScore._meta.db_table,
-        ComputationRun._meta.db_table,
-    )
+    tables = [IndicatorValue, ScopeScore, PendingAgeProfile, ComputationRun]
+    for model in tables:
+        model.objects.filter(as_of=as_of).delete()
+    vacuum(*(model._meta.db_table for model in tables))
 
 
 def timed_nightly(as_of: datetime.date) -> float:

@@ -97,7 +97,6 @@ class CompiledPass:
     store_params: list
     ages_sql: str
     ages_params: list
-    aggregates: int  # distinct FILTER aggregates (measures shared by indicators count once)
 
 
 def scan_restriction(span: Period) -> Q:
@@ -220,7 +219,6 @@ def compile_pass(
         store_params=[*th_params, as_of, *unpivot_params],
         ages_sql=ages_store,
         ages_params=[as_of, list(periods)],
-        aggregates=len(aliases),
     )
 
 
