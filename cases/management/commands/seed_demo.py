@@ -1,20 +1,13 @@
 """python manage.py seed_demo [--cases N] [--seed S] [--today YYYY-MM-DD] [--reset] ..."""
 
-import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from cases.dates import date_argument
 from cases.dates import today as app_today
 from cases.demo import DEMO_PASSWORD, DemoLoadError, demo_seed
-
-
-def _date(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(_("日期格式应为 YYYY-MM-DD：%(value)s") % {"value": value}) from error
 
 
 class Command(BaseCommand):
@@ -55,7 +48,7 @@ class Command(BaseCommand):
         count = options["cases"]
         if count < 1:
             raise CommandError(_("案件数必须大于0"))
-        today = _date(options["today"]) if options["today"] else app_today()
+        today = date_argument(options["today"]) if options["today"] else app_today()
         write_file = options["write_file"]
         load = write_file is None or options["load"]
         verbose = options["verbosity"] >= 1

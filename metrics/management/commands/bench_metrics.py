@@ -14,18 +14,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from cases.dates import today
+from cases.dates import date_argument, today
 from cases.models import Case, Court
 from metrics.bench import bench
 from metrics.engine import compile_pass, scan_settings
 from metrics.periods import ALL_PERIODS
-
-
-def _date(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(_("日期格式应为 YYYY-MM-DD：%(value)s") % {"value": text}) from None
 
 
 def _filter_scan(as_of: datetime.date) -> float:
@@ -48,7 +41,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--cases", type=int, required=True, help="at least this many cases")
         parser.add_argument("--seed", type=int, default=2026, help="seed_demo's random seed")
-        parser.add_argument("--as-of", type=_date, help="default: the app's today")
+        parser.add_argument("--as-of", type=date_argument, help="default: the app's today")
         parser.add_argument("--repeat", type=int, default=3, help="best of R runs (default 3)")
         parser.add_argument("--no-pandas", action="store_true", help="skip the naive way")
 

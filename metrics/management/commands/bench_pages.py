@@ -7,7 +7,6 @@ client. Prints each page's median and worst time, its SQL queries and how many o
 the case table. Run bench_metrics (or compute_indicators) first.
 """
 
-import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -15,22 +14,16 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from cases.dates import date_argument
 from metrics.bench import bench_pages
 from metrics.selectors import latest_as_of
-
-
-def _date(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(_("日期格式应为 YYYY-MM-DD：%(value)s") % {"value": text}) from None
 
 
 class Command(BaseCommand):
     help = _("看板页面的响应时间基准测试（读取已计算的结果）。")
 
     def add_arguments(self, parser):
-        parser.add_argument("--as-of", type=_date, help="default: the last computed day")
+        parser.add_argument("--as-of", type=date_argument, help="default: the last computed day")
         parser.add_argument("--repeat", type=int, default=5, help="timed requests per page")
 
     def handle(self, *args, as_of, repeat, **options):

@@ -7,30 +7,23 @@ the period (YTD if not given); with --json prints one JSON array to stdout, an o
 history instead.
 """
 
-import datetime
 import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from cases.dates import date_argument
 from metrics.choices import PeriodKind
 from metrics.selectors import contract_rows
 from metrics.services import metrics_backfill, metrics_compute
-
-
-def _date(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(_("日期格式应为 YYYY-MM-DD：%(value)s") % {"value": text}) from None
 
 
 class Command(BaseCommand):
     help = _("计算并保存全部单位的十一项审判质效指标（INDICATORS.md）。")
 
     def add_arguments(self, parser):
-        parser.add_argument("--as-of", type=_date, help=_("统计截止日（期间的最后一天）"))
+        parser.add_argument("--as-of", type=date_argument, help=_("统计截止日（期间的最后一天）"))
         parser.add_argument(
             "--period",
             choices=PeriodKind.values,
@@ -40,8 +33,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--json", dest="as_json", action="store_true", help=_("以 JSON 数组输出结果")
         )
-        parser.add_argument("--from", dest="date_from", type=_date, help=_("补算历史：起始日"))
-        parser.add_argument("--to", dest="date_to", type=_date, help=_("补算历史：截止日"))
+        parser.add_argument(
+            "--from", dest="date_from", type=date_argument, help=_("补算历史：起始日")
+        )
+        parser.add_argument("--to", dest="date_to", type=date_argument, help=_("补算历史：截止日"))
 
     def handle(self, *args, as_of, period, as_json, date_from, date_to, **options):
         if (date_from is None) != (date_to is None):
