@@ -129,20 +129,10 @@ class Upload:
     @classmethod
     def of_user(cls, token: str, user) -> Upload:
         """The user's own upload, else 404 (another user's token is as good as unknown)."""
-        if not TOKEN_PATTERN.match(token):
+        upload = cls.of_token(token)
+        if upload is None or upload.note.get("user_id") != user.id:
             raise Http404
-        path = _imports_dir() / f"{token}.json"
-        try:
-            note = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            raise Http404 from None
-        if note.get("user_id") != user.id:
-            raise Http404
-        return cls(token, note)
-
-    def discard(self) -> None:
-        for path in (self.data_path, self.report_path, _imports_dir() / f"{self.token}.json"):
-            path.unlink(missing_ok=True)
+        return upload
 
 
 @dataclass(frozen=True)
