@@ -251,7 +251,6 @@ def upload_run(*, token: str) -> str:
     upload.note["result"] = _result_of(result)
     if not dry_run:
         upload.note["imported_at"] = timezone.now().isoformat()
-        upload.note["counts"] = result.counts()
         upload.data_path.unlink(missing_ok=True)  # imported: only the note and the report remain
     upload.job_update(status=JobStatus.DONE, finished_at=timezone.now())
     return JobStatus.DONE

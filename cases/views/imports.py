@@ -106,15 +106,16 @@ def import_confirm(request, token: str):
     _require_importer(request)
     upload = Upload.of_user(token, request.user)
     if upload.note.get("imported_at"):
+        result = upload.note.get("result") or {}
         return _page(
             request,
             stage="done",
             upload=upload,
-            counts=upload.note.get("counts", {}),
+            counts=result.get("counts", {}),
             already=True,
             status=409,
         )
-    if upload.busy or upload.job.get("status") != JobStatus.DONE:
+    if upload.job.get("status") != JobStatus.DONE:
         return redirect("cases:import_status", token=upload.token)  # a run is on its way
     return _queue(upload, JobKind.IMPORT)
 
