@@ -32,7 +32,7 @@ from metrics.conditions import (
     WORKLOAD,
     pending_at,
 )
-from metrics.periods import ONE_DAY, add_months, long_pending_cutoff
+from metrics.periods import ONE_DAY, add_months, months_before
 from reports.choices import FindingKind
 
 # The parameters of every rule, in one place: the office reads them on the page.
@@ -296,7 +296,7 @@ def stalled_long_pending(cases: QuerySet, window: Window) -> list[Draft]:
     condition = (
         WORKLOAD
         & pending_at(window.as_of)
-        & Q(filed_on__lte=long_pending_cutoff(window.as_of))
+        & Q(filed_on__lte=months_before(window.as_of, params["months"]))
         & Q(updated_at__date__lt=idle_since)
     )
     rows = (

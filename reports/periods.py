@@ -30,14 +30,3 @@ def previous_month(day: datetime.date) -> datetime.date:
 
 def year_end(day: datetime.date) -> datetime.date:
     return datetime.date(day.year, 12, 31)
-
-
-def months_before(day: datetime.date, months: int) -> datetime.date:
-    """The last filing day of a case older than `months` calendar months at `day`
-    (filed_on + months < day), as metrics.periods.long_pending_cutoff does for 12."""
-    cutoff = add_months(day, -months)
-    while add_months(cutoff, months) >= day:
-        cutoff -= ONE_DAY
-    while add_months(cutoff + ONE_DAY, months) < day:
-        cutoff += ONE_DAY
-    return cutoff

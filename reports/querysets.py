@@ -17,10 +17,8 @@ class UnitRowQuerySet(models.QuerySet):
         return self.within(own)
 
     def within(self, unit: ScopeKey):
-        """Rows of `unit` and of the units below it."""
-        ids = {"court_id": unit.court_id, "division_id": unit.division_id}
-        ids["judge_id"] = unit.judge_id
-        return self.filter(**{name: value for name, value in ids.items() if value is not None})
+        """Rows of `unit` and of the units below it (the unit's ids filled, as for its cases)."""
+        return self.filter(unit.cases_q())
 
     def of_unit(self, unit: ScopeKey):
         return self.filter(unit.rows_q())

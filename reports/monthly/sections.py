@@ -7,19 +7,26 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db.models import Count, Q
-from django.utils.translation import gettext as _
 
 from cases.models import Case, Court, Division, Judge
+from metrics.charts import bucket_label
 from metrics.choices import PeriodKind, Scope
-from metrics.conditions import FIRST_INSTANCE, LITIGATION, REVERSED, WORKLOAD, pending_at
-from metrics.periods import long_pending_cutoff
+from metrics.conditions import (
+    AGE_BUCKETS,
+    FIRST_INSTANCE,
+    LITIGATION,
+    REVERSED,
+    WORKLOAD,
+    long_pending_at,
+    pending_aged,
+    pending_at,
+)
 from metrics.registry import INDICATORS
 from metrics.scopes import CHILD_SCOPE, ScopeKey
 from metrics.selectors import children_values, rankings, unit_name
 from metrics.templatetags.metrics_display import fixed2, indicator_value
 from reports.findings import finding_text, unit_title
 from reports.models import Finding
-from reports.periods import months_before
 from supervision.choices import (
     AWAITING_ANSWER_STATES,
     OPEN_MARK_STATES,
@@ -32,7 +39,6 @@ YTD = PeriodKind.YTD.value
 MOVERS = 5
 FINDING_CASES = 10  # case numbers listed per finding (all are on its page)
 CHILD_FIELD = {Scope.CITY: "court_id", Scope.COURT: "division_id", Scope.DIVISION: "judge_id"}
-LONG_BUCKETS = ((12, 18), (18, 24), (24, 36), (36, None))
 
 
 def _text(value, indicator) -> str:
@@ -132,24 +138,13 @@ def problems(unit: ScopeKey, as_of, first, last) -> dict:
     overdue, overdue_by = _by_child(
         unit, cases.filter(WORKLOAD & pending_at(as_of), deadline__lt=as_of)
     )
-    long_pending = cases.filter(LITIGATION & pending_at(as_of)).filter(
-        filed_on__lte=long_pending_cutoff(as_of)
-    )
-    buckets = []
-    for low, high in LONG_BUCKETS:
-        condition = Q(filed_on__lte=months_before(as_of, low))
-        if high is not None:
-            condition &= Q(filed_on__gt=months_before(as_of, high))
-        buckets.append(
-            {
-                "label": (
-                    _("%(low)d–%(high)d个月") % {"low": low, "high": high}
-                    if high
-                    else _("%(low)d个月以上") % {"low": low}
-                ),
-                "condition": condition,
-            }
-        )
+    long_pending = cases.filter(LITIGATION & long_pending_at(as_of))
+    # The age buckets over 12 months (litigation cases are workload cases: pending_aged's own
+    # W & pending adds nothing here).
+    buckets = [{"low": low, "high": high} for low, high in AGE_BUCKETS if low >= 12]
+    for bucket in buckets:
+        bucket["label"] = bucket_label(bucket)
+        bucket["condition"] = pending_aged(as_of, bucket["low"], bucket["high"])
     counts = long_pending.aggregate(
         **{f"b{i}": Count("pk", filter=b["condition"]) for i, b in enumerate(buckets)}
     )

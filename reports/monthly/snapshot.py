@@ -93,7 +93,7 @@ def _indicators(unit: ScopeKey, as_of, before, *, today: datetime.date) -> tuple
     progress = {
         row.indicator.slug: row
         for row in target_progress(
-            units=[unit], year=year, quarter=quarter, today=as_of + ONE_DAY, all_indicators=False
+            units=[unit], year=year, quarter=quarter, today=today, all_indicators=False
         )[unit]
     }
     rows = []

@@ -107,8 +107,15 @@ def target_progress(
         days[basis] = quarter_as_of(basis, year, quarter, today)
         if days[basis] is None:
             continue
+        # Only what will be shown: the targeted indicators of this basis (all of them on YTD
+        # when every indicator is listed).
+        wanted = {slug for (_unit, slug), row in targets.items() if row.basis == basis}
+        if all_indicators and basis == TargetBasis.YTD.value:
+            wanted = set(INDICATORS)
+        if not wanted:
+            continue
         for (unit, slug), projection in projections(
-            units=units, period=basis, as_of=days[basis], end=last
+            units=units, period=basis, as_of=days[basis], end=last, indicators=sorted(wanted)
         ).items():
             projected[(basis, unit, slug)] = projection
     result: dict[ScopeKey, list[Progress]] = {}

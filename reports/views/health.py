@@ -87,7 +87,6 @@ def health(request):
             "kinds": kinds,
             "kind": kind,
             "all_url": report_url("health", unit=unit, as_of=request.GET.get("as_of")),
-            "today": today(),
             "report_tabs": tabs(request, "health", unit),
             "breadcrumb": crumbs(request, info, "health"),
         },
