@@ -8,12 +8,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.casenumbers import normalize_case_number
-from cases.choices import Role
+from cases.filters import DateInput
 from cases.models import Case, Court, Division, Judge, User
+from cases.scoping import COURT_ROLES
 from supervision.choices import FourTypeCategory, MeasureKind, ReasonClass, ReferralBody, Severity
 from supervision.querysets import reach_q
-
-INSPECTION_ROLES = (Role.INSPECTOR, Role.OFFICE, Role.COURT_LEADER, Role.PARTY_LEADERSHIP)
 
 
 def cases_by_number(text: str, user) -> list[Case]:
@@ -34,15 +33,6 @@ def cases_by_number(text: str, user) -> list[Case]:
             % {"numbers": "、".join(missing)}
         )
     return [found[number] for number in dict.fromkeys(numbers)]
-
-
-class DateInput(forms.DateInput):
-    """A date picker: its value is always ISO (what <input type="date"> takes)."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None, format=None):
-        super().__init__(attrs, format=format or "%Y-%m-%d")
 
 
 class PersonChoiceField(forms.ModelMultipleChoiceField):
@@ -250,7 +240,7 @@ class InspectionForm(Form):
         courts = Court.objects.in_scope(user).order_by("code")
         self.fields["court"].queryset = courts
         self.fields["participants"].queryset = (
-            User.objects.filter(is_active=True, role__in=INSPECTION_ROLES)
+            User.objects.filter(is_active=True, role__in=COURT_ROLES)
             .filter(court__in=courts)
             .exclude(pk=user.pk)
             .order_by("court__code", "role", "username")

@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import Role
+from cases.scoping import COURT_ROLES
 
 register = template.Library()
 
-COURT_ROLES = frozenset({Role.OFFICE, Role.COURT_LEADER, Role.PARTY_LEADERSHIP, Role.INSPECTOR})
 NOT_JUDGE = frozenset(Role) - {Role.JUDGE}
 
 # (url name, label, roles that see the tab (None: every role), the pages that belong to it)

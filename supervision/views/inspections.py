@@ -4,6 +4,7 @@ one with its cases and findings."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -23,7 +24,7 @@ def inspections(request):
     rows = (
         JointInspection.objects.in_scope(user)
         .select_related("court", "recorded_by")
-        .prefetch_related("cases")
+        .annotate(case_count=Count("cases"))
         .order_by("-inspected_on", "-id")
     )
     return render(

@@ -24,7 +24,6 @@ from supervision.api.serializers.common import (  # noqa: F401
     ReachableCaseField,
     ReachableUnitField,
     ReasonSerializer,
-    TextSerializer,
     TimelineSerializer,
     TraceEntrySerializer,
 )

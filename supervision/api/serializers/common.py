@@ -98,10 +98,6 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(label=_("理由"))
 
 
-class TextSerializer(serializers.Serializer):
-    text = serializers.CharField(label=_("内容"))
-
-
 class TraceEntrySerializer(serializers.ModelSerializer):
     kind_label = label_field("kind")
     actor_role_label = serializers.SerializerMethodField()
