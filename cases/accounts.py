@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cases.choices import AuditAction, Role
+from cases.choices import AuditAction, CourtLevel, Role
 from cases.models import Court, Division, Judge, User
 from cases.scoping import DIVISION_ROLES
 from cases.services import audit_record
@@ -55,7 +55,7 @@ def unit_describe(user: User) -> str:
     if user.role in DIVISION_ROLES and user.division_id:
         return f"{user.division.court.name} {user.division.name}"
     if user.court_id:
-        if user.court.level == "intermediate":
+        if user.court.level == CourtLevel.INTERMEDIATE:
             return _("%(court)s（全市）") % {"court": user.court.name}
         return user.court.name
     return _("无")

@@ -262,12 +262,6 @@ CELERY_BEAT_SCHEDULE["supervision-suggest-four-type-cases"] = {
 # Reports: the case health check (办案体检) as of yesterday, after the nightly metrics; and on
 # the 1st of each month last month's reviews (月讲评) of the city and every court, generated
 # with their PDF and XLSX and kept (reports.services.monthly says why a rerun is safe).
-# Cases: uploads of the import page never confirmed, and old error reports, removed (they hold
-# case data); cases.importing.uploads says what is kept how long.
-CELERY_BEAT_SCHEDULE["cases-purge-uploads"] = {
-    "task": "cases.tasks.purge_uploads",
-    "schedule": crontab(hour=3, minute=0),
-}
 CELERY_BEAT_SCHEDULE["reports-health-check"] = {
     "task": "reports.tasks.run_health_check",
     "schedule": crontab(hour=1, minute=30),
@@ -275,6 +269,12 @@ CELERY_BEAT_SCHEDULE["reports-health-check"] = {
 CELERY_BEAT_SCHEDULE["reports-monthly-review"] = {
     "task": "reports.tasks.generate_monthly_reports",
     "schedule": crontab(day_of_month=1, hour=6, minute=0),
+}
+# Cases: uploads of the import page never confirmed, and old error reports, removed (they hold
+# case data); cases.importing.uploads says what is kept how long.
+CELERY_BEAT_SCHEDULE["cases-purge-uploads"] = {
+    "task": "cases.tasks.purge_uploads",
+    "schedule": crontab(hour=3, minute=0),
 }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -297,11 +297,11 @@ COURTDASH_SMS_HTTP_URL = env("COURTDASH_SMS_HTTP_URL", default="")
 COURTDASH_SMS_HTTP_TOKEN = env("COURTDASH_SMS_HTTP_TOKEN", default="")
 COURTDASH_SMS_HTTP_TIMEOUT = env.float("COURTDASH_SMS_HTTP_TIMEOUT", default=10.0)
 COURTDASH_REMINDER_STALE_MINUTES = env.int("COURTDASH_REMINDER_STALE_MINUTES", default=15)
-# The "today" of the whole app; fixed in tests and demos so that bands and ages are stable.
 # The import page's uploads: an upload never confirmed is removed after this many hours; an
 # imported one's note and error report after this many days.
 COURTDASH_UPLOAD_KEEP_HOURS = env.int("COURTDASH_UPLOAD_KEEP_HOURS", default=24)
 COURTDASH_IMPORT_REPORT_KEEP_DAYS = env.int("COURTDASH_IMPORT_REPORT_KEEP_DAYS", default=30)
+# The "today" of the whole app; fixed in tests and demos so that bands and ages are stable.
 COURTDASH_TODAY = env("COURTDASH_TODAY", default="")
 # Reports: the headless Chromium that prints the monthly review to PDF (the Docker image
 # installs it at this path).
