@@ -258,9 +258,12 @@ def test_seed_refuses_a_database_that_has_cases_unless_reset(demo):
     assert Case.objects.count() == COUNT
 
 
-def test_seed_refuses_a_weak_demo_password_before_touching_anything(demo):
+def test_seed_refuses_a_weak_demo_password_before_touching_anything(demo, monkeypatch):
+    generated = []
+    monkeypatch.setattr("cases.demo.generate_cases", lambda **kwargs: generated.append(kwargs))
     with pytest.raises(CommandError, match="演示账号的密码不符合要求"):
         call_command("seed_demo", "--cases", "10", "--reset", "--password", "weak")
+    assert generated == []  # refused before any case was generated, let alone written
     assert Case.objects.count() == COUNT
 
 

@@ -806,7 +806,7 @@ def test_a_failure_after_the_upsert_leaves_the_database_as_before(tmp_path, monk
         ],
     )
 
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="connection lost"):
         run(path)
 
     assert database_state() == before

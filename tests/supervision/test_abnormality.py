@@ -236,11 +236,15 @@ def test_the_nightly_computation_drafts_the_inquiries_of_the_day(world):
 
 
 def test_a_failing_detection_does_not_fail_the_nightly_computation(world, monkeypatch):
+    calls = []
+
     def broken(**kwargs):
+        calls.append(kwargs)
         raise RuntimeError("detection broke")
 
     monkeypatch.setattr("supervision.signals.abnormalities_detect", broken)
     result = metrics_nightly(as_of=AS_OF, periods=["ytd"])
+    assert calls  # the detection ran, and failed
     assert result.outcome == "computed"
     assert IndicatorValue.objects.filter(as_of=AS_OF).exists()
 

@@ -57,6 +57,7 @@ def test_office_notice_judge_answers_office_closes_with_the_trail(live, page, wo
     ]
     assert steps == [("发出督办通知", "office"), ("答复", "judge"), ("办结", "office")]
     dates = page.locator("#letter-trail .timeline-date").all_inner_texts()
+    assert len(dates) == len(steps)  # each step says when
     assert all(datetime.datetime.strptime(text, "%Y-%m-%d %H:%M") for text in dates)
     page.screenshot(path=OUT / "supervision_notice_closed.png", full_page=True)
     assert not page.console_errors

@@ -448,6 +448,7 @@ def test_only_inspectors_and_the_office_record_joint_inspections(world, browser,
         },
     )
     assert not JointInspection.objects.exists()
+    assert TraceEntry.objects.filter(kind=TraceKind.REFUSED, actor=world.user(role)).exists()
 
 
 def test_the_trail_page_shows_the_court_and_nothing_of_another(world, browser):
