@@ -26,7 +26,7 @@ from supervision.selectors.longpending import (
     overdue_cases,
     overdue_counts,
 )
-from supervision.selectors.reviews import quarter_range, review_report
+from supervision.selectors.reviews import review_report
 
 __all__ = [
     "abnormalities_discarded",
@@ -48,6 +48,5 @@ __all__ = [
     "overdue_cases",
     "overdue_counts",
     "overdue_measures",
-    "quarter_range",
     "review_report",
 ]

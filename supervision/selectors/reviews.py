@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.db.models import Count, Q
 
 from cases.choices import Outcome
+from reports.periods import quarter_bounds
 from supervision.choices import ReasonClass, ReviewState, ReviewTrigger, Severity
 from supervision.models import ReversalReview
 
@@ -39,18 +38,10 @@ REPORT_COUNTS = {
 }
 
 
-def quarter_range(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
-    if quarter not in (1, 2, 3, 4):
-        raise ValueError("quarter is 1 to 4")
-    first = datetime.date(year, 3 * quarter - 2, 1)
-    after = datetime.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1)
-    return first, after - datetime.timedelta(days=1)
-
-
 def review_report(*, user, year: int, quarter: int, by: str = "division") -> list[dict]:
     """Per division (or judge) of the original cases: the reviews of cases reversed or remanded
     in the quarter, by outcome, trigger, reason class, error and severity, objections."""
-    first, last = quarter_range(year, quarter)
+    first, last = quarter_bounds(year, quarter)
     fields = REPORT_GROUPINGS[by]
     return list(
         ReversalReview.objects.in_scope(user)

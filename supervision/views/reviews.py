@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases.choices import AuditAction
 from cases.dates import today
 from cases.services import audit_record
+from reports.periods import quarter_bounds, quarter_of
 from supervision import forms, selectors, services
 from supervision.choices import ReasonClass, ReviewState, ReviewTrigger, Severity
 from supervision.exports import review_report_xlsx
@@ -29,7 +30,7 @@ def _quarter(request) -> tuple[int, int]:
     day = today()
     try:
         year = int(request.GET.get("year") or day.year)
-        quarter = int(request.GET.get("quarter") or (day.month - 1) // 3 + 1)
+        quarter = int(request.GET.get("quarter") or quarter_of(day)[1])
     except ValueError:
         raise Http404("not a quarter") from None
     if quarter not in (1, 2, 3, 4) or not 2000 <= year <= 2100:
@@ -59,7 +60,7 @@ def reviews(request):
     quarter = None
     if request.GET.get("quarter"):
         year, number = _quarter(request)
-        rows = rows.filter(decided_on__range=selectors.quarter_range(year, number))
+        rows = rows.filter(decided_on__range=quarter_bounds(year, number))
         quarter = (year, number)
     page = paginate(request, rows.order_by("-decided_on", "-id"))
     return render(
@@ -200,7 +201,7 @@ def review_report(request):
     for row in rows:
         row["cells"] = [row[key] for key, _label in columns]
     totals = [sum(row[key] for row in rows) for key, _label in columns]
-    first, last = selectors.quarter_range(year, quarter)
+    first, last = quarter_bounds(year, quarter)
     previous = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
     following = (year, quarter + 1) if quarter < 4 else (year + 1, 1)
     return render(
@@ -217,7 +218,7 @@ def review_report(request):
             "by": by,
             "by_choices": BY.items(),
             "previous": previous,
-            "following": following if selectors.quarter_range(*following)[0] <= today() else None,
+            "following": following if quarter_bounds(*following)[0] <= today() else None,
         },
     )
 
