@@ -82,7 +82,13 @@ def long_pending(request):
     labels = dict(AgeBucket.choices)
     for case in page:
         case.age_label = labels.get(getattr(case, "age_bucket", ""), "")
-    (totals,) = selectors.long_pending_counts(user=user, day=day, unit=unit.cases_q)
+    if by:
+        by_unit = selectors.long_pending_counts(user=user, day=day, by=by, unit=unit.cases_q)
+        # Every long-pending case is in exactly one group: the totals are the column sums.
+        totals = {key: sum(row[key] for row in by_unit) for key in [*AgeBucket.values, "total"]}
+    else:
+        by_unit = []
+        (totals,) = selectors.long_pending_counts(user=user, day=day, unit=unit.cases_q)
     outlook_counts = selectors.long_pending_outlook(user=user, day=day, unit=unit.cases_q)
     audit_record(
         action=AuditAction.CASE_LIST,
@@ -128,12 +134,7 @@ def long_pending(request):
             "thresholds": OUTLOOK_THRESHOLDS,
             "horizons": OUTLOOK_HORIZONS,
             "by": by,
-            "breakdown": _breakdown_rows(
-                selectors.long_pending_counts(user=user, day=day, by=by, unit=unit.cases_q)
-                if by
-                else [],
-                by,
-            ),
+            "breakdown": _breakdown_rows(by_unit, by),
             "page_obj": page,
             "list_title": list_title,
             "is_outlook": outlook is not None,
