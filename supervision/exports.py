@@ -8,32 +8,14 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from supervision.choices import ReasonClass, Severity
-from supervision.selectors.reviews import review_report
+from supervision.selectors.reviews import report_columns, review_report
 
 
 def _columns(by: str) -> list[tuple[str, str]]:
     units = [("case__court__code", _("法院")), ("case__division__name", _("部门"))]
     if by == "judge":
         units.append(("case__judge__name", _("承办法官")))
-    return [
-        *units,
-        ("total", _("评查案件数")),
-        ("modified", _("改判")),
-        ("remanded", _("发回重审")),
-        ("on_appeal", _("二审")),
-        ("on_retrial", _("再审")),
-        ("awaiting_review", _("待评查")),
-        *((f"reason_{reason.value}", str(reason.label)) for reason in ReasonClass),
-        ("errors", _("差错")),
-        *(
-            (f"severity_{severity.value}", str(severity.label))
-            for severity in Severity
-            if severity != Severity.NONE
-        ),
-        ("objected", _("提出异议")),
-        ("objection_answered", _("异议已答复")),
-    ]
+    return [*units, ("total", _("评查案件数")), *report_columns()[1:]]
 
 
 def review_report_xlsx(*, user, year: int, quarter: int, by: str = "division") -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from cases.choices import Outcome
 from reports.periods import quarter_bounds
@@ -36,6 +37,28 @@ REPORT_COUNTS = {
     "objected": Q(objected_at__isnull=False),
     "objection_answered": Q(state=ReviewState.ANSWERED),
 }
+
+
+def report_columns() -> list[tuple[str, str]]:
+    """The count columns of the review report, in REPORT_COUNTS order, with their headers (the
+    page's; the workbook names the first one 评查案件数)."""
+    return [
+        ("total", _("评查案件")),
+        ("modified", _("改判")),
+        ("remanded", _("发回重审")),
+        ("on_appeal", _("二审")),
+        ("on_retrial", _("再审")),
+        ("awaiting_review", _("待评查")),
+        *((f"reason_{reason.value}", str(reason.label)) for reason in ReasonClass),
+        ("errors", _("差错")),
+        *(
+            (f"severity_{severity.value}", str(severity.label))
+            for severity in Severity
+            if severity != Severity.NONE
+        ),
+        ("objected", _("提出异议")),
+        ("objection_answered", _("异议已答复")),
+    ]
 
 
 def review_report(*, user, year: int, quarter: int, by: str = "division") -> list[dict]:

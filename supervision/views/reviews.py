@@ -19,6 +19,7 @@ from supervision.choices import ReasonClass, ReviewState, ReviewTrigger, Severit
 from supervision.exports import review_report_xlsx
 from supervision.models import ReversalReview, TraceEntry
 from supervision.permissions import Action
+from supervision.selectors.reviews import report_columns
 from supervision.views.common import can, form_errors, paginate, run_service
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -181,23 +182,7 @@ def review_report(request):
     year, quarter = _quarter(request)
     by = _by(request)
     rows = selectors.review_report(user=user, year=year, quarter=quarter, by=by)
-    columns = [
-        ("total", _("评查案件")),
-        ("modified", _("改判")),
-        ("remanded", _("发回重审")),
-        ("on_appeal", _("二审")),
-        ("on_retrial", _("再审")),
-        ("awaiting_review", _("待评查")),
-        *((f"reason_{reason.value}", reason.label) for reason in ReasonClass),
-        ("errors", _("差错")),
-        *(
-            (f"severity_{severity.value}", severity.label)
-            for severity in Severity
-            if severity != Severity.NONE
-        ),
-        ("objected", _("提出异议")),
-        ("objection_answered", _("异议已答复")),
-    ]
+    columns = report_columns()
     for row in rows:
         row["cells"] = [row[key] for key, _label in columns]
     totals = [sum(row[key] for row in rows) for key, _label in columns]
