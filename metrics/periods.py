@@ -34,6 +34,12 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
     return cutoff
 
 
+def month_ends(as_of: datetime.date) -> list[datetime.date]:
+    """The month ends of `as_of`'s year up to it, `as_of` itself standing for its own month's."""
+    ends = [add_months(datetime.date(as_of.year, month, 1), 1) - ONE_DAY for month in range(1, 13)]
+    return [min(end, as_of) for end in ends[: as_of.month]]
+
+
 def long_pending_cutoff(day: datetime.date) -> datetime.date:
     """The last filing day of a case that is long-pending at `day`: filed_on + 12 months < day."""
     return months_before(day, 12)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from metrics.choices import Scope
 from metrics.dashboard.common import YTD, TargetBook, band_colour, same_day_last_year
 from metrics.models import IndicatorValue
-from metrics.periods import add_months
+from metrics.periods import month_ends
 from metrics.registry import Indicator
 from metrics.scopes import ScopeKey
 from metrics.selectors import (
@@ -90,10 +90,6 @@ def trend(*, unit: ScopeKey, indicator: Indicator, as_of: datetime.date) -> list
     return rows
 
 
-def _month_end(year: int, month: int) -> datetime.date:
-    return add_months(datetime.date(year, month, 1), 1) - datetime.timedelta(days=1)
-
-
 def monthly_flow(*, unit: ScopeKey, as_of: datetime.date) -> list[dict]:
     """Filed, closed and pending (W) per month of the year to `as_of`, with the month's 结收比.
 
@@ -102,7 +98,7 @@ def monthly_flow(*, unit: ScopeKey, as_of: datetime.date) -> list[dict]:
     a month's filings are the difference of two month ends. A month end not computed gives
     no numbers for that month.
     """
-    ends = [min(_month_end(as_of.year, month), as_of) for month in range(1, as_of.month + 1)]
+    ends = month_ends(as_of)
     rows = IndicatorValue.objects.filter(
         unit.rows_q(),
         period=YTD,

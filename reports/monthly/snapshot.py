@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from metrics import dashboard
 from metrics.choices import PeriodKind, RankingMode, Scope
 from metrics.models import IndicatorValue, ScopeScore
-from metrics.periods import ONE_DAY, add_months
+from metrics.periods import ONE_DAY, month_ends
 from metrics.registry import INDICATORS
 from metrics.scopes import CHILD_SCOPE, ScopeKey
 from metrics.selectors import ranking_mode, score_band, unit_values
@@ -252,12 +252,7 @@ def monthly_snapshot(*, unit: ScopeKey, month: datetime.date, health_run=None) -
 
 def _month_end_series(unit: ScopeKey, as_of) -> dict[str, list]:
     """Each indicator's YTD value at this year's month ends up to `as_of`, and at `as_of`."""
-    ends = []
-    day = add_months(datetime.date(as_of.year, 1, 1), 1) - ONE_DAY
-    while day < as_of:
-        ends.append(day)
-        day = add_months(day.replace(day=1), 2) - ONE_DAY
-    ends.append(as_of)
+    ends = month_ends(as_of)
     rows = IndicatorValue.objects.filter(unit.rows_q(), period=YTD, as_of__in=ends).values_list(
         "indicator", "as_of", "value"
     )
