@@ -42,6 +42,8 @@ def audit_record(
 
 
 # Of the time limits that match a case, the most specific first: a type code, then a track.
+# (The case page explains a deadline with cases.views.pages.time_limit_for, the same order in
+# the ORM: keep the two together.)
 MOST_SPECIFIC_TIME_LIMIT = "(t.type_code <> '') DESC, (t.track <> '') DESC"
 
 

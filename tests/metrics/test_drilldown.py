@@ -105,6 +105,14 @@ def test_drilldown_combines_with_the_users_scope(computed, django_user_model):
         queryset=Case.objects.in_scope(user),
     )
     assert not scoped.exists()
+    # The division's own head sees every case of the number, and nothing else.
+    head = django_user_model.objects.create(
+        username="head",
+        role=Role.DIVISION_HEAD,
+        court_id=row.court_id,
+        division_id=row.division_id,
+    )
+    assert set(cases.in_scope(head)) == set(cases)
 
 
 def test_stored_age_profile_equals_its_conditions_applied_to_the_cases_of_every_unit(computed):
