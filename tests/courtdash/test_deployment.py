@@ -90,13 +90,15 @@ def test_production_settings_pass_check_deploy(tmp_path):
 
 
 @pytest.mark.django_db
-def test_pages_send_a_csp_without_inline_scripts(client):
-    response = client.get("/api/docs/")
+@pytest.mark.parametrize("path", ["/api/docs/", "/accounts/login/"])
+def test_pages_send_a_csp_without_inline_scripts(client, path):
+    response = client.get(path)
     policy = response.headers["Content-Security-Policy"]
     script_src = re.search(r"script-src ([^;]*)", policy).group(1)
     assert "'self'" in script_src
     assert "unsafe-inline" not in policy
     assert "unsafe-eval" not in policy
+    assert "'nonce-" not in script_src and "'sha" not in script_src  # no inline script let in
 
 
 def test_no_template_or_static_file_loads_from_another_host():
