@@ -96,9 +96,9 @@ def unit_params(key: ScopeKey) -> dict:
     return {name: value for name, value in ids.items() if value is not None}
 
 
-def page_url(name: str, *, slug: str | None = None, unit: ScopeKey | None = None, **params):
-    """A metrics page's URL with the unit and other query parameters (None values left out)."""
-    url = reverse(f"metrics:{name}", args=[slug] if slug else [])
+def unit_url(viewname: str, *, args=(), unit: ScopeKey | None = None, **params) -> str:
+    """A page's URL with the unit's ids and other query parameters (None and "" left out)."""
+    url = reverse(viewname, args=list(args))
     query = unit_params(unit) if unit is not None else {}
     query.update({key: value for key, value in params.items() if value not in (None, "")})
     for key, value in query.items():
@@ -107,18 +107,24 @@ def page_url(name: str, *, slug: str | None = None, unit: ScopeKey | None = None
     return f"{url}?{urlencode(query)}" if query else url
 
 
-def breadcrumb(request, info: UnitInfo, name: str, *, slug: str | None = None, **params):
-    """The units from the viewer's own down to this one, each linking to the same page."""
+def page_url(name: str, *, slug: str | None = None, unit: ScopeKey | None = None, **params):
+    """A metrics page's URL with the unit and other query parameters (None values left out)."""
+    return unit_url(f"metrics:{name}", args=[slug] if slug else [], unit=unit, **params)
+
+
+def unit_crumbs(request, info: UnitInfo, url_of) -> list[dict]:
+    """The units from the viewer's own down to `info`'s, each with `url_of(unit)`."""
     own = viewer_unit(request.user)
     return [
-        {
-            "name": info.name_of(key),
-            "url": page_url(name, slug=slug, unit=key, **params),
-            "current": key == info.key,
-        }
+        {"name": info.name_of(key), "url": url_of(key), "current": key == info.key}
         for key in info.ancestors()
         if own.contains(key)
     ]
+
+
+def breadcrumb(request, info: UnitInfo, name: str, *, slug: str | None = None, **params):
+    """The units from the viewer's own down to this one, each linking to the same page."""
+    return unit_crumbs(request, info, lambda key: page_url(name, slug=slug, unit=key, **params))
 
 
 def period_links(request, name: str, *, slug=None, unit=None, as_of=None, current=None):

@@ -6,10 +6,7 @@ metrics.views.common.requested_unit: the viewer's own by default, 404 outside th
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.core.paginator import Paginator
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import Role
@@ -18,7 +15,7 @@ from metrics.dashboard import as_of_resolve
 from metrics.models import ScopeScore
 from metrics.scopes import ScopeKey, user_scope_key
 from metrics.selectors import unit_name
-from metrics.views.common import unit_params, viewer_unit
+from metrics.views.common import may_edit_targets, unit_crumbs, unit_url
 
 # The monthly review is the leadership's; the office makes it.
 REVIEW_ROLES = {Role.PARTY_LEADERSHIP, Role.COURT_LEADER, Role.OFFICE}
@@ -50,19 +47,13 @@ def may_set_targets(user, unit: ScopeKey) -> bool:
     return user.role == Role.OFFICE and own is not None and own.contains(unit)
 
 
-def may_generate(user) -> bool:
-    """The city's office (or an administrator) asks for a month's missing reviews."""
-    if user.is_superuser:
-        return True
-    own = user_scope_key(user)
-    return user.role == Role.OFFICE and own is not None and own.scope == "city"
+# The city's office (or an administrator) asks for a month's missing reviews: the same people
+# as set the indicators' targets.
+may_generate = may_edit_targets
 
 
 def report_url(name: str, *, unit: ScopeKey | None = None, args=(), **params) -> str:
-    url = reverse(f"reports:{name}", args=args)
-    query = unit_params(unit) if unit is not None else {}
-    query.update({key: value for key, value in params.items() if value not in (None, "")})
-    return f"{url}?{urlencode(query)}" if query else url
+    return unit_url(f"reports:{name}", args=args, unit=unit, **params)
 
 
 def tabs(request, current: str, unit: ScopeKey | None = None) -> list[dict]:
@@ -105,16 +96,7 @@ def pager(request, rows, param: str, *, size: int = PAGE_SIZE) -> dict:
 
 def crumbs(request, info, name: str, **params) -> list[dict]:
     """The units from the viewer's own down to this one, each linking to the same page."""
-    own = viewer_unit(request.user)
-    return [
-        {
-            "name": info.name_of(key),
-            "url": report_url(name, unit=key, **params),
-            "current": key == info.key,
-        }
-        for key in info.ancestors()
-        if own.contains(key)
-    ]
+    return unit_crumbs(request, info, lambda key: report_url(name, unit=key, **params))
 
 
 def child_units(unit: ScopeKey) -> list[tuple[ScopeKey, str]]:
