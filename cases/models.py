@@ -145,6 +145,11 @@ class User(AbstractUser):
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
 
+    @property
+    def display_name(self) -> str:
+        """As people call them: the full name, else the username."""
+        return self.get_full_name() or self.get_username()
+
 
 class TimeLimit(models.Model):
     """A statutory time limit (审限) by category, procedure, track and type code (DOMAIN.md).

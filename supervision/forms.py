@@ -37,7 +37,7 @@ def cases_by_number(text: str, user) -> list[Case]:
 
 class PersonChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.get_full_name() or obj.get_username()}（{obj.get_role_display()}）"
+        return f"{obj.display_name}（{obj.get_role_display()}）"
 
 
 class Form(forms.Form):

@@ -127,7 +127,7 @@ def campaign_case_assign(
         obj=entry,
         case=entry.case,
         note=_("包案领导：%(leader)s，目标结案日期：%(target)s")
-        % {"leader": leader.get_full_name() or leader.get_username(), "target": target_on},
+        % {"leader": leader.display_name, "target": target_on},
         detail={
             "campaign": entry.campaign_id,
             "leader": leader.pk,

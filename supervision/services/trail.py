@@ -54,7 +54,7 @@ def supervision_service(func: Callable[P, R]) -> Callable[P, R]:
 def actor_name(user) -> str:
     if user is None:
         return _("系统")
-    return user.get_full_name() or user.get_username()
+    return user.display_name
 
 
 def user_court_id(user) -> int | None:

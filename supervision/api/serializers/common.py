@@ -26,7 +26,7 @@ class PersonSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_name(self, user) -> str:
-        return user.get_full_name() or user.get_username()
+        return user.display_name
 
 
 class CaseBriefSerializer(serializers.ModelSerializer):
