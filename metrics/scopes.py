@@ -51,11 +51,12 @@ class ScopeKey:
     def of_row(cls, row) -> ScopeKey:
         return cls(row.scope, row.court_id, row.division_id, row.judge_id)
 
-    def cases_q(self) -> Q:
-        """The cases that count for this unit."""
+    def cases_q(self, prefix: str = "") -> Q:
+        """The cases that count for this unit (with `prefix`, e.g. "case__": rows by their
+        case)."""
         fields = {"court_id": self.court_id, "division_id": self.division_id}
         fields["judge_id"] = self.judge_id
-        return Q(**{name: value for name, value in fields.items() if value is not None})
+        return Q(**{prefix + name: value for name, value in fields.items() if value is not None})
 
     def rows_q(self) -> Q:
         """Stored rows (IndicatorValue, ScopeScore) of this unit."""

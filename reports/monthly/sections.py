@@ -27,6 +27,7 @@ from metrics.selectors import children_values, rankings, unit_name
 from metrics.templatetags.metrics_display import fixed2, indicator_value
 from reports.findings import finding_text, unit_title
 from reports.models import Finding
+from reports.selectors.daily import letter_unit_q
 from supervision.choices import (
     AWAITING_ANSWER_STATES,
     OPEN_MARK_STATES,
@@ -166,9 +167,7 @@ def problems(unit: ScopeKey, as_of, first, last) -> dict:
         )
     )
     reversals, reversals_by = _by_child(unit, reversed_)
-    marks = FourTypeMark.objects.filter(
-        state__in=OPEN_MARK_STATES, **{f"case__{k}": v for k, v in _case_ids(unit).items()}
-    )
+    marks = FourTypeMark.objects.filter(unit.cases_q("case__"), state__in=OPEN_MARK_STATES)
     four_type, four_type_by = _by_child(unit, marks, field_prefix="case__")
     categories = [
         {"label": row["category"], "count": row["count"]}
@@ -190,22 +189,14 @@ def problems(unit: ScopeKey, as_of, first, last) -> dict:
     }
 
 
-def _case_ids(unit: ScopeKey) -> dict:
-    ids = {"court_id": unit.court_id, "division_id": unit.division_id, "judge_id": unit.judge_id}
-    return {name: value for name, value in ids.items() if value is not None}
-
-
 def _in_month(field: str, first, last) -> Q:
     return Q(**{f"{field}__date__gte": first, f"{field}__date__lte": last})
 
 
 def supervision(unit: ScopeKey, as_of, first, last) -> dict:
-    letters_q = Q(**{k: v for k, v in _case_ids(unit).items() if k != "judge_id"})
     result = {}
     for name, model in (("notices", Notice), ("inquiries", Inquiry)):
-        rows = model.objects.sent().filter(letters_q)
-        if unit.judge_id is not None:
-            rows = rows.filter(judge_id=unit.judge_id) if model is Notice else rows.none()
+        rows = model.objects.sent().filter(letter_unit_q(unit, judge_field=model is Notice))
         result[name] = rows.aggregate(
             issued=Count("pk", filter=_in_month("issued_at", first, last)),
             answered=Count("pk", filter=_in_month("answered_at", first, last)),
@@ -215,22 +206,22 @@ def supervision(unit: ScopeKey, as_of, first, last) -> dict:
                 filter=Q(state__in=AWAITING_ANSWER_STATES, deadline__lt=as_of),
             ),
         )
-    case_q = {f"case__{k}": v for k, v in _case_ids(unit).items()}
-    result["reviews"] = ReversalReview.objects.filter(**case_q).aggregate(
+    case_q = unit.cases_q("case__")
+    result["reviews"] = ReversalReview.objects.filter(case_q).aggregate(
         opened=Count("pk", filter=_in_month("created_at", first, last)),
         reviewed=Count("pk", filter=_in_month("reviewed_at", first, last)),
         errors=Count("pk", filter=_in_month("reviewed_at", first, last) & Q(is_error=True)),
         awaiting=Count("pk", filter=Q(state=ReviewState.PENDING)),
     )
-    result["four_type"] = FourTypeMark.objects.filter(**case_q).aggregate(
+    result["four_type"] = FourTypeMark.objects.filter(case_q).aggregate(
         marked=Count("pk", filter=_in_month("marked_at", first, last)),
         confirmed=Count("pk", filter=_in_month("decided_at", first, last) & Q(state="confirmed")),
     )
     result["four_type"]["measures"] = (
-        Measure.objects.filter(**case_q).filter(_in_month("taken_at", first, last)).count()
+        Measure.objects.filter(case_q).filter(_in_month("taken_at", first, last)).count()
     )
     result["four_type"]["referrals"] = (
-        Referral.objects.filter(**case_q).filter(_in_month("referred_at", first, last)).count()
+        Referral.objects.filter(case_q).filter(_in_month("referred_at", first, last)).count()
     )
     return result
 

@@ -84,7 +84,9 @@ def new_long_pending(*, cases: QuerySet, day: datetime.date) -> QuerySet:
     )
 
 
-def _letter_unit_q(unit: ScopeKey, *, judge_field: bool) -> Q:
+def letter_unit_q(unit: ScopeKey, *, judge_field: bool) -> Q:
+    """The letters (notices, inquiries) of a unit; a judge's only where a letter names its judge
+    (`judge_field`)."""
     q = Q()
     if unit.court_id is not None:
         q &= Q(court_id=unit.court_id)
@@ -103,7 +105,7 @@ def letters_due(*, user, unit: ScopeKey, day: datetime.date) -> list[dict]:
         letters = (
             model.objects.in_scope(user)
             .awaiting_answer()
-            .filter(_letter_unit_q(unit, judge_field=judge_field), deadline__lte=day)
+            .filter(letter_unit_q(unit, judge_field=judge_field), deadline__lte=day)
             .select_related("court", "division")
         )
         for letter in letters:
