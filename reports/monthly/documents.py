@@ -40,13 +40,11 @@ PRINT_WIDTH = 720
 CHART_TIMEOUT_MS = 30_000
 
 
-def report_html(content: dict, *, printing: bool) -> str:
-    """The report as a standalone HTML document (for the PDF), always in Chinese: the kept
-    report is the court's document."""
+def report_html(content: dict) -> str:
+    """The report as a standalone HTML document for the PDF (no links), always in Chinese: the
+    kept report is the court's document."""
     with translation.override("zh-hans"):
-        return render_to_string(
-            "reports/monthly_print.html", {"report": content, "printing": printing}
-        )
+        return render_to_string("reports/monthly_print.html", {"report": content, "printing": True})
 
 
 def _static_file(path: str) -> Path | None:
@@ -192,7 +190,7 @@ def pdf_from_html(html: str) -> bytes:
 def report_pdf(content: dict, printer: Printer | None = None) -> tuple[bytes, int]:
     """The report's PDF and how long it took (milliseconds)."""
     started = time.perf_counter()
-    html = report_html(content, printing=True)
+    html = report_html(content)
     data = printer.pdf(html) if printer is not None else pdf_from_html(html)
     return data, int(1000 * (time.perf_counter() - started))
 

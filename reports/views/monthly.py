@@ -65,7 +65,6 @@ def monthly(request, pk: int):
         {
             "report_row": report,
             "report": report.content,
-            "printing": False,
             "report_tabs": tabs(request, "monthly_list"),
         },
     )
