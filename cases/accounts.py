@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from cases.choices import AuditAction, CourtLevel, Role
 from cases.models import Court, Division, Judge, User
-from cases.scoping import DIVISION_ROLES
 from cases.services import audit_record
+from cases.units import DIVISION_ROLES
 
 PASSWORD_SYMBOLS = "-_!@#%+=?"
 

@@ -11,6 +11,15 @@ class CourtLevel(models.TextChoices):
     BASIC = "basic", _("基层人民法院")
 
 
+class Scope(models.TextChoices):
+    """The levels of the organisational unit (cases.units), from the top down."""
+
+    CITY = "city", _("全市")
+    COURT = "court", _("法院")
+    DIVISION = "division", _("部门")
+    JUDGE = "judge", _("法官")
+
+
 class Role(models.TextChoices):
     JUDGE = "judge", _("承办法官")
     DIVISION_HEAD = "division_head", _("庭长")

@@ -18,7 +18,8 @@ from cases.choices import (
     Role,
     Track,
 )
-from cases.querysets import AuditEventQuerySet, CaseQuerySet, ScopedQuerySet, days_between
+from cases.querysets import AuditEventQuerySet, CaseQuerySet, days_between
+from cases.units import UnitPaths, UnitScopedModel
 
 
 class AppendOnlyModel(models.Model):
@@ -37,7 +38,7 @@ class AppendOnlyModel(models.Model):
         raise ValueError(f"{self._meta.label} is append-only")
 
 
-class Court(models.Model):
+class Court(UnitScopedModel):
     code = models.CharField(_("法院代码"), max_length=16, unique=True)
     name = models.CharField(_("法院名称"), max_length=100)
     level = models.CharField(_("层级"), max_length=16, choices=CourtLevel.choices)
@@ -50,7 +51,8 @@ class Court(models.Model):
         related_name="children",
     )
 
-    objects = ScopedQuerySet.as_manager()
+    # A court sees itself; its people see their own court (and the city, its parent) too.
+    unit_paths = UnitPaths(court="id", division=None, judge=None, ancestors=True)
 
     class Meta:
         ordering = ["code"]
@@ -61,13 +63,13 @@ class Court(models.Model):
         return self.name
 
 
-class Division(models.Model):
+class Division(UnitScopedModel):
     court = models.ForeignKey(
         Court, verbose_name=_("法院"), on_delete=models.PROTECT, related_name="divisions"
     )
     name = models.CharField(_("部门"), max_length=50)
 
-    objects = ScopedQuerySet.as_manager()
+    unit_paths = UnitPaths(division="id", judge=None, ancestors=True)
 
     class Meta:
         ordering = ["court__code", "name"]
@@ -81,7 +83,7 @@ class Division(models.Model):
         return f"{self.court.code} {self.name}"
 
 
-class Judge(models.Model):
+class Judge(UnitScopedModel):
     """A handling judge (承办人) as the case records name them: staff number within a court."""
 
     court = models.ForeignKey(
@@ -98,7 +100,7 @@ class Judge(models.Model):
     staff_id = models.CharField(_("承办人工号"), max_length=32)
     name = models.CharField(_("承办人"), max_length=50)
 
-    objects = ScopedQuerySet.as_manager()
+    unit_paths = UnitPaths(judge="id", ancestors=True)
 
     class Meta:
         ordering = ["court__code", "staff_id"]
@@ -180,7 +182,7 @@ class TimeLimit(models.Model):
         return f"{self.get_category_display()}{self.get_procedure_display()} {length}"
 
 
-class Case(models.Model):
+class Case(UnitScopedModel):
     """One case record (一个案号), as DATA_FORMAT.md, plus what derives from it."""
 
     # Unique by constraint, not unique=True: no LIKE index, which no query here uses.
@@ -268,6 +270,9 @@ class Case(models.Model):
         verbose_name=_("审理天数"),
     )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    # An inspector sees only the cases joined to their inspections.
+    unit_paths = UnitPaths(case="id")
 
     objects = CaseQuerySet.as_manager()
 

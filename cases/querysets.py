@@ -6,40 +6,11 @@ import datetime
 
 from django.db import models
 from django.db.models import Case as CaseWhen
-from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Value, When
+from django.db.models import F, Func, IntegerField, Q, Value, When
 
 from cases.choices import BAND_URGENT_DAYS, BAND_WARNING_DAYS, Band
-from cases.scoping import Reach, user_scope
-
-
-class ScopedQuerySet(models.QuerySet):
-    """Courts, divisions and judges a user may see (the units of their scope)."""
-
-    def in_scope(self, user):
-        scope = user_scope(user)
-        model = self.model._meta.model_name
-        if scope.reach is Reach.NOTHING:
-            return self.none()
-        if scope.reach is Reach.EVERYTHING:
-            return self
-        if scope.reach is Reach.COURTS:
-            field = {"court": "id"}.get(model, "court_id")
-            return self.filter(**{f"{field}__in": scope.court_ids})
-        if scope.reach is Reach.DIVISION:
-            return self.filter(
-                **{
-                    "court": {"id__in": scope.court_ids},
-                    "division": {"id": scope.division_id},
-                    "judge": {"division_id": scope.division_id},
-                }[model]
-            )
-        return self.filter(  # Reach.JUDGE
-            **{
-                "court": {"id__in": scope.court_ids},
-                "division": {"id": scope.division_id},
-                "judge": {"id": scope.judge_id},
-            }[model]
-        )
+from cases.permissions import Action, may
+from cases.units import UnitScopedQuerySet, people_q
 
 
 def days_between(later, earlier) -> Func:
@@ -49,23 +20,7 @@ def days_between(later, earlier) -> Func:
     )
 
 
-class CaseQuerySet(models.QuerySet):
-    def in_scope(self, user):
-        scope = user_scope(user)
-        if scope.reach is Reach.NOTHING:
-            return self.none()
-        if scope.reach is Reach.EVERYTHING:
-            return self
-        if scope.cases_joined_only:
-            from cases.models import CaseInspector
-
-            return self.filter(Exists(CaseInspector.objects.filter(case=OuterRef("pk"), user=user)))
-        if scope.reach is Reach.COURTS:
-            return self.filter(court_id__in=scope.court_ids)
-        if scope.reach is Reach.DIVISION:
-            return self.filter(division_id=scope.division_id)
-        return self.filter(judge_id=scope.judge_id)
-
+class CaseQuerySet(UnitScopedQuerySet):
     def pending(self):
         return self.filter(closed_on__isnull=True)
 
@@ -93,16 +48,8 @@ class CaseQuerySet(models.QuerySet):
 
 class AuditEventQuerySet(models.QuerySet):
     def in_scope(self, user):
-        """The office reads the trail of its court's users (the intermediate court's: all)."""
-        scope = user_scope(user)
-        if scope.reach is Reach.EVERYTHING:
-            return self
-        from cases.choices import Role
-
-        if scope.reach is Reach.COURTS and user.role == Role.OFFICE:
-            return self.filter(
-                Q(user__court_id__in=scope.court_ids)
-                | Q(user__division__court_id__in=scope.court_ids)
-                | Q(user__judge__court_id__in=scope.court_ids)
-            )
-        return self.none()
+        """The office reads the trail of the people of its court (the intermediate court's:
+        the city's); an administrator all of it."""
+        if not may(user, Action.AUDIT_READ):
+            return self.none()
+        return self.filter(people_q(user, "user__"))

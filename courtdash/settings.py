@@ -310,3 +310,6 @@ COURTDASH_CHROMIUM = env("COURTDASH_CHROMIUM", default="/usr/bin/chromium")
 COURTDASH_RANKING_MODE = env("COURTDASH_RANKING_MODE", default="ranks")
 if COURTDASH_RANKING_MODE not in ("ranks", "bands"):
     raise ValueError("COURTDASH_RANKING_MODE must be 'ranks' or 'bands'")
+# Joint inspections (联合督查): at most this many cases in one; each joins its inspectors to
+# its cases once the office approves it, so the list is kept short and reviewable.
+COURTDASH_INSPECTION_MAX_CASES = env.int("COURTDASH_INSPECTION_MAX_CASES", default=50)

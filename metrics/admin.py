@@ -1,4 +1,5 @@
-"""The office edits targets here; every change is recorded and the stored scores follow."""
+"""Read-only: the office edits targets on the indicator's page (`indicator_target_update`:
+permission checked, the change recorded, the stored scores rescored), never here."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -10,10 +11,22 @@ from metrics.models import (
     IndicatorTargetChange,
 )
 from metrics.registry import INDICATORS
-from metrics.services import indicator_target_change_record, indicator_target_snapshot
 
 
-class IndicatorMonthlyTargetInline(admin.TabularInline):
+class ReadOnly:
+    """Shown, never changed here: what a service guards and records is changed through it."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class IndicatorMonthlyTargetInline(ReadOnly, admin.TabularInline):
     model = IndicatorMonthlyTarget
     extra = 0
     max_num = 12
@@ -21,7 +34,7 @@ class IndicatorMonthlyTargetInline(admin.TabularInline):
 
 
 @admin.register(IndicatorTarget)
-class IndicatorTargetAdmin(admin.ModelAdmin):
+class IndicatorTargetAdmin(ReadOnly, admin.ModelAdmin):
     list_display = [
         "number",
         "indicator_label",
@@ -52,25 +65,6 @@ class IndicatorTargetAdmin(admin.ModelAdmin):
     def direction_label(self, obj):
         indicator = INDICATORS.get(obj.indicator)
         return indicator.direction.label if indicator else ""
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # an indicator without a target silently drops out of every total
-
-    def save_model(self, request, obj, form, change):
-        # The old values, read before this save and before the inlines are saved.
-        previous = IndicatorTarget.objects.filter(pk=obj.pk).first() if change else None
-        request._metrics_target_old = (
-            indicator_target_snapshot(previous) if previous is not None else None
-        )
-        super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        indicator_target_change_record(
-            target=form.instance,
-            actor=request.user,
-            old=getattr(request, "_metrics_target_old", None),
-        )
 
 
 @admin.register(IndicatorTargetChange)

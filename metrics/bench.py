@@ -309,8 +309,8 @@ def bench_user():
 
 def page_urls(as_of: datetime.date) -> list[tuple[str, str]]:
     """(label, url) of each dashboard page at each level, for the busiest unit of each level."""
+    from cases.units import ScopeKey
     from metrics.choices import Scope
-    from metrics.scopes import ScopeKey
     from metrics.views.common import page_url
 
     def busiest(scope: Scope) -> ScopeKey:

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cases.choices import Scope  # noqa: F401 - the unit levels belong to cases.units
+
 
 class Unit(models.TextChoices):
     PERCENT = "percent", _("百分比")
@@ -14,15 +16,6 @@ class Direction(models.TextChoices):
     HIGHER = "higher", _("越高越好")
     LOWER = "lower", _("越低越好")
     BAND = "band", _("区间最优")
-
-
-class Scope(models.TextChoices):
-    """The levels an indicator is computed for, from the top down."""
-
-    CITY = "city", _("全市")
-    COURT = "court", _("法院")
-    DIVISION = "division", _("部门")
-    JUDGE = "judge", _("法官")
 
 
 class PeriodKind(models.TextChoices):

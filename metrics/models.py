@@ -11,11 +11,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import AppendOnlyModel
+from cases.units import UnitScopedModel
 from metrics.choices import Direction, PeriodKind, RunStatus, Scope
 from metrics.registry import INDICATORS
 
 
-class ScopedRow(models.Model):
+class ScopedRow(UnitScopedModel):
     """One (as_of, period, scope unit): the codes of the levels above filled, below null."""
 
     as_of = models.DateField(_("统计截止日"))

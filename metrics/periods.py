@@ -45,6 +45,19 @@ def long_pending_cutoff(day: datetime.date) -> datetime.date:
     return months_before(day, 12)
 
 
+def quarter_of(day: datetime.date) -> tuple[int, int]:
+    """(year, quarter 1 to 4) of `day`: 季目标 and 发改再评查 run by calendar quarter."""
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
+    """The quarter's first and last day."""
+    if quarter not in (1, 2, 3, 4):
+        raise ValueError("a quarter is 1 to 4")
+    first = datetime.date(year, 3 * quarter - 2, 1)
+    return first, add_months(first, 3) - ONE_DAY
+
+
 @dataclass(frozen=True)
 class Period:
     """Both days included; `end` is the as-of day. `kind` is None for an ad-hoc period."""

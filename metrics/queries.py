@@ -1,10 +1,6 @@
-"""Reads of the stored metrics for the API: which rows a user may see, the latest computed day,
-the unit a request names, and how rankings moved.
+"""Reads of the stored metrics for the API: the latest computed day and how rankings moved.
 
-Visibility follows cases.scoping through metrics.scopes.user_scope_key: a user sees the stored
-rows of their own unit and of the units below it — a judge their own judge rows, a division
-head their division and its judges, the office and leaders their court (the city for the
-intermediate court) and everything below it.
+Which rows a user may see is not decided here: stored rows are `in_scope(user)` (cases.units).
 """
 
 from __future__ import annotations
@@ -12,36 +8,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
-
-from cases.models import Court, Division, Judge
+from cases.units import ScopeKey
 from metrics.choices import RankingMode, RunStatus, Scope
 from metrics.models import ComputationRun, IndicatorTarget, IndicatorTargetChange, ScopeScore
 from metrics.periods import add_months
 from metrics.registry import INDICATORS
-from metrics.scopes import ScopeKey, user_scope_key
 from metrics.selectors import ranking_mode, rankings
 
 WEEK = datetime.timedelta(days=7)
-
-
-class UnitNotFound(LookupError):
-    """A court code, division id or judge id that names no unit (or units that disagree)."""
-
-
-def rows_visible_q(user) -> Q | None:
-    """Stored rows (IndicatorValue, ScopeScore) of the units a user may see; None: none."""
-    own = user_scope_key(user)
-    if own is None:
-        return None
-    ids = {"court_id": own.court_id, "division_id": own.division_id, "judge_id": own.judge_id}
-    return Q(**{name: value for name, value in ids.items() if value is not None})
-
-
-def rows_in_scope(queryset: QuerySet, user) -> QuerySet:
-    """`queryset` of IndicatorValue or ScopeScore, narrowed to what `user` may see."""
-    visible = rows_visible_q(user)
-    return queryset.none() if visible is None else queryset.filter(visible)
 
 
 def latest_computed(period: str | None = None) -> datetime.date | None:
@@ -50,39 +24,6 @@ def latest_computed(period: str | None = None) -> datetime.date | None:
     if period:
         runs = runs.filter(period=period)
     return runs.order_by("-as_of").values_list("as_of", flat=True).first()
-
-
-def unit_resolve(
-    *, court: str | None = None, division: int | None = None, judge: int | None = None
-) -> ScopeKey:
-    """The unit named by a court code, a division id and/or a judge id (the most specific one
-    wins; the others must agree with it). None of them: the city."""
-    court_obj = division_obj = judge_obj = None
-    try:
-        if court:
-            court_obj = Court.objects.get(code=court)
-        if division is not None:
-            division_obj = Division.objects.get(pk=division)
-        if judge is not None:
-            judge_obj = Judge.objects.get(pk=judge)
-    except (Court.DoesNotExist, Division.DoesNotExist, Judge.DoesNotExist):
-        raise UnitNotFound from None
-    if judge_obj is not None:
-        # A judge's rows carry the division written on their cases: usually their own.
-        division_id = division_obj.pk if division_obj is not None else judge_obj.division_id
-        key = ScopeKey(Scope.JUDGE, judge_obj.court_id, division_id, judge_obj.pk)
-    elif division_obj is not None:
-        key = ScopeKey(Scope.DIVISION, division_obj.court_id, division_obj.pk)
-    elif court_obj is not None:
-        key = ScopeKey(Scope.COURT, court_obj.pk)
-    else:
-        return ScopeKey.city()
-    if court_obj is not None and key.court_id != court_obj.pk:
-        raise UnitNotFound
-    if division_obj is not None and judge_obj is not None:
-        if division_obj.court_id != judge_obj.court_id:
-            raise UnitNotFound
-    return key
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,11 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from cases.models import Case
+from cases.units import CHILD_SCOPE, ScopeKey
 from metrics.choices import PeriodKind, RankingMode, RunStatus, Scope, ScoreBand
 from metrics.models import ComputationRun, IndicatorValue, ScopeScore
 from metrics.periods import Period
 from metrics.registry import INDICATORS, Indicator
-from metrics.scopes import CHILD_SCOPE, ScopeKey
 
 SCOPE_ORDER = {scope: index for index, scope in enumerate(Scope)}
 

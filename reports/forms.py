@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.units import ScopeKey
 from metrics.choices import Direction
 from metrics.registry import INDICATORS
-from metrics.scopes import ScopeKey
 from reports.choices import TargetBasis
 
 

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cases.units import UnitScopedModel
 from metrics.choices import Scope
 from metrics.models import SCOPE_SHAPE
 from metrics.registry import INDICATORS
@@ -25,9 +26,9 @@ def _unit(model_name: str, verbose_name):
     )
 
 
-class UnitRow(models.Model):
+class UnitRow(UnitScopedModel):
     """A row about one scope unit: the codes of the levels above filled, below null (as the
-    metrics app stores values, so metrics.scopes.ScopeKey filters both)."""
+    metrics app stores values, so cases.units.ScopeKey filters both)."""
 
     scope = models.CharField(_("层级"), max_length=8, choices=Scope.choices)
     court = _unit("Court", _("法院"))

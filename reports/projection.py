@@ -43,11 +43,11 @@ import numpy as np
 import pandas as pd
 from django.db.models import Q
 
+from cases.units import ScopeKey
 from metrics.choices import Unit
 from metrics.models import IndicatorValue
 from metrics.periods import ONE_DAY, Period, add_months
 from metrics.registry import INDICATORS, Indicator
-from metrics.scopes import ScopeKey
 
 PAST_YEARS = 3
 WINDOW_DAYS = 91  # the pace: the last 13 weeks

@@ -1,5 +1,8 @@
-"""Admin of the supervision app: configuration (rules, approvers, contacts) is editable; the
-trail, reminders and SMS log are read-only (the trail is append-only in the database too)."""
+"""Admin of the supervision app: read-only, but for the people's contacts. What a service guards
+and records on the trail — the designated approver (审限变更一支笔, `approver_designate`), the
+four-type and detection rules — is changed through the pages and services, never here; the trail,
+reminders and SMS log are written by the services only (the trail is append-only in the database
+too)."""
 
 from django.contrib import admin
 
@@ -25,31 +28,6 @@ from supervision.models import (
 )
 
 
-@admin.register(FourTypeRule)
-class FourTypeRuleAdmin(admin.ModelAdmin):
-    list_display = ["slug", "name", "kind", "category", "court", "auto_confirm", "active"]
-    list_filter = ["kind", "active"]
-
-
-@admin.register(DetectionRule)
-class DetectionRuleAdmin(admin.ModelAdmin):
-    list_display = ["indicator", "enabled", "check_warning", "fall_threshold", "min_denominator"]
-    list_editable = ["enabled", "check_warning", "fall_threshold", "min_denominator"]
-
-
-@admin.register(ExtensionApprover)
-class ExtensionApproverAdmin(admin.ModelAdmin):
-    list_display = ["court", "user", "designated_by", "designated_at"]
-    raw_id_fields = ["user", "designated_by"]
-
-
-@admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
-    list_display = ["user", "mobile", "sms_enabled"]
-    search_fields = ["user__username", "mobile"]
-    raw_id_fields = ["user"]
-
-
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Records written by the services only: shown, never changed here."""
 
@@ -61,6 +39,32 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(FourTypeRule)
+class FourTypeRuleAdmin(ReadOnlyAdmin):
+    list_display = ["slug", "name", "kind", "category", "court", "auto_confirm", "active"]
+    list_filter = ["kind", "active"]
+
+
+@admin.register(DetectionRule)
+class DetectionRuleAdmin(ReadOnlyAdmin):
+    list_display = ["indicator", "enabled", "check_warning", "fall_threshold", "min_denominator"]
+
+
+@admin.register(ExtensionApprover)
+class ExtensionApproverAdmin(ReadOnlyAdmin):
+    """Designated by a court leader through `approver_designate` (eligibility checked, the
+    change on the trail); an admin edit would bypass both."""
+
+    list_display = ["court", "user", "designated_by", "designated_at"]
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["user", "mobile", "sms_enabled"]
+    search_fields = ["user__username", "mobile"]
+    raw_id_fields = ["user"]
 
 
 @admin.register(TraceEntry)
@@ -93,7 +97,7 @@ for model, fields in [
     (ClearanceCampaign, ["name", "court", "division", "started_on", "target_on"]),
     (CampaignCase, ["campaign", "case", "bucket_at_start", "leader", "target_on"]),
     (ReversalReview, ["case", "trigger", "outcome", "decided_on", "state", "is_error"]),
-    (JointInspection, ["title", "court", "inspected_on", "recorded_by"]),
+    (JointInspection, ["title", "court", "inspected_on", "recorded_by", "state", "decided_by"]),
     (Abnormality, ["as_of", "court", "division", "indicator", "value", "inquiry"]),
 ]:
     admin.site.register(

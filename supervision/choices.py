@@ -63,6 +63,15 @@ class ExtensionState(models.TextChoices):
     REJECTED = "rejected", _("未批准")
 
 
+class InspectionState(models.TextChoices):
+    """A joint inspection an inspector registers is a request until the office decides it;
+    only an approved one joins its inspectors to its cases."""
+
+    REQUESTED = "requested", _("待审管办批准")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("未批准")
+
+
 # Civil cases: an extension is applied for at least this many days before expiry (DOMAIN.md,
 # 《关于严格规范民商事案件延长审限和延期开庭问题的规定》 2019).
 CIVIL_EXTENSION_LEAD_DAYS = 15
@@ -182,4 +191,7 @@ class TraceKind(models.TextChoices):
     REVIEW_OBJECTED = "review_objected", _("原审法官异议")
     REVIEW_ANSWERED = "review_answered", _("异议答复")
     JOINT_INSPECTION = "joint_inspection", _("联合督查")
+    JOINT_INSPECTION_REQUESTED = "joint_inspection_requested", _("申请联合督查")
+    JOINT_INSPECTION_APPROVED = "joint_inspection_approved", _("批准联合督查")
+    JOINT_INSPECTION_REJECTED = "joint_inspection_rejected", _("不批准联合督查")
     REFUSED = "refused", _("操作被拒绝")

@@ -5,26 +5,26 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from cases.casenumbers import normalize_case_number
 from cases.filters import DateInput
 from cases.models import Case, Court, Division, Judge, User
-from cases.scoping import COURT_ROLES
+from cases.units import COURT_ROLES, OWN_COLUMNS, unit_q
 from supervision.choices import FourTypeCategory, MeasureKind, ReasonClass, ReferralBody, Severity
-from supervision.querysets import reach_q
 
 
 def cases_by_number(text: str, user) -> list[Case]:
     """Case numbers one per line (or separated by commas) -> the cases, in the order given;
     refused when one is unknown or out of the user's reach (an inspector reaches the cases of
-    their court here: they name them to be joined to them)."""
+    their court here, not only those joined to them: they name them to be joined)."""
     numbers = [
         normalize_case_number(part.strip())
         for part in re.split(r"[\n,，;；]+", text)
         if part.strip()
     ]
-    reachable = Case.objects.filter(reach_q(user, court="court_id"))
+    reachable = Case.objects.filter(unit_q(user, OWN_COLUMNS))
     found = {case.case_number: case for case in reachable.filter(case_number__in=numbers)}
     missing = [number for number in numbers if number not in found]
     if missing:
@@ -223,7 +223,6 @@ class InspectionForm(Form):
     case_numbers = forms.CharField(
         label=_("所涉案件"),
         required=False,
-        help_text=_("每行一个案号；参加督查的督察人员由此可查阅这些案件"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     participants = PersonChoiceField(
@@ -237,6 +236,10 @@ class InspectionForm(Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.fields["case_numbers"].help_text = _(
+            "每行一个案号，至多%(limit)s件；审管办登记的即时生效，督察人员登记的须经审管办批准，"
+            "批准后参加督查的督察人员方可查阅这些案件"
+        ) % {"limit": settings.COURTDASH_INSPECTION_MAX_CASES}
         courts = Court.objects.in_scope(user).order_by("code")
         self.fields["court"].queryset = courts
         self.fields["participants"].queryset = (
@@ -247,7 +250,18 @@ class InspectionForm(Form):
         )
 
     def clean_case_numbers(self) -> list[Case]:
-        return cases_by_number(self.cleaned_data["case_numbers"], self.user)
+        cases = cases_by_number(self.cleaned_data["case_numbers"], self.user)
+        limit = settings.COURTDASH_INSPECTION_MAX_CASES
+        if len(cases) > limit:  # the service refuses it too; here it is said at the field
+            raise forms.ValidationError(
+                _("一次联合督查最多涉及%(limit)s件案件，本次为%(count)s件，请分批登记")
+                % {"limit": limit, "count": len(cases)}
+            )
+        return cases
+
+
+class InspectionRejectForm(Form):
+    reason = forms.CharField(label=_("不批准的理由"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class DraftSendForm(Form):

@@ -15,8 +15,9 @@ from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from cases.importing import ImportFileError, RecordsSource, case_import, may_import
+from cases.importing import ImportFileError, RecordsSource, case_import
 from cases.importing.columns import COLUMNS, Kind
+from cases.permissions import Action, may
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 
@@ -25,7 +26,7 @@ class CanImportCases(permissions.BasePermission):
     message = gettext_lazy("只有审管办和系统管理员可以导入案件")
 
     def has_permission(self, request, view) -> bool:
-        return may_import(request.user)
+        return may(request.user, Action.IMPORT)
 
 
 def _record_field(column) -> serializers.Field:

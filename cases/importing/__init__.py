@@ -7,7 +7,7 @@ the `import_cases` command, the REST bulk upsert and the office's upload page.
 """
 
 from cases.importing.readers import ImportFileError, RecordsSource, open_source, open_sources
-from cases.importing.services import ImportResult, case_import, import_court_rule, may_import
+from cases.importing.services import ImportResult, case_import, import_court_rule
 from cases.importing.validation import RowError
 
 __all__ = [
@@ -17,7 +17,6 @@ __all__ = [
     "RowError",
     "case_import",
     "import_court_rule",
-    "may_import",
     "open_source",
     "open_sources",
 ]

@@ -24,12 +24,13 @@ from tqdm import tqdm
 
 from cases import services as case_services
 from cases.casenumbers import parent_court_code
-from cases.choices import AuditAction, Role
+from cases.choices import AuditAction
 from cases.dates import today
 from cases.importing.columns import COLUMNS_BY_NAME
 from cases.importing.readers import Source
 from cases.importing.validation import RowError, RowValidator
 from cases.importing.writer import Chunk, ChunkCounts, StagingWriter, error_lines, record_line
+from cases.permissions import Action, may
 
 CHUNK_ROWS = 10_000
 # Up to this many cases, derived fields are refreshed case by case (case_derived_refresh with
@@ -106,16 +107,6 @@ def summary_text(counts: dict[str, int]) -> str:
     )
 
 
-def may_import(user) -> bool:
-    """The office (of a court) and superusers may import case records."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or (user.role == Role.OFFICE and user.court_id is not None))
-    )
-
-
 def import_court_rule(user) -> Callable[[str], bool] | None:
     """Which court codes a user may import cases of: None means any (superuser, command line).
 
@@ -124,7 +115,7 @@ def import_court_rule(user) -> Callable[[str], bool] | None:
     """
     if user is None or user.is_superuser:
         return None
-    if user.role != Role.OFFICE or user.court_id is None:
+    if not may(user, Action.IMPORT) or user.court_id is None:
         return lambda code: False
     own = user.court.code
     return lambda code: code == own or parent_court_code(code) == own

@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.choices import BAND_COLOURS, Band, Role
+from cases.permissions import Action, may
+from cases.units import Reach, user_scope
 
 register = template.Library()
 
@@ -39,9 +41,14 @@ def user_card(user) -> dict:
         "name": name,
         "role": role,
         "unit": unit,
-        "is_judge": user.role == Role.JUDGE,
-        "is_office": user.role == Role.OFFICE or user.is_superuser,
+        "is_judge": user_scope(user).reach is Reach.JUDGE,
     }
+
+
+@register.filter
+def may_do(user, action: str) -> bool:
+    """`{% if user|may_do:"dashboards" %}`: the permission table's answer, in a template."""
+    return may(user, Action(action))
 
 
 @register.inclusion_tag("_band.html")

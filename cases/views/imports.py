@@ -22,15 +22,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import tasks
-from cases.importing import may_import
 from cases.importing.columns import COLUMNS
 from cases.importing.uploads import ALLOWED_SUFFIXES, SHOWN_ERRORS, JobKind, JobStatus, Upload
+from cases.permissions import Action, may
 
 REFRESH_SECONDS = 2  # the progress page reloads itself (no script needed)
 
 
 def _require_importer(request) -> None:
-    if not may_import(request.user):
+    if not may(request.user, Action.IMPORT):
         raise PermissionDenied(_("只有审管办和系统管理员可以导入案件"))
 
 

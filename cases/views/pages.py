@@ -18,13 +18,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.choices import BAND_COLOURS, AuditAction, Band, Category, Role
+from cases.choices import BAND_COLOURS, AuditAction, Band, Category
 from cases.dates import today
 from cases.filters import AuditLogFilterSet, CaseFilterSet
 from cases.models import AuditEvent, Case, TimeLimit
-from cases.scoping import Reach, user_scope
+from cases.permissions import Action, may
 from cases.services import audit_record
-from supervision.views import case_timeline_context
+from cases.units import Reach, user_scope
 
 PAGE_SIZE = 50
 
@@ -33,12 +33,7 @@ PAGE_SIZE = 50
 def home(request):
     """Division heads, the office and the leaders start at their indicators (质效指标); everyone
     else at the case list of their own scope (for a judge: 我的案件)."""
-    if request.user.role in (
-        Role.DIVISION_HEAD,
-        Role.OFFICE,
-        Role.COURT_LEADER,
-        Role.PARTY_LEADERSHIP,
-    ):
+    if may(request.user, Action.DASHBOARD_HOME):
         return redirect("metrics:overview")
     return redirect("cases:case_list")
 
@@ -127,7 +122,6 @@ def case_detail(request, pk: int):
             "origin": origin,
             "derived": derived,
             "hidden_derived": hidden_derived,
-            **case_timeline_context(request, case),
         },
     )
 
@@ -135,7 +129,7 @@ def case_detail(request, pk: int):
 @login_required
 def audit_log(request):
     user = request.user
-    if not (user.is_superuser or user.role == Role.OFFICE):
+    if not may(user, Action.AUDIT_READ):
         raise PermissionDenied
     events = AuditEvent.objects.in_scope(user).select_related("user")
     filterset = AuditLogFilterSet(request.GET, queryset=events)

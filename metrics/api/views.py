@@ -1,10 +1,12 @@
 """Read-only REST API of the metrics app: indicator definitions, stored values, rankings, and
 the cases behind any number.
 
-Scoping as in cases.api: stored rows go through metrics.queries.rows_in_scope (a judge sees
-their own judge rows, a division head their division and its judges, the office and leaders
-their court — the city for the intermediate court — and below); a unit outside a user's scope
-is simply not found (404). Drill-down lists are audited like every case list.
+Who may call each ViewSet is the permission table's answer (`allowed(Action.…)`: values and
+drill-downs are the dashboards', rankings the ranking's); stored rows are `in_scope(user)`
+(cases.units: a judge sees their own judge rows, a division head their division and its
+judges, the office and leaders their court — the city for the intermediate court — and below);
+a unit outside a user's scope is simply not found (404). Drill-down lists are audited like every
+case list.
 """
 
 from __future__ import annotations
@@ -20,12 +22,15 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from cases.api.permissions import allowed
 from cases.api.serializers import CaseSerializer
 from cases.api.views import FILTER_BACKENDS, ID, StableOrderingFilter
 from cases.choices import AuditAction
 from cases.dates import today
 from cases.models import Case
+from cases.permissions import Action
 from cases.services import audit_record
+from cases.units import ScopeKey, UnitNotFound, reaches, unit_resolve, user_unit
 from metrics.api.filters import IndicatorValueFilterSet
 from metrics.api.serializers import (
     IndicatorCaseQuerySerializer,
@@ -39,15 +44,11 @@ from metrics.models import IndicatorValue
 from metrics.nightly import nightly_as_of
 from metrics.periods import Period
 from metrics.queries import (
-    UnitNotFound,
     indicator_catalogue,
     latest_computed,
     rankings_with_moves,
-    rows_in_scope,
-    unit_resolve,
 )
 from metrics.registry import INDICATORS, Indicator
-from metrics.scopes import ScopeKey, scope_visible, user_scope_key
 from metrics.selectors import indicator_cases, ranking_mode
 
 
@@ -62,13 +63,13 @@ def _rank_of(field: str, values) -> CaseWhen:
 def _unit_of_request(user, *, court=None, division=None, judge=None) -> ScopeKey:
     """The unit a request names (or the user's own unit), if the user may see it; else 404."""
     if court is None and division is None and judge is None:
-        unit = user_scope_key(user)
+        unit = user_unit(user)
     else:
         try:
             unit = unit_resolve(court=court, division=division, judge=judge)
         except UnitNotFound:
             unit = None
-    if unit is None or not scope_visible(user, unit):
+    if unit is None or not reaches(user, unit):
         raise NotFound(_("单位不存在或不在您的可见范围内"))
     return unit
 
@@ -123,6 +124,7 @@ class IndicatorViewSet(viewsets.GenericViewSet):
 )
 @extend_schema(tags=["metrics"])
 class IndicatorValueViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [allowed(Action.DASHBOARDS)]
     serializer_class = IndicatorValueSerializer
     filter_backends = FILTER_BACKENDS
     filterset_class = IndicatorValueFilterSet
@@ -130,8 +132,8 @@ class IndicatorValueViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = ID
 
     def get_queryset(self):
-        rows = IndicatorValue.objects.select_related("court", "division", "judge")
-        rows = rows_in_scope(rows, self.request.user)
+        rows = IndicatorValue.objects.in_scope(self.request.user)
+        rows = rows.select_related("court", "division", "judge")
         return rows.annotate(
             period_rank=_rank_of("period", PeriodKind.values),
             scope_rank=_rank_of("scope", Scope.values),
@@ -170,7 +172,7 @@ def _ranking_parent(user, data) -> ScopeKey:
         except UnitNotFound:
             raise NotFound(_("单位不存在")) from None
     else:
-        unit = user_scope_key(user)
+        unit = user_unit(user)
         if unit is None:
             raise NotFound(_("单位不存在或不在您的可见范围内"))
     if scope is Scope.DIVISION:
@@ -196,6 +198,7 @@ def _ranking_parent(user, data) -> ScopeKey:
 )
 @extend_schema(tags=["metrics"])
 class RankingViewSet(viewsets.GenericViewSet):
+    permission_classes = [allowed(Action.RANKINGS)]
     serializer_class = RankingSerializer
     pagination_class = None
     filter_backends: list = []
@@ -210,7 +213,7 @@ class RankingViewSet(viewsets.GenericViewSet):
         entries = (
             [] if as_of is None else rankings_with_moves(parent=parent, as_of=as_of, period=period)
         )
-        visible = [entry for entry in entries if scope_visible(request.user, entry["unit"])]
+        visible = [entry for entry in entries if reaches(request.user, entry["unit"])]
         envelope = {
             "mode": ranking_mode(),
             "scope": data["scope"],
@@ -246,6 +249,7 @@ class Drill:
 )
 @extend_schema(tags=["metrics"])
 class IndicatorCaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    permission_classes = [allowed(Action.DASHBOARDS)]
     serializer_class = CaseSerializer
     filter_backends = [StableOrderingFilter]
     ordering_fields = ["case_number", "filed_on", "closed_on", "deadline", "days_left"]

@@ -12,12 +12,10 @@ from metrics.dashboard.common import (
     YTD,
     Target,
     TargetBook,
-    UnitInfo,
     as_of_resolve,
     plotted,
     rounded,
     same_day_last_year,
-    unit_info,
 )
 from metrics.dashboard.drill import child_key, drill, drill_value, monthly_flow, trend
 from metrics.dashboard.overview import (
@@ -35,7 +33,6 @@ __all__ = [
     "YTD",
     "Target",
     "TargetBook",
-    "UnitInfo",
     "as_of_resolve",
     "change_tone",
     "child_key",
@@ -49,7 +46,6 @@ __all__ = [
     "rounded",
     "same_day_last_year",
     "trend",
-    "unit_info",
     "weekly_ranking",
     "year_series",
 ]

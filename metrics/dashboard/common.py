@@ -8,12 +8,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from cases.models import Court, Division, Judge
-from metrics.choices import Direction, PeriodKind, RunStatus, Scope, ScoreBand
+from cases.units import ScopeKey
+from metrics.choices import Direction, PeriodKind, RunStatus, ScoreBand
 from metrics.models import ComputationRun, IndicatorValue, ScopeScore
 from metrics.periods import add_months
 from metrics.registry import Indicator
-from metrics.scopes import ScopeKey
 from metrics.scoring import Thresholds, thresholds
 
 WEEK = datetime.timedelta(days=7)
@@ -48,73 +47,6 @@ def as_of_resolve(period: str, requested: datetime.date | None = None) -> dateti
 
 
 # The unit
-
-
-@dataclass(frozen=True)
-class UnitInfo:
-    key: ScopeKey
-    court: Court | None
-    division: Division | None
-    judge: Judge | None
-
-    @property
-    def name(self) -> str:
-        if self.judge is not None:
-            return self.judge.name
-        if self.division is not None:
-            return self.division.name
-        if self.court is not None:
-            return self.court.name
-        return str(Scope.CITY.label)
-
-    @property
-    def title(self) -> str:
-        """The unit with the ones above it, e.g. 苏州市虎丘区人民法院 民一庭 王磊."""
-        parts = [self.court.name if self.court else str(Scope.CITY.label)]
-        parts += [unit.name for unit in (self.division, self.judge) if unit is not None]
-        return " ".join(parts)
-
-    def ancestors(self) -> list[ScopeKey]:
-        """The units above this one and itself, from the city down."""
-        key = self.key
-        chain = [ScopeKey.city()]
-        if key.court_id is not None:
-            chain.append(ScopeKey(Scope.COURT, key.court_id))
-        if key.division_id is not None:
-            chain.append(ScopeKey(Scope.DIVISION, key.court_id, key.division_id))
-        if key.judge_id is not None:
-            chain.append(key)
-        return chain
-
-    def name_of(self, key: ScopeKey) -> str:
-        """The name of this unit or of one above it."""
-        return {
-            Scope.CITY: str(Scope.CITY.label),
-            Scope.COURT: self.court.name if self.court else "",
-            Scope.DIVISION: self.division.name if self.division else "",
-            Scope.JUDGE: self.judge.name if self.judge else "",
-        }[key.scope]
-
-
-def unit_info(key: ScopeKey) -> UnitInfo | None:
-    """The court, division and judge of a unit (two queries at most); None if one of them does
-    not exist or the division is not the court's. The judge is the one written on the cases,
-    so their current division is not required to be this one."""
-    court = division = judge = None
-    if key.division_id is not None:
-        division = Division.objects.select_related("court").filter(pk=key.division_id).first()
-        if division is None or division.court_id != key.court_id:
-            return None
-        court = division.court
-    elif key.court_id is not None:
-        court = Court.objects.filter(pk=key.court_id).first()
-        if court is None:
-            return None
-    if key.judge_id is not None:
-        judge = Judge.objects.filter(pk=key.judge_id).first()
-        if judge is None:
-            return None
-    return UnitInfo(key=key, court=court, division=division, judge=judge)
 
 
 # Targets

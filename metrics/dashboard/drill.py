@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from cases.units import ScopeKey
 from metrics.choices import Scope
 from metrics.dashboard.common import YTD, TargetBook, band_colour, same_day_last_year
 from metrics.models import IndicatorValue
 from metrics.periods import month_ends
 from metrics.registry import Indicator
-from metrics.scopes import ScopeKey
 from metrics.selectors import (
     children_values,
     indicator_series,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
+from cases.units import ScopeKey
 from metrics.choices import Direction, RankingMode, ScoreBand
 from metrics.conditions import AGE_BUCKETS
 from metrics.dashboard.common import (
@@ -19,7 +20,6 @@ from metrics.dashboard.common import (
 from metrics.models import IndicatorValue, PendingAgeProfile
 from metrics.periods import Period
 from metrics.registry import INDICATORS, Indicator
-from metrics.scopes import ScopeKey
 from metrics.selectors import ranking_mode, score_band, unit_values
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime
 
 from cases.models import Court
+from cases.units import ScopeKey
 from metrics.choices import RankingMode, Scope, ScoreBand
 from metrics.dashboard.common import WEEK, YTD, score_rows
-from metrics.scopes import ScopeKey
 from metrics.selectors import ranking_mode, rankings
 
 

@@ -16,6 +16,7 @@ from django.shortcuts import render
 from cases.choices import AuditAction
 from cases.models import Case
 from cases.services import audit_record
+from cases.units import unit_params
 from metrics import charts, dashboard
 from metrics.choices import PeriodKind, Scope
 from metrics.exports import XLSX_TYPE, cases_workbook
@@ -29,7 +30,6 @@ from metrics.views.common import (
     requested_day,
     requested_period,
     requested_unit,
-    unit_params,
 )
 
 PAGE_SIZE = 50

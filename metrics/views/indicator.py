@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.dates import today
+from cases.permissions import Action, may
 from metrics import dashboard
 from metrics.choices import Direction, PeriodKind, Scope
 from metrics.definitions import CASE_SETS, DEFINITIONS, TERMS
@@ -22,7 +23,7 @@ from metrics.models import IndicatorMonthlyTarget, IndicatorTarget, IndicatorTar
 from metrics.registry import Indicator
 from metrics.selectors import indicator_or_404
 from metrics.services import TARGET_FIELDS, indicator_target_update
-from metrics.views.common import may_edit_targets, page_url, viewer_unit
+from metrics.views.common import page_url, viewer_unit
 
 HISTORY_PAGE_SIZE = 20
 MONTHS = range(1, 13)
@@ -154,7 +155,7 @@ def indicator(request, slug: str):
             "as_of": as_of,
             "scopes": [scope.label for scope in Scope if scope in definition.scopes],
             "page_obj": page,
-            "may_edit": may_edit_targets(request.user),
+            "may_edit": may(request.user, Action.TARGETS_EDIT),
             "edit_url": page_url("indicator_target", slug=slug),
             "drill_url": page_url("drill", slug=slug, unit=own),
             "trend_url": page_url("trend", slug=slug, unit=own),
@@ -166,7 +167,7 @@ def indicator(request, slug: str):
 def indicator_target(request, slug: str):
     """The office's form: target, warning and weight, recorded and rescored by the service."""
     definition = indicator_or_404(slug)
-    if not may_edit_targets(request.user):
+    if not may(request.user, Action.TARGETS_EDIT):
         raise PermissionDenied
     target_row = IndicatorTarget.objects.filter(indicator=slug).first()
     form = TargetForm(

@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from cases.permissions import Action, may
+from cases.units import ScopeKey
 from metrics import charts, dashboard
 from metrics.choices import PeriodKind, Scope
-from metrics.scopes import ScopeKey
 from metrics.views.common import (
     breadcrumb,
-    may_rank,
     page_url,
     period_links,
     requested_as_of,
@@ -18,8 +18,6 @@ from metrics.views.common import (
     requested_period,
     requested_unit,
 )
-from reports.periods import quarter_of
-from reports.selectors.targets import target_progress
 
 
 @login_required
@@ -37,7 +35,7 @@ def overview(request):
         "breadcrumb": breadcrumb(request, info, "overview", period=period, as_of=as_of),
         "period_links": period_links(request, "overview", unit=unit, as_of=as_of, current=period),
         "ranking_url": page_url("ranking", unit=_ranking_parent(unit))
-        if may_rank(request.user)
+        if may(request.user, Action.RANKINGS)
         else "",
     }
     if as_of is not None:
@@ -56,16 +54,8 @@ def overview(request):
         profile = dashboard.pending_age_profile(unit=unit, as_of=as_of, period=period)
         for bucket in profile:
             bucket["label"] = charts.bucket_label(bucket)
-        # Quarterly targets (季目标, set by the office in reports): progress on every overview.
-        year, quarter = quarter_of(as_of)
-        progress = target_progress(
-            units=[unit], year=year, quarter=quarter, today=as_of, all_indicators=False
-        )[unit]
         context.update(
             data=data,
-            progress=progress,
-            quarter=quarter,
-            year=year,
             age_profile=profile,
             age_figure=charts.age_figure(profile),
             pending_total=sum(bucket["count"] for bucket in profile),

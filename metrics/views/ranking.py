@@ -9,12 +9,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 
+from cases.permissions import Action, may
 from metrics import dashboard
 from metrics.choices import PeriodKind, Scope
 from metrics.registry import INDICATORS
 from metrics.views.common import (
     breadcrumb,
-    may_rank,
     page_url,
     requested_day,
     requested_unit,
@@ -28,7 +28,7 @@ def _week_end(day: datetime.date) -> datetime.date:
 
 @login_required
 def ranking(request):
-    if not may_rank(request.user):
+    if not may(request.user, Action.RANKINGS):
         raise PermissionDenied
     parent, info = requested_unit(request)
     if parent.scope is Scope.JUDGE:

@@ -9,6 +9,7 @@ from collections import defaultdict
 from django.db.models import Count, Q
 
 from cases.models import Case, Court, Division, Judge
+from cases.units import CHILD_SCOPE, ScopeKey
 from metrics.charts import bucket_label
 from metrics.choices import PeriodKind, Scope
 from metrics.conditions import (
@@ -22,7 +23,6 @@ from metrics.conditions import (
     pending_at,
 )
 from metrics.registry import INDICATORS
-from metrics.scopes import CHILD_SCOPE, ScopeKey
 from metrics.selectors import children_values, rankings, unit_name
 from metrics.templatetags.metrics_display import fixed2, indicator_value
 from reports.findings import finding_text, unit_title

@@ -15,12 +15,12 @@ from collections import defaultdict
 
 from django.utils.translation import gettext as _
 
+from cases.units import CHILD_SCOPE, ScopeKey, unit_info
 from metrics import dashboard
 from metrics.choices import PeriodKind, RankingMode, Scope
 from metrics.models import IndicatorValue, ScopeScore
-from metrics.periods import ONE_DAY, month_ends
+from metrics.periods import ONE_DAY, month_ends, quarter_of
 from metrics.registry import INDICATORS
-from metrics.scopes import CHILD_SCOPE, ScopeKey
 from metrics.selectors import ranking_mode, score_band, unit_values
 from metrics.templatetags.metrics_display import (
     change,
@@ -31,7 +31,7 @@ from metrics.templatetags.metrics_display import (
     warning_text,
 )
 from reports.monthly import charts, sections
-from reports.periods import month_bounds, quarter_of, year_end
+from reports.periods import month_bounds, year_end
 from reports.projection import projections
 from reports.selectors.targets import target_progress
 
@@ -206,7 +206,7 @@ def monthly_snapshot(*, unit: ScopeKey, month: datetime.date, health_run=None) -
     as_of = dashboard.as_of_resolve(YTD, last)
     if as_of is None or as_of < first:
         raise NoResults(f"no computed indicators in {first:%Y-%m}")
-    info = dashboard.unit_info(unit)
+    info = unit_info(unit)
     if info is None:
         raise NoResults("no such unit")
     before = dashboard.as_of_resolve(YTD, first - ONE_DAY)

@@ -12,10 +12,10 @@ import datetime
 from django.db.models import Count, Q, QuerySet
 
 from cases.choices import BAND_URGENT_DAYS, BAND_WARNING_DAYS
+from cases.units import ScopeKey
 from metrics.conditions import WORKLOAD, pending_at
 from metrics.dashboard import same_day_last_year
 from metrics.periods import ONE_DAY, long_pending_cutoff
-from metrics.scopes import ScopeKey
 from supervision.models import Inquiry, Notice
 
 # Days left on the day a pending case enters each warning band (DOMAIN.md): the band starts at

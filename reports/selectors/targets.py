@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from cases.units import ScopeKey
 from metrics.dashboard import as_of_resolve
+from metrics.periods import quarter_bounds
 from metrics.registry import INDICATORS, Indicator
-from metrics.scopes import ScopeKey
 from reports.choices import TargetBasis, TargetStatus
 from reports.gap import Gap, target_gap
 from reports.models import QuarterlyTarget
-from reports.periods import quarter_bounds
 from reports.projection import Projection, projections
 
 MET, ON_TRACK, AT_RISK, OFF_TRACK, NOT_STARTED, NO_DATA = (

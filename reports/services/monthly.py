@@ -22,11 +22,11 @@ from django.utils import timezone, translation
 from cases.choices import AuditAction
 from cases.models import Court
 from cases.services import audit_record
+from cases.units import ScopeKey
 from metrics.choices import PeriodKind, RunStatus
 from metrics.models import ComputationRun
 from metrics.nightly import metrics_nightly
 from metrics.periods import ALL_PERIODS
-from metrics.scopes import ScopeKey
 from reports.choices import DocumentKind, ReportStatus
 from reports.models import MonthlyReport, ReportDocument
 from reports.monthly.documents import Printer, report_pdf, report_xlsx

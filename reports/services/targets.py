@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from cases.choices import AuditAction
 from cases.services import audit_record
+from cases.units import ScopeKey
 from metrics.choices import Direction
 from metrics.registry import INDICATORS
-from metrics.scopes import ScopeKey
 from reports.choices import TargetBasis
 from reports.models import QuarterlyTarget
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django import template
 
+from metrics.periods import quarter_of
+from reports.selectors.targets import target_progress
+
 register = template.Library()
 
 STATUS_COLOURS = {
@@ -29,3 +32,15 @@ def prefixed(value: str, prefix: str) -> str:
 @register.filter
 def status_colour(status: str) -> str:
     return STATUS_COLOURS.get(status or "", "grey")
+
+
+@register.inclusion_tag("reports/_quarter_targets.html")
+def quarter_targets_tile(unit, as_of):
+    """The quarter-targets tile of the metrics overview (季目标, set by the office here): the
+    progress of `unit`'s targets of the quarter of `as_of`. The overview loads this tag by name
+    so that metrics never imports reports."""
+    year, quarter = quarter_of(as_of)
+    progress = target_progress(
+        units=[unit], year=year, quarter=quarter, today=as_of, all_indicators=False
+    )[unit]
+    return {"progress": progress, "year": year, "quarter": quarter}

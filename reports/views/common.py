@@ -9,47 +9,14 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import Role
+from cases.permissions import Action, may
+from cases.units import ScopeKey, unit_crumbs, unit_url
 from metrics.choices import PeriodKind, Scope
 from metrics.dashboard import as_of_resolve
 from metrics.models import ScopeScore
-from metrics.scopes import ScopeKey, user_scope_key
 from metrics.selectors import unit_name
-from metrics.views.common import may_edit_targets, unit_crumbs, unit_url
 
-# The monthly review is the leadership's; the office makes it.
-REVIEW_ROLES = {Role.PARTY_LEADERSHIP, Role.COURT_LEADER, Role.OFFICE}
-# The health check points at judges and divisions: the office, the leaders, the divisions'
-# heads and analysts read it.
-HEALTH_ROLES = {
-    Role.OFFICE,
-    Role.COURT_LEADER,
-    Role.PARTY_LEADERSHIP,
-    Role.DIVISION_HEAD,
-    Role.ANALYST,
-}
 PAGE_SIZE = 20
-
-
-def may_review(user) -> bool:
-    return user.is_superuser or user.role in REVIEW_ROLES
-
-
-def may_health(user) -> bool:
-    return user.is_superuser or user.role in HEALTH_ROLES
-
-
-def may_set_targets(user, unit: ScopeKey) -> bool:
-    """The office sets the quarterly targets of the units it oversees."""
-    if user.is_superuser:
-        return True
-    own = user_scope_key(user)
-    return user.role == Role.OFFICE and own is not None and own.contains(unit)
-
-
-# The city's office (or an administrator) asks for a month's missing reviews: the same people
-# as set the indicators' targets.
-may_generate = may_edit_targets
 
 
 def report_url(name: str, *, unit: ScopeKey | None = None, args=(), **params) -> str:
@@ -59,9 +26,9 @@ def report_url(name: str, *, unit: ScopeKey | None = None, args=(), **params) ->
 def tabs(request, current: str, unit: ScopeKey | None = None) -> list[dict]:
     user = request.user
     entries = [("daily", _("日动态")), ("targets", _("季目标"))]
-    if may_review(user):
+    if may(user, Action.MONTHLY_REVIEW_READ):
         entries.append(("monthly_list", _("月讲评")))
-    if may_health(user):
+    if may(user, Action.HEALTH_CHECK):
         entries.append(("health", _("办案体检")))
     return [
         {
@@ -96,7 +63,7 @@ def pager(request, rows, param: str, *, size: int = PAGE_SIZE) -> dict:
 
 def crumbs(request, info, name: str, **params) -> list[dict]:
     """The units from the viewer's own down to this one, each linking to the same page."""
-    return unit_crumbs(request, info, lambda key: report_url(name, unit=key, **params))
+    return unit_crumbs(request.user, info, lambda key: report_url(name, unit=key, **params))
 
 
 def child_units(unit: ScopeKey) -> list[tuple[ScopeKey, str]]:

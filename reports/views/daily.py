@@ -10,8 +10,8 @@ from cases.choices import AuditAction
 from cases.dates import today
 from cases.models import Case
 from cases.services import audit_record
+from metrics.periods import quarter_of
 from metrics.views.common import requested_unit
-from reports.periods import quarter_of
 from reports.selectors.daily import band_entries, daily_counts, letters_due, new_long_pending
 from reports.selectors.targets import target_progress
 from reports.views.common import child_units, crumbs, pager, report_url, tabs

@@ -11,15 +11,15 @@ from django.shortcuts import get_object_or_404, render
 from cases.choices import AuditAction
 from cases.dates import today
 from cases.models import Case
+from cases.permissions import Action, may
 from cases.services import audit_record
-from metrics.dashboard import unit_info
-from metrics.scopes import ScopeKey, scope_visible
+from cases.units import ScopeKey, reaches, unit_info
 from metrics.views.common import requested_unit
 from reports.choices import FindingKind, RunStatus
 from reports.findings import finding_text, unit_title
 from reports.healthcheck import RULES
 from reports.models import Finding, HealthCheckRun
-from reports.views.common import crumbs, may_health, pager, report_url, tabs
+from reports.views.common import crumbs, pager, report_url, tabs
 
 
 def _run(request) -> HealthCheckRun | None:
@@ -45,7 +45,7 @@ def _described(finding: Finding) -> Finding:
 
 @login_required
 def health(request):
-    if not may_health(request.user):
+    if not may(request.user, Action.HEALTH_CHECK):
         raise PermissionDenied
     unit, info = requested_unit(request)
     run = _run(request)
@@ -95,14 +95,14 @@ def health(request):
 
 @login_required
 def finding(request, pk: int):
-    if not may_health(request.user):
+    if not may(request.user, Action.HEALTH_CHECK):
         raise PermissionDenied
     found = get_object_or_404(
         Finding.objects.in_scope(request.user).select_related("run", "court", "division", "judge"),
         pk=pk,
     )
     unit = ScopeKey.of_row(found)
-    if not scope_visible(request.user, unit):
+    if not reaches(request.user, unit):
         raise PermissionDenied
     cases = (
         Case.objects.in_scope(request.user)

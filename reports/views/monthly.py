@@ -16,19 +16,20 @@ from django.views.decorators.http import require_POST
 
 from cases.choices import AuditAction
 from cases.dates import today
+from cases.permissions import Action, may
 from cases.services import audit_record
 from reports.choices import DocumentKind
 from reports.models import MonthlyReport, ReportDocument
 from reports.monthly.documents import XLSX_TYPE
 from reports.periods import previous_month
 from reports.tasks import generate_monthly_reports_enqueue
-from reports.views.common import PAGE_SIZE, may_generate, may_review, tabs
+from reports.views.common import PAGE_SIZE, tabs
 
 CONTENT_TYPES = {DocumentKind.PDF: "application/pdf", DocumentKind.XLSX: XLSX_TYPE}
 
 
 def _reports(request):
-    if not may_review(request.user):
+    if not may(request.user, Action.MONTHLY_REVIEW_READ):
         raise PermissionDenied
     return MonthlyReport.objects.in_scope(request.user).select_related("court")
 
@@ -42,7 +43,7 @@ def monthly_list(request):
         "reports/monthly_list.html",
         {
             "page_obj": page,
-            "may_generate": may_generate(request.user),
+            "may_generate": may(request.user, Action.MONTHLY_REVIEW_GENERATE),
             "default_month": previous_month(today()).strftime("%Y-%m"),
             "report_tabs": tabs(request, "monthly_list"),
         },
@@ -103,7 +104,7 @@ def monthly_xlsx(request, pk: int):
 @require_POST
 def monthly_generate(request):
     """Ask the worker for the month's missing reviews (kept ones stay as they are)."""
-    if not may_generate(request.user):
+    if not may(request.user, Action.MONTHLY_REVIEW_GENERATE):
         raise PermissionDenied
     try:
         month = datetime.date.fromisoformat(request.POST.get("month", "") + "-01")

@@ -10,17 +10,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cases.dates import today
-from metrics.scopes import ScopeKey
+from cases.permissions import Action, may
+from cases.units import ScopeKey
+from metrics.periods import quarter_bounds, quarter_of
 from metrics.views.common import requested_unit
 from reports.forms import QuarterlyTargetsForm
 from reports.models import QuarterlyTarget
-from reports.periods import quarter_bounds, quarter_of
 from reports.selectors.targets import target_progress
 from reports.services.targets import quarterly_targets_save
 from reports.views.common import (
     child_units,
     crumbs,
-    may_set_targets,
     pager,
     report_url,
     tabs,
@@ -82,7 +82,7 @@ def targets(request):
             "last": last,
             "rows": progress[unit],
             "children": pager(request, child_rows, "page", size=50),
-            "may_edit": may_set_targets(request.user, unit),
+            "may_edit": may(request.user, Action.QUARTER_TARGETS_SET, unit),
             "edit_url": report_url("targets_edit", unit=unit, year=year, quarter=quarter),
             "previous_url": report_url("targets", unit=unit, year=neighbours["previous"][0],
                                        quarter=neighbours["previous"][1]),
@@ -97,7 +97,7 @@ def targets(request):
 @login_required
 def targets_edit(request):
     unit, info = requested_unit(request)
-    if not may_set_targets(request.user, unit):
+    if not may(request.user, Action.QUARTER_TARGETS_SET, unit):
         raise PermissionDenied
     year, quarter = _quarter(request)
     existing = {

@@ -16,9 +16,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cases.units import UnitPaths, UnitScopedModel
 from metrics.choices import PeriodKind, Scope
 from metrics.registry import INDICATORS
-from supervision.querysets import AbnormalityQuerySet
 
 
 class DetectionRule(models.Model):
@@ -77,7 +77,7 @@ class DetectionRule(models.Model):
         return str(indicator.label) if indicator else self.indicator
 
 
-class Abnormality(models.Model):
+class Abnormality(UnitScopedModel):
     """One abnormal value found by the nightly detection, with its evidence as plain numbers
     (they stand as found, whatever the metrics later recompute)."""
 
@@ -129,7 +129,7 @@ class Abnormality(models.Model):
     discarded_at = models.DateTimeField(_("不予函询时间"), null=True, blank=True)
     discard_reason = models.TextField(_("不予函询理由"), blank=True)
 
-    objects = AbnormalityQuerySet.as_manager()
+    unit_paths = UnitPaths(judge=None)
 
     class Meta:
         ordering = ["-as_of", "court__code", "division__name", "indicator"]

@@ -8,11 +8,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.units import BY_CASE, UnitPaths, UnitScopedModel
 from supervision.choices import AgeBucket
-from supervision.querysets import CampaignQuerySet, CaseLinkedQuerySet
 
 
-class ClearanceCampaign(models.Model):
+class ClearanceCampaign(UnitScopedModel):
     """A campaign over a court (or one division of it): the long-pending cases at its start,
     frozen, each with a responsible leader and a target date, until all are closed."""
 
@@ -42,7 +42,7 @@ class ClearanceCampaign(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
 
-    objects = CampaignQuerySet.as_manager()
+    unit_paths = UnitPaths(judge=None, ancestors=True)
 
     class Meta:
         ordering = ["-started_on", "-id"]
@@ -59,7 +59,7 @@ class ClearanceCampaign(models.Model):
         return self.name
 
 
-class CampaignCase(models.Model):
+class CampaignCase(UnitScopedModel):
     """One case on a campaign's list."""
 
     campaign = models.ForeignKey(
@@ -94,7 +94,7 @@ class CampaignCase(models.Model):
     )
     assigned_at = models.DateTimeField(_("落实时间"), null=True, blank=True)
 
-    objects = CaseLinkedQuerySet.as_manager()
+    unit_paths = BY_CASE
 
     class Meta:
         ordering = ["campaign", "case__filed_on", "id"]

@@ -8,11 +8,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.units import BY_CASE, UnitPaths, UnitScopedModel
 from supervision.choices import ExtensionState
-from supervision.querysets import ApproverQuerySet, CaseLinkedQuerySet
 
 
-class ExtensionApprover(models.Model):
+class ExtensionApprover(UnitScopedModel):
     """审限变更一支笔: the one person in a court who approves time-limit changes."""
 
     court = models.OneToOneField(
@@ -37,7 +37,7 @@ class ExtensionApprover(models.Model):
     )
     designated_at = models.DateTimeField(_("指定时间"), default=timezone.now)
 
-    objects = ApproverQuerySet.as_manager()
+    unit_paths = UnitPaths(division=None, judge=None, ancestors=True)
 
     class Meta:
         ordering = ["court__code"]
@@ -48,7 +48,7 @@ class ExtensionApprover(models.Model):
         return f"{self.court} {self.user}"
 
 
-class ExtensionRequest(models.Model):
+class ExtensionRequest(UnitScopedModel):
     """An extension of a case's time limit asked for by its handling judge, decided by the
     court's designated approver. At most one pending request per case."""
 
@@ -84,7 +84,7 @@ class ExtensionRequest(models.Model):
     old_deadline = models.DateField(_("原审限届满日"), null=True, blank=True)
     new_deadline = models.DateField(_("新审限届满日"), null=True, blank=True)
 
-    objects = CaseLinkedQuerySet.as_manager()
+    unit_paths = BY_CASE
 
     class Meta:
         ordering = ["-requested_at", "-id"]

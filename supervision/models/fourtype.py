@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.units import BY_CASE, UnitPaths, UnitScopedModel
 from supervision.choices import (
     OPEN_MARK_STATES,
     FourTypeCategory,
@@ -17,10 +18,10 @@ from supervision.choices import (
     ReferralBody,
     RuleKind,
 )
-from supervision.querysets import CaseLinkedQuerySet, MarkQuerySet, MeasureQuerySet, RuleQuerySet
+from supervision.querysets import MarkQuerySet, MeasureQuerySet
 
 
-class FourTypeRule(models.Model):
+class FourTypeRule(UnitScopedModel):
     """A rule that suggests four-type candidates (DOMAIN.md: a person confirms), kept as data:
     the office adds, changes or switches off rules. `params` by kind: long_pending
     {"months": 12}; remanded_return {} (a case whose origin was remanded on appeal)."""
@@ -45,7 +46,7 @@ class FourTypeRule(models.Model):
     auto_confirm = models.BooleanField(_("自动确认"), default=False)
     active = models.BooleanField(_("启用"), default=True)
 
-    objects = RuleQuerySet.as_manager()
+    unit_paths = UnitPaths(division=None, judge=None, ancestors=True)
 
     class Meta:
         ordering = ["slug"]
@@ -56,7 +57,7 @@ class FourTypeRule(models.Model):
         return self.name
 
 
-class FourTypeMark(models.Model):
+class FourTypeMark(UnitScopedModel):
     """A case marked as four-type, in one category, by a person or a rule; then confirmed or
     removed with a reason. At most one open mark per case and category; a rule suggests a
     case once (a removed suggestion is not suggested again)."""
@@ -99,6 +100,8 @@ class FourTypeMark(models.Model):
     decided_at = models.DateTimeField(_("确认/撤销时间"), null=True, blank=True)
     decision_reason = models.TextField(_("确认/撤销理由"), blank=True)
 
+    unit_paths = BY_CASE
+
     objects = MarkQuerySet.as_manager()
 
     class Meta:
@@ -127,7 +130,7 @@ class FourTypeMark(models.Model):
         return self.state in OPEN_MARK_STATES
 
 
-class Measure(models.Model):
+class Measure(UnitScopedModel):
     """A supervision measure on a four-type case, with its instruction, deadline and the
     handling judge's response."""
 
@@ -166,6 +169,8 @@ class Measure(models.Model):
     )
     responded_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
 
+    unit_paths = BY_CASE
+
     objects = MeasureQuerySet.as_manager()
 
     class Meta:
@@ -184,7 +189,7 @@ class Measure(models.Model):
         return f"{self.case} {self.get_kind_display()}"
 
 
-class Referral(models.Model):
+class Referral(UnitScopedModel):
     """A four-type case referred to the professional judges' meeting or the adjudication
     committee, and the result."""
 
@@ -215,7 +220,7 @@ class Referral(models.Model):
     )
     result_at = models.DateTimeField(_("登记时间"), null=True, blank=True)
 
-    objects = CaseLinkedQuerySet.as_manager()
+    unit_paths = BY_CASE
 
     class Meta:
         ordering = ["-referred_at", "-id"]

@@ -7,12 +7,15 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from supervision.querysets import JointInspectionQuerySet
+from cases.units import UnitPaths, UnitScopedModel
+from supervision.choices import InspectionState
 
 
-class JointInspection(models.Model):
+class JointInspection(UnitScopedModel):
     """A joint inspection by the office and the inspectors: the cases, findings, who took part.
-    Recording one joins its inspectors to its cases (cases.CaseInspector)."""
+    One the office registers is approved at once; one an inspector registers is a request until
+    the office approves or rejects it. Only approval joins its inspectors to its cases
+    (cases.CaseInspector)."""
 
     court = models.ForeignKey(
         "cases.Court", verbose_name=_("法院"), on_delete=models.PROTECT, related_name="+"
@@ -34,8 +37,24 @@ class JointInspection(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    state = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=InspectionState.choices,
+        default=InspectionState.REQUESTED,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True)
 
-    objects = JointInspectionQuerySet.as_manager()
+    unit_paths = UnitPaths(division=None, judge=None)
 
     class Meta:
         ordering = ["-inspected_on", "-id"]

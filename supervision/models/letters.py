@@ -12,8 +12,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.units import UnitPaths, UnitScopedModel
 from supervision.choices import AWAITING_ANSWER_STATES, LetterState, RecipientKind
-from supervision.querysets import InquiryQuerySet, LetterQuerySet
+from supervision.querysets import LetterQuerySet
 
 
 def _user(verbose_name, *, null: bool = True):
@@ -27,7 +28,7 @@ def _user(verbose_name, *, null: bool = True):
     )
 
 
-class Letter(models.Model):
+class Letter(UnitScopedModel):
     """What a notice and an inquiry share: the recipient's unit, the text, the deadline, the
     state and who moved it when (each step is also on the trail)."""
 
@@ -80,6 +81,8 @@ class Notice(Letter):
         "cases.Case", verbose_name=_("案件"), related_name="supervision_notices"
     )
 
+    unit_paths = UnitPaths()
+
     objects = LetterQuerySet.as_manager()
 
     class Meta:
@@ -110,7 +113,9 @@ class Inquiry(Letter):
     value = models.DecimalField(_("指标值"), max_digits=20, decimal_places=6, null=True)
     reference = models.CharField(_("参照（目标、预警线或上周值）"), max_length=100, blank=True)
 
-    objects = InquiryQuerySet.as_manager()
+    unit_paths = UnitPaths(judge=None)
+
+    objects = LetterQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

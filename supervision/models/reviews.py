@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import Outcome
+from cases.units import BY_CASE, UnitScopedModel
 from supervision.choices import ReasonClass, ReviewState, ReviewTrigger, Severity
-from supervision.querysets import CaseLinkedQuerySet
 
 
 def _user(verbose_name):
@@ -23,7 +23,7 @@ def _user(verbose_name):
     )
 
 
-class ReversalReview(models.Model):
+class ReversalReview(UnitScopedModel):
     """The review of a case reversed or remanded on appeal (a first-instance case) or on
     retrial (随案评查): one per case and trigger, opened by `reviews_open_missing`."""
 
@@ -55,7 +55,7 @@ class ReversalReview(models.Model):
     answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("立项时间"), default=timezone.now)
 
-    objects = CaseLinkedQuerySet.as_manager()
+    unit_paths = BY_CASE
 
     class Meta:
         ordering = ["-decided_on", "-id"]

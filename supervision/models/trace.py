@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import AppendOnlyModel
+from cases.units import UnitPaths, UnitScopedModel
 from supervision.choices import TraceKind
-from supervision.querysets import UnitQuerySet
 
 
-class TraceEntry(AppendOnlyModel):
+class TraceEntry(UnitScopedModel, AppendOnlyModel):
     """One step: marks, measures, responses, referrals, extension requests and decisions,
     deadline changes, letters and their answers, reviews, refused attempts.
 
@@ -94,7 +94,7 @@ class TraceEntry(AppendOnlyModel):
     note = models.TextField(_("内容"), blank=True)
     detail = models.JSONField(_("详情"), default=dict, blank=True)
 
-    objects = UnitQuerySet.as_manager()
+    unit_paths = UnitPaths(case="case_id")
 
     class Meta:
         ordering = ["at", "id"]

@@ -8,15 +8,15 @@ from django.db.models import Count, Q, QuerySet
 
 from cases.dates import today
 from cases.models import Case, Court, Division
+from cases.units import case_reached
 from supervision.choices import FourTypeCategory, MarkState
 from supervision.models import FourTypeMark, Measure, Notice, TraceEntry
-from supervision.querysets import case_in_reach
 
 
 def case_timeline(*, user, case: Case) -> QuerySet[TraceEntry]:
     """Every step on the trail of a case, oldest first: its own entries and those of the
     notices about it. Empty when the case is out of the user's reach."""
-    if not case_in_reach(user, case):
+    if not case_reached(user, case):
         return TraceEntry.objects.none()
     notices = Notice.cases.through.objects.filter(case_id=case.pk).values("notice_id")
     return (

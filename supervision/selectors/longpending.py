@@ -10,10 +10,10 @@ from django.db.models import Count, F, Q, QuerySet
 from cases.choices import Band
 from cases.dates import today
 from cases.models import Case
+from cases.units import UnitPaths, unit_q
 from supervision.ages import PlusMonths, age_bucket, bucket_condition, older_than
 from supervision.choices import OUTLOOK_HORIZONS, OUTLOOK_THRESHOLDS, AgeBucket
 from supervision.models import CampaignCase, ClearanceCampaign
-from supervision.querysets import reach_q
 
 GROUPINGS = {
     "court": ("court_id", "court__code", "court__name"),
@@ -192,11 +192,14 @@ def campaign_entries(
 def campaigns_with_progress(*, user) -> QuerySet[ClearanceCampaign]:
     """The campaigns in scope, each with `total`, `closed` and `remaining` of the part of its
     list the user sees (one query for the page)."""
-    seen = reach_q(
+    seen = unit_q(
         user,
-        court="entries__case__court_id",
-        division="entries__case__division_id",
-        judge="entries__case__judge_id",
+        UnitPaths(
+            court="entries__case__court_id",
+            division="entries__case__division_id",
+            judge="entries__case__judge_id",
+            case="entries__case_id",
+        ),
     )
     closed = Q(entries__case__closed_on__isnull=False)
     return (

@@ -25,7 +25,7 @@ from supervision.services.fourtype import (
     referral_create,
     referral_result_record,
 )
-from supervision.services.inspections import joint_inspection_record
+from supervision.services.inspections import joint_inspection_decide, joint_inspection_record
 from supervision.services.letters import (
     inquiry_create,
     inquiry_send,
@@ -60,6 +60,7 @@ __all__ = [
     "four_type_suggest",
     "inquiry_create",
     "inquiry_send",
+    "joint_inspection_decide",
     "joint_inspection_record",
     "letter_acknowledge",
     "letter_answer",

@@ -48,17 +48,17 @@ from django.utils.translation import gettext as _
 
 from cases.dates import today
 from cases.models import Division, User
+from cases.permissions import Action
+from cases.units import ScopeKey
 from metrics.choices import Direction, PeriodKind, Scope
 from metrics.models import IndicatorValue
 from metrics.periods import Period
 from metrics.registry import INDICATORS, Indicator
-from metrics.scopes import ScopeKey
 from metrics.scoring import thresholds
 from metrics.selectors import indicator_cases
 from metrics.templatetags.metrics_display import change, indicator_value
 from supervision.choices import LetterState, TraceKind
 from supervision.models import Abnormality, DetectionRule, Inquiry
-from supervision.permissions import Action
 from supervision.services.letters import inquiry_create, inquiry_send
 from supervision.services.trail import require_text, require_unit, supervision_service, trail_record
 

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from cases.dates import today
 from cases.models import Court, Division, User
+from cases.permissions import Action
 from supervision.ages import age_bucket_sql, plus_months_sql
 from supervision.choices import TraceKind
 from supervision.models import CampaignCase, ClearanceCampaign
-from supervision.permissions import Action
 from supervision.services.trail import (
     require_case,
     require_text,

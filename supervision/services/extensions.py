@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from cases.choices import AuditAction, Category
 from cases.dates import today
 from cases.models import Case, Court, User
+from cases.permissions import Action, Refused, refuse_personal
 from cases.services import audit_record, case_derived_refresh
+from cases.units import unit_reached, user_scope
 from supervision.choices import CIVIL_EXTENSION_LEAD_DAYS, ExtensionState, TraceKind
 from supervision.models import ExtensionApprover, ExtensionRequest
-from supervision.permissions import Action, Refused, refuse_personal
-from supervision.querysets import in_reach
 from supervision.services.notify import notify_users
 from supervision.services.trail import (
     require_case,
@@ -29,12 +29,12 @@ from supervision.services.trail import (
 @supervision_service
 def approver_designate(*, court: Court, user: User, actor: User) -> ExtensionApprover:
     """Name the court's one approver of time-limit changes (审限变更一支笔), replacing any
-    before. The approver must reach the whole court (a court leader, as a rule)."""
+    before. The approver must see every case of the court (`approver_ineligible`); the same
+    is checked again at every decision."""
     require_unit(actor, Action.APPROVER_DESIGNATE, court_id=court.pk, detail={"user": user.pk})
-    if user_court_id(user) != court.pk or not in_reach(
-        user, court_id=court.pk, division_id=None, judge_id=None
-    ):
-        raise ValidationError(_("审批人应为本院可查看全院案件的人员（如分管院领导）"))
+    reason = approver_ineligible(user, court_id=court.pk)
+    if reason is not None:
+        raise ValidationError(reason)
     previous = ExtensionApprover.objects.filter(court=court).select_for_update().first()
     approver, _created = ExtensionApprover.objects.update_or_create(
         court=court,
@@ -53,6 +53,23 @@ def approver_designate(*, court: Court, user: User, actor: User) -> ExtensionApp
         },
     )
     return approver
+
+
+def approver_ineligible(user: User, *, court_id: int) -> str | None:
+    """Why this person may not be the court's approver of time-limit changes; None if they may:
+    active, of the court, and seeing every case of it (DOMAIN.md roles: the office, a court
+    leader, the party leadership — not a judge or a division, nor an inspector, who sees only
+    the cases joined to them). A leader who also handles cases may be the approver, but never
+    decides an extension of their own cases (`extension_decide`)."""
+    if not user.is_active:
+        return _("审批人账号已停用")
+    if (
+        user_court_id(user) != court_id
+        or user_scope(user).cases_joined_only
+        or not unit_reached(user, court_id=court_id)
+    ):
+        return _("审批人应为本院可查看全院案件的人员（如分管院领导）")
+    return None
 
 
 def _civil_lead_check(case: Case) -> None:
@@ -122,16 +139,20 @@ def extension_request(*, case: Case, days: int, reason: str, actor: User) -> Ext
 def extension_decide(
     *, extension: ExtensionRequest, approve: bool, note: str, actor: User
 ) -> ExtensionRequest:
-    """Approve or reject a request. Only the court's designated approver may; anyone else is
-    refused, and the attempt is on the trail. Approval adds the days to the case and
-    recomputes its deadline; the old and new deadline go on the trail."""
+    """Approve or reject a request. Only the court's designated approver may, while still
+    eligible (`approver_ineligible`: their account may have changed since the designation),
+    and never on a case they handle or a request they made; anyone else is refused, and the
+    attempt is on the trail. Approval adds the days to the case and recomputes its deadline;
+    the old and new deadline go on the trail."""
     extension = (
         ExtensionRequest.objects.select_for_update().select_related("case").get(pk=extension.pk)
     )
     case = extension.case
     detail = {"extension_id": extension.pk, "approve": approve}
     require_case(actor, Action.EXTENSION_DECIDE, case, detail=detail)
-    approver = ExtensionApprover.objects.filter(court_id=case.court_id).first()
+    approver = (
+        ExtensionApprover.objects.filter(court_id=case.court_id).select_related("user").first()
+    )
     if approver is None:
         raise Refused(
             _("本院尚未指定审限变更审批人，不能审批"),
@@ -142,6 +163,26 @@ def extension_decide(
         )
     if approver.user_id != actor.pk:
         raise refuse_personal(actor, Action.EXTENSION_DECIDE, case=case, detail=detail)
+    handles_case = approver.user.judge_id is not None and approver.user.judge_id == case.judge_id
+    if handles_case or extension.requested_by_id == actor.pk:
+        raise Refused(
+            _("审批人不能审批本人承办案件或本人提出的延长审限申请（应当回避）"),
+            action=Action.EXTENSION_DECIDE,
+            actor=actor,
+            case=case,
+            detail=detail,
+        )
+    # The account as it is now (read with the designation), not as it was when designated.
+    reason = approver_ineligible(approver.user, court_id=case.court_id)
+    if reason is not None:
+        raise Refused(
+            _("您已不符合审限变更审批人的条件（%(reason)s），不能审批；请院领导重新指定审批人")
+            % {"reason": reason},
+            action=Action.EXTENSION_DECIDE,
+            actor=actor,
+            case=case,
+            detail=detail,
+        )
     if extension.state != ExtensionState.PENDING:
         raise ValidationError(_("该申请已审批"))
     if not approve:

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from cases.choices import Role
 from cases.dates import today
 from cases.models import Case, User
-from cases.scoping import Reach, user_scope
+from cases.permissions import Action, refuse_personal, require
+from cases.units import cases_reached_sql
 from supervision.ages import plus_months_sql
 from supervision.choices import (
     OPEN_MARK_STATES,
@@ -27,7 +28,6 @@ from supervision.choices import (
     TraceKind,
 )
 from supervision.models import FourTypeMark, FourTypeRule, Measure, Referral
-from supervision.permissions import Action, refuse_personal, require_role
 from supervision.services.notify import notify_users
 from supervision.services.trail import (
     actor_name,
@@ -175,11 +175,8 @@ def four_type_suggest(*, day: datetime.date | None = None, actor: User | None = 
     court_filter = ""
     params: dict = {"day": day}
     if actor is not None:
-        require_role(actor, Action.RULE_MANAGE)
-        scope = user_scope(actor)
-        if scope.reach is not Reach.EVERYTHING:
-            court_filter = "AND c.court_id = ANY(%(courts)s)"
-            params["courts"] = list(scope.court_ids)
+        require(actor, Action.RULE_MANAGE)
+        court_filter = "AND " + cases_reached_sql(actor)
     created = 0
     for rule in FourTypeRule.objects.filter(active=True).order_by("slug"):
         condition, rule_params = _rule_candidates_sql(rule)

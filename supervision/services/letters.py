@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from cases.dates import today
 from cases.models import Case, Division, Judge, User
+from cases.permissions import Action, refuse_personal
 from supervision.choices import AWAITING_ANSWER_STATES, LetterState, RecipientKind, TraceKind
 from supervision.models import Inquiry, Notice
-from supervision.permissions import Action, refuse_personal
 from supervision.services.notify import (
     is_letter_recipient,
     letter_recipients,

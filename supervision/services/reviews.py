@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 
 from cases.choices import AuditAction, Outcome
 from cases.models import User
-from cases.scoping import Reach, user_scope
+from cases.permissions import Action, refuse_personal, require
 from cases.services import audit_record
+from cases.units import cases_reached_sql
 from supervision.choices import ReasonClass, ReviewState, ReviewTrigger, Severity, TraceKind
 from supervision.models import ReversalReview
-from supervision.permissions import Action, refuse_personal, require_role
 from supervision.services.trail import (
     actor_name,
     require_case,
@@ -43,11 +43,8 @@ def reviews_open_missing(*, actor: User | None = None) -> int:
         "kind": TraceKind.REVIEW_OPENED.value,
     }
     if actor is not None:
-        require_role(actor, Action.REVIEW_CONDUCT)
-        scope = user_scope(actor)
-        if scope.reach is not Reach.EVERYTHING:
-            court_filter = "AND c.court_id = ANY(%(courts)s)"
-            params["courts"] = list(scope.court_ids)
+        require(actor, Action.REVIEW_CONDUCT)
+        court_filter = "AND " + cases_reached_sql(actor)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""

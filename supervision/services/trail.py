@@ -20,11 +20,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.choices import AuditAction
+from cases.permissions import Action, Refused, require
 from cases.services import audit_record
+from cases.units import case_reached, unit_reached
 from supervision.choices import TraceKind
 from supervision.models import TraceEntry
-from supervision.permissions import Action, Refused, require_role
-from supervision.querysets import case_in_reach, in_reach
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -173,8 +173,8 @@ def refusal_record(refusal: Refused) -> None:
 
 def require_case(actor, action: Action, case, *, detail: dict | None = None) -> None:
     """Refuse unless the actor's role may take the action and the case is in their reach."""
-    require_role(actor, action, case=case, detail=detail)
-    if not case_in_reach(actor, case):
+    require(actor, action, case=case, detail=detail)
+    if not case_reached(actor, case):
         raise Refused(
             _("案件%(case)s不在您的管辖范围内") % {"case": case.case_number},
             action=action,
@@ -195,8 +195,8 @@ def require_unit(
 ) -> None:
     """Refuse unless the actor's role may take the action and the unit is in their reach."""
     detail = {"court_id": court_id, **(detail or {})}
-    require_role(actor, action, detail=detail)
-    if not in_reach(actor, court_id=court_id, division_id=division_id, judge_id=judge_id):
+    require(actor, action, detail=detail)
+    if not unit_reached(actor, court_id=court_id, division_id=division_id, judge_id=judge_id):
         raise Refused(_("该单位不在您的管辖范围内"), action=action, actor=actor, detail=detail)
 
 

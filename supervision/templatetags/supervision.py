@@ -1,4 +1,5 @@
-"""The supervision pages' tabs, by role (no query: the role is on the user)."""
+"""The supervision pages' tabs, by role (no query: the role is on the user), and the case's
+supervision timeline for the pages of other apps."""
 
 from __future__ import annotations
 
@@ -6,25 +7,27 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import Role
-from cases.scoping import COURT_ROLES
+from cases.permissions import Action, may
+from supervision.views.cases import case_timeline_context
 
 register = template.Library()
 
-NOT_JUDGE = frozenset(Role) - {Role.JUDGE}
-
-# (url name, label, roles that see the tab (None: every role), the pages that belong to it)
+# (url name, label, the action that shows the tab, the pages that belong to it)
 TABS = [
-    ("inbox", _("待办"), None, {"inbox", "notice", "inquiry", "notice_new"}),
-    ("abnormalities", _("异常研判"), frozenset({Role.OFFICE}), set()),
-    ("ledger", _("四类案件台账"), NOT_JUDGE, set()),
-    ("long_pending", _("长期未结"), None, set()),
-    ("overdue", _("超审限"), None, set()),
-    ("campaigns", _("清理攻坚"), None, {"campaign", "campaign_new"}),
-    ("reviews", _("发改再评查"), None, {"review", "review_report"}),
-    ("inspections", _("联合督查"), COURT_ROLES, {"inspection", "inspection_new"}),
-    ("trail", _("监督留痕"), COURT_ROLES, set()),
+    ("inbox", _("待办"), Action.VIEW, {"inbox", "notice", "inquiry", "notice_new"}),
+    ("abnormalities", _("异常研判"), Action.LETTER_ISSUE, set()),
+    ("ledger", _("四类案件台账"), Action.LEDGER_READ, set()),
+    ("long_pending", _("长期未结"), Action.VIEW, set()),
+    ("overdue", _("超审限"), Action.VIEW, set()),
+    ("campaigns", _("清理攻坚"), Action.VIEW, {"campaign", "campaign_new"}),
+    ("reviews", _("发改再评查"), Action.VIEW, {"review", "review_report"}),
+    ("inspections", _("联合督查"), Action.TRAIL_READ, {"inspection", "inspection_new"}),
+    ("trail", _("监督留痕"), Action.TRAIL_READ, set()),
 ]
+
+
+# An administrator (no role, so no supervision action) still reads every tab.
+SUPERUSER_TABS = frozenset(Action)
 
 
 @register.simple_tag(takes_context=True)
@@ -39,9 +42,17 @@ def supervision_tabs(context) -> list[dict]:
             "url": reverse(f"supervision:{name}"),
             "current": current == name or current in pages,
         }
-        for name, label, roles, pages in TABS
-        if roles is None or user.role in roles or user.is_superuser
+        for name, label, action, pages in TABS
+        if may(user, action) or (user.is_superuser and action in SUPERUSER_TABS)
     ]
+
+
+@register.inclusion_tag("supervision/_timeline.html", takes_context=True)
+def case_supervision_timeline(context, case) -> dict:
+    """The supervision trail of `case` as the viewer may see it (templates/supervision/
+    _timeline.html). The case page (cases) shows it through this tag, loaded by name, so that
+    cases never imports supervision."""
+    return case_timeline_context(context["request"], case)
 
 
 @register.filter

@@ -2,7 +2,8 @@
 
 Each view: scoped lookup (404 out of reach) -> selector -> render; a POST is one service call,
 whose refusal (recorded by the service) or broken rule comes back as a message. Any page that
-shows a case includes templates/supervision/_timeline.html with `case_timeline_context`.
+shows a case includes templates/supervision/_timeline.html with `case_timeline_context`; the
+pages of lower apps (the case page) show it with the {% case_supervision_timeline case %} tag.
 """
 
 from supervision.views.abnormality import abnormalities

@@ -14,11 +14,11 @@ from django.views.decorators.http import require_http_methods
 
 from cases.dates import today
 from cases.models import Division
+from cases.permissions import Action, may
 from metrics.registry import INDICATORS
 from supervision import forms, selectors, services
-from supervision.permissions import Action
 from supervision.services.abnormality import drill_url, warning_text, worsened_text
-from supervision.views.common import can, form_errors, paginate, run_service
+from supervision.views.common import form_errors, paginate, run_service
 
 TABS = {
     "draft": gettext_lazy("待审核"),
@@ -89,7 +89,7 @@ def _act(request) -> None:
 @require_http_methods(["GET", "POST"])
 def abnormalities(request):
     user = request.user
-    if not can(user, Action.LETTER_ISSUE):
+    if not may(user, Action.LETTER_ISSUE):
         raise PermissionDenied
     if request.method == "POST":
         _act(request)

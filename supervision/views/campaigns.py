@@ -13,12 +13,12 @@ from django.views.decorators.http import require_http_methods
 from cases.choices import AuditAction, Role
 from cases.dates import today
 from cases.models import Court, User
+from cases.permissions import Action, may
 from cases.services import audit_record
 from supervision import forms, selectors, services
 from supervision.choices import AgeBucket
 from supervision.models import CampaignCase, ClearanceCampaign
-from supervision.permissions import Action
-from supervision.views.common import can, form_errors, paginate, requested_unit, run_service
+from supervision.views.common import form_errors, paginate, requested_unit, run_service
 
 SHOW = {
     "": gettext_lazy("全部"),
@@ -49,7 +49,7 @@ def campaigns(request):
         {
             "page_obj": page,
             "today": today(),
-            "can_manage": can(user, Action.CAMPAIGN_MANAGE),
+            "can_manage": may(user, Action.CAMPAIGN_MANAGE),
         },
     )
 
@@ -66,7 +66,7 @@ def campaign_new(request):
             "court": unit.court.pk,
             "division": unit.division.pk if unit.division else None,
             "name": _("%(unit)s长期未结案件清理攻坚（%(year)s年%(month)s月）")
-            % {"unit": unit.name, "year": day.year, "month": day.month},
+            % {"unit": unit.title, "year": day.year, "month": day.month},
         }
     form = forms.CampaignForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -82,7 +82,7 @@ def campaign_new(request):
         form_errors(request, form)
     preview = None
     if unit.court is not None:
-        (preview,) = selectors.long_pending_counts(user=user, day=day, unit=unit.cases_q)
+        (preview,) = selectors.long_pending_counts(user=user, day=day, unit=unit.key.cases_q())
     return render(
         request,
         "supervision/campaign_new.html",
@@ -91,7 +91,7 @@ def campaign_new(request):
             "unit": unit,
             "preview": preview,
             "buckets": AgeBucket.choices,
-            "can_manage": can(user, Action.CAMPAIGN_MANAGE),
+            "can_manage": may(user, Action.CAMPAIGN_MANAGE),
         },
     )
 
@@ -164,6 +164,6 @@ def campaign_detail(request, pk: int):
             "page_obj": page,
             "today": day,
             "leaders": list(leaders),
-            "can_manage": can(user, Action.CAMPAIGN_MANAGE),
+            "can_manage": may(user, Action.CAMPAIGN_MANAGE),
         },
     )

@@ -13,7 +13,9 @@ from django.views.decorators.http import require_http_methods
 from cases.choices import AuditAction
 from cases.dates import today
 from cases.models import Case
+from cases.permissions import Action, may
 from cases.services import audit_record
+from cases.units import case_reached
 from supervision import forms, selectors, services
 from supervision.choices import ExtensionState, TraceKind
 from supervision.models import (
@@ -23,14 +25,12 @@ from supervision.models import (
     Measure,
     TraceEntry,
 )
-from supervision.permissions import Action
-from supervision.querysets import case_in_reach
-from supervision.views.common import can, form_errors, paginate, run_service
+from supervision.views.common import form_errors, paginate, run_service
 
 
 def case_timeline_context(request, case: Case) -> dict:
     """What templates/supervision/_timeline.html needs, for any page showing a case (the
-    case page includes it with this context)."""
+    case page of cases shows it through the case_supervision_timeline template tag)."""
     return {
         "supervision_case": case,
         "supervision_timeline": list(
@@ -41,7 +41,7 @@ def case_timeline_context(request, case: Case) -> dict:
 
 def _case_in_reach(request, case_id: int) -> Case:
     case = get_object_or_404(Case.objects.select_related("court", "division", "judge"), pk=case_id)
-    if not case_in_reach(request.user, case):
+    if not case_reached(request.user, case):
         raise Http404
     return case
 
@@ -136,14 +136,15 @@ def case_supervision(request, case_id: int):
             "pending": case.closed_on is None,
             "today": today(),
             "can": {
-                "mark": can(user, Action.MARK),
-                "confirm": can(user, Action.MARK_CONFIRM),
-                "measure": can(user, Action.MEASURE_TAKE),
-                "respond": can(user, Action.MEASURE_RESPOND) and is_own,
-                "refer": can(user, Action.REFER),
-                "extension": can(user, Action.EXTENSION_REQUEST) and is_own,
-                "decide": approver is not None and approver.user_id == user.pk,
-                "notice": can(user, Action.LETTER_ISSUE),
+                "mark": may(user, Action.MARK),
+                "confirm": may(user, Action.MARK_CONFIRM),
+                "measure": may(user, Action.MEASURE_TAKE),
+                "respond": may(user, Action.MEASURE_RESPOND) and is_own,
+                "refer": may(user, Action.REFER),
+                "extension": may(user, Action.EXTENSION_REQUEST) and is_own,
+                # never on one's own case (the service refuses it too)
+                "decide": approver is not None and approver.user_id == user.pk and not is_own,
+                "notice": may(user, Action.LETTER_ISSUE),
             },
             "forms": {
                 "mark": forms.MarkForm(),

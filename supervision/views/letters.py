@@ -11,14 +11,14 @@ from django.views.decorators.http import require_http_methods
 from cases.choices import AuditAction
 from cases.dates import today
 from cases.models import Case
+from cases.permissions import Action, may
 from cases.services import audit_record
+from cases.units import case_reached
 from supervision import forms, selectors, services
 from supervision.choices import AWAITING_ANSWER_STATES, LetterState
 from supervision.models import Inquiry, Notice, Notification
-from supervision.permissions import Action
-from supervision.querysets import case_in_reach
 from supervision.services.notify import is_letter_recipient
-from supervision.views.common import can, form_errors, run_service
+from supervision.views.common import form_errors, run_service
 
 
 @login_required
@@ -30,7 +30,7 @@ def inbox(request):
         {
             "items": selectors.inbox(user=user),
             "notifications": Notification.objects.in_scope(user).unread()[:20],
-            "can_issue": can(user, Action.LETTER_ISSUE),
+            "can_issue": may(user, Action.LETTER_ISSUE),
         },
     )
 
@@ -83,7 +83,7 @@ def _letter_page(request, letter, url_name: str):
         detail={"title": letter.title},
     )
     recipient = is_letter_recipient(user, letter)
-    office = can(user, Action.LETTER_CLOSE)
+    office = may(user, Action.LETTER_CLOSE)
     return render(
         request,
         "supervision/letter.html",
@@ -134,7 +134,7 @@ def notice_new(request):
     case_id = request.GET.get("case", "")
     if case_id.isdigit():
         case = Case.objects.filter(pk=case_id).select_related("judge").first()
-        if case is not None and case_in_reach(user, case):
+        if case is not None and case_reached(user, case):
             initial = {"case_numbers": case.case_number, "judge": case.judge_id}
     form = forms.NoticeForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -159,5 +159,5 @@ def notice_new(request):
     return render(
         request,
         "supervision/notice_new.html",
-        {"form": form, "can_issue": can(user, Action.LETTER_ISSUE)},
+        {"form": form, "can_issue": may(user, Action.LETTER_ISSUE)},
     )

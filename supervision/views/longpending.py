@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 
 from cases.choices import AuditAction
 from cases.dates import today
+from cases.permissions import Action, may
 from cases.services import audit_record
 from supervision import selectors
 from supervision.choices import OUTLOOK_HORIZONS, OUTLOOK_THRESHOLDS, AgeBucket
-from supervision.permissions import Action
-from supervision.views.common import can, paginate, requested_unit
+from supervision.views.common import crumbs, paginate, requested_unit, unit_grouping
 
 BUCKET_COLOURS = {
     AgeBucket.M12_18: "amber",
@@ -56,14 +56,14 @@ def _breakdown_rows(rows: list[dict], by: str | None) -> list[dict]:
 def long_pending(request):
     user, day = request.user, today()
     unit = requested_unit(request)
-    by = unit.grouping(user)
+    by = unit_grouping(unit)
     bucket = request.GET.get("bucket", "")
     if bucket not in AgeBucket.values:
         bucket = ""
     outlook = _outlook_choice(request.GET.get("outlook", ""))
     if outlook is not None:
         cases = selectors.long_pending_outlook_cases(
-            user=user, threshold=outlook[0], horizon=outlook[1], day=day, unit=unit.cases_q
+            user=user, threshold=outlook[0], horizon=outlook[1], day=day, unit=unit.key.cases_q()
         )
         list_title = _("%(horizon)s日内将超过%(threshold)s个月未结的案件") % {
             "threshold": outlook[0],
@@ -71,7 +71,7 @@ def long_pending(request):
         }
     else:
         cases = selectors.long_pending_cases(
-            user=user, day=day, bucket=bucket or None, unit=unit.cases_q
+            user=user, day=day, bucket=bucket or None, unit=unit.key.cases_q()
         )
         list_title = (
             _("未结%(bucket)s的案件") % {"bucket": AgeBucket(bucket).label}
@@ -83,13 +83,13 @@ def long_pending(request):
     for case in page:
         case.age_label = labels.get(getattr(case, "age_bucket", ""), "")
     if by:
-        by_unit = selectors.long_pending_counts(user=user, day=day, by=by, unit=unit.cases_q)
+        by_unit = selectors.long_pending_counts(user=user, day=day, by=by, unit=unit.key.cases_q())
         # Every long-pending case is in exactly one group: the totals are the column sums.
         totals = {key: sum(row[key] for row in by_unit) for key in [*AgeBucket.values, "total"]}
     else:
         by_unit = []
-        (totals,) = selectors.long_pending_counts(user=user, day=day, unit=unit.cases_q)
-    outlook_counts = selectors.long_pending_outlook(user=user, day=day, unit=unit.cases_q)
+        (totals,) = selectors.long_pending_counts(user=user, day=day, unit=unit.key.cases_q())
+    outlook_counts = selectors.long_pending_outlook(user=user, day=day, unit=unit.key.cases_q())
     audit_record(
         action=AuditAction.CASE_LIST,
         request=request,
@@ -107,7 +107,7 @@ def long_pending(request):
         "supervision/long_pending.html",
         {
             "unit": unit,
-            "crumbs": unit.crumbs(user),
+            "crumbs": crumbs(user, unit),
             "day": day,
             "totals": totals,
             "buckets": [
@@ -139,8 +139,8 @@ def long_pending(request):
             "list_title": list_title,
             "is_outlook": outlook is not None,
             "show_court": unit.court is None and by == "court",
-            "can_campaign": can(user, Action.CAMPAIGN_MANAGE)
-            and unit.level in ("court", "division"),
+            "can_campaign": may(user, Action.CAMPAIGN_MANAGE)
+            and unit.key.scope in ("court", "division"),
         },
     )
 
@@ -149,11 +149,11 @@ def long_pending(request):
 def overdue(request):
     user, day = request.user, today()
     unit = requested_unit(request)
-    by = unit.grouping(user)
-    page = paginate(request, selectors.overdue_cases(user=user, day=day, unit=unit.cases_q))
+    by = unit_grouping(unit)
+    page = paginate(request, selectors.overdue_cases(user=user, day=day, unit=unit.key.cases_q()))
     for case in page:
         case.days_overdue = -case.days_left
-    (totals,) = selectors.overdue_counts(user=user, day=day, unit=unit.cases_q)
+    (totals,) = selectors.overdue_counts(user=user, day=day, unit=unit.key.cases_q())
     audit_record(
         action=AuditAction.CASE_LIST,
         request=request,
@@ -165,18 +165,18 @@ def overdue(request):
         "supervision/overdue.html",
         {
             "unit": unit,
-            "crumbs": unit.crumbs(user),
+            "crumbs": crumbs(user, unit),
             "day": day,
             "totals": totals,
             "by": by,
             "breakdown": _breakdown_rows(
-                selectors.overdue_counts(user=user, day=day, by=by, unit=unit.cases_q)
+                selectors.overdue_counts(user=user, day=day, by=by, unit=unit.key.cases_q())
                 if by
                 else [],
                 by,
             ),
             "page_obj": page,
             "show_court": unit.court is None and by == "court",
-            "can_notice": can(user, Action.LETTER_ISSUE),
+            "can_notice": may(user, Action.LETTER_ISSUE),
         },
     )

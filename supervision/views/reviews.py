@@ -12,15 +12,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.choices import AuditAction
 from cases.dates import today
+from cases.permissions import Action, may
 from cases.services import audit_record
-from reports.periods import quarter_bounds, quarter_of
+from metrics.periods import quarter_bounds, quarter_of
 from supervision import forms, selectors, services
 from supervision.choices import ReasonClass, ReviewState, ReviewTrigger, Severity
 from supervision.exports import review_report_xlsx
 from supervision.models import ReversalReview, TraceEntry
-from supervision.permissions import Action
 from supervision.selectors.reviews import report_columns
-from supervision.views.common import can, form_errors, paginate, run_service
+from supervision.views.common import form_errors, paginate, run_service
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BY = {"division": gettext_lazy("按部门"), "judge": gettext_lazy("按承办法官（团队）")}
@@ -74,7 +74,7 @@ def reviews(request):
             "states": ReviewState.choices,
             "triggers": ReviewTrigger.choices,
             "quarter": quarter,
-            "can_conduct": can(user, Action.REVIEW_CONDUCT),
+            "can_conduct": may(user, Action.REVIEW_CONDUCT),
         },
     )
 
@@ -143,7 +143,7 @@ def review_detail(request, pk: int):
         object_id=review.pk,
         detail={"case_number": review.case.case_number},
     )
-    conduct = can(user, Action.REVIEW_CONDUCT)
+    conduct = may(user, Action.REVIEW_CONDUCT)
     own = user.judge_id is not None and user.judge_id == review.case.judge_id
     return render(
         request,
@@ -155,7 +155,7 @@ def review_detail(request, pk: int):
             ).order_by("at", "id"),
             "can": {
                 "record": conduct and review.state in (ReviewState.PENDING, ReviewState.REVIEWED),
-                "object": can(user, Action.REVIEW_OBJECT)
+                "object": may(user, Action.REVIEW_OBJECT)
                 and own
                 and review.state == ReviewState.REVIEWED,
                 "answer": conduct and review.state == ReviewState.OBJECTED,

@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 
 from cases.choices import AuditAction, Role
 from cases.models import AuditEvent, User
-from cases.scoping import Reach, user_scope
+from cases.units import Reach, user_scope
 from tests.factories import CourtFactory, DivisionFactory, JudgeFactory
 
 pytestmark = pytest.mark.django_db

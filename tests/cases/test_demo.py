@@ -20,8 +20,8 @@ from cases.demo.generate import generate_cases, time_limits
 from cases.demo.load import FILE_COLUMNS, cases_copy, demo_reset, units_create
 from cases.demo.people import city_plan
 from cases.models import Case, CaseInspector, Court, Judge, TimeLimit, User
-from cases.scoping import Reach, user_scope
 from cases.services import case_derived_refresh
+from cases.units import Reach, user_scope
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2025, 6, 30)

@@ -197,7 +197,23 @@ def test_intermediate_court_office_reads_the_whole_city(roles):
 
 
 def test_a_user_without_a_unit_reads_no_values(computed):
-    assert all_values(client_of(UserFactory(role=Role.OFFICE))) == []
+    # An office account not attached to a court reaches nothing: the table refuses it outright.
+    response = client_of(UserFactory(role=Role.OFFICE)).get("/api/v1/indicator-values/")
+    assert response.status_code == 403
+
+
+def test_inspectors_read_no_values_and_analysts_no_ranking(judge):
+    """Issue 9: the API answered inspectors (whom every dashboard page refuses) and gave
+    analysts the judge ranking that the ranking page refuses them."""
+    inspector = client_of(user(Role.INSPECTOR, court="苏05"))
+    assert inspector.get("/api/v1/indicator-values/").status_code == 403
+    assert inspector.get("/api/v1/indicator-cases/").status_code == 403
+    assert inspector.get("/api/v1/rankings/", {"scope": "court"}).status_code == 403
+    analyst = client_of(user(Role.ANALYST, division=judge.division))
+    assert all_values(analyst, scope="judge")
+    assert analyst.get("/api/v1/rankings/", {"scope": "judge"}).status_code == 403
+    head = client_of(user(Role.DIVISION_HEAD, division=judge.division))
+    assert head.get("/api/v1/rankings/", {"scope": "judge"}).status_code == 200
 
 
 # Values: filters and shape
@@ -403,9 +419,9 @@ def test_division_head_sees_the_ranking_of_their_judges_with_moves(roles, judge)
             assert before["total_change"] == pytest.approx(entry["total"] - before["total_before"])
 
 
-def test_judge_sees_only_their_own_row_of_their_divisions_ranking(roles, judge):
-    data = rankings(client_of(roles["judge"]), scope="judge")
-    assert [entry["judge"] for entry in data["results"]] == [judge.pk]
+def test_the_ranking_is_refused_to_judges_as_on_the_ranking_page(roles):
+    response = client_of(roles["judge"]).get("/api/v1/rankings/", {"scope": "judge"})
+    assert response.status_code == 403
 
 
 def test_office_ranks_the_divisions_of_its_court_and_the_city_ranks_courts(roles):

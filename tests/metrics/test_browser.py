@@ -10,8 +10,8 @@ import pytest
 
 from cases.choices import CourtLevel, Role
 from cases.models import Court, Judge
+from cases.units import ScopeKey
 from metrics.models import IndicatorValue
-from metrics.scopes import ScopeKey
 from metrics.services import metrics_compute
 from tests.browser import OUT, sign_in
 from tests.factories import UserFactory

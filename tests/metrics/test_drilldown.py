@@ -8,12 +8,12 @@ import pytest
 from django.db.models import Sum
 
 from cases.models import Case
+from cases.units import ScopeKey
 from metrics.choices import Scope
 from metrics.conditions import AGE_BUCKETS, pending_aged
 from metrics.models import IndicatorValue, PendingAgeProfile
 from metrics.periods import Period
 from metrics.registry import INDICATORS
-from metrics.scopes import ScopeKey
 from metrics.selectors import indicator_cases
 from metrics.services import metrics_compute
 from tests.metrics.generate import generate_cases

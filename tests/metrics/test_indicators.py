@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from cases.units import ScopeKey
 from metrics.choices import Scope
 from metrics.models import IndicatorValue
-from metrics.scopes import ScopeKey
 from metrics.services import metrics_compute
 from tests.factories import CaseFactory, CourtFactory, DivisionFactory, JudgeFactory
 

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 from cases.choices import AuditAction, ClosingMethod, Role
 from cases.models import AuditEvent
+from cases.units import ScopeKey
 from metrics import charts, dashboard
 from metrics.choices import Scope
 from metrics.definitions import DEFINITIONS
@@ -29,7 +30,6 @@ from metrics.models import (
 )
 from metrics.periods import Period
 from metrics.registry import INDICATORS
-from metrics.scopes import ScopeKey
 from metrics.selectors import indicator_cases
 from metrics.services import metrics_compute
 from metrics.templatetags.metrics_display import indicator_value, quantity

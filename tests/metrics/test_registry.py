@@ -6,10 +6,10 @@ import pytest
 from django.db import connection
 
 from cases.models import Case
+from cases.units import ScopeKey
 from metrics.choices import Direction, Scope, Unit
 from metrics.periods import Period, add_months, long_pending_cutoff
 from metrics.registry import INDICATORS, Indicator, registry
-from metrics.scopes import ScopeKey
 
 D = datetime.date
 

@@ -6,9 +6,9 @@ import pytest
 from django.db import DatabaseError, transaction
 
 from cases.choices import CourtLevel
+from cases.units import ScopeKey
 from metrics.choices import RankingMode, Scope, ScoreBand
 from metrics.models import IndicatorTargetChange, IndicatorValue, ScopeScore
-from metrics.scopes import ScopeKey
 from metrics.scoring import scores_refresh
 from metrics.selectors import rankings
 from metrics.services import indicator_target_update, metrics_compute
@@ -245,30 +245,30 @@ def test_target_history_is_append_only(django_user_model):
         IndicatorTargetChange.objects.filter(pk=change.pk).delete()
 
 
-def test_the_admin_records_a_target_change_with_the_monthly_targets(admin_client):
+def test_the_admin_shows_targets_but_changes_them_only_through_the_service(admin_client):
+    # The admin would bypass the permission check (the city's office) of the target page.
     from metrics.models import IndicatorTarget
 
     target = IndicatorTarget.objects.get(indicator="clearance_rate")
-    monthly = list(target.monthly.order_by("month"))
-    data = {
-        "indicator": "clearance_rate",
-        "weight": "12",
-        "by_month": "on",
-        "monthly-TOTAL_FORMS": "12",
-        "monthly-INITIAL_FORMS": "12",
-        "monthly-MIN_NUM_FORMS": "0",
-        "monthly-MAX_NUM_FORMS": "12",
-    }
-    for index, row in enumerate(monthly):
-        data[f"monthly-{index}-id"] = str(row.pk)
-        data[f"monthly-{index}-indicator_target"] = str(target.pk)
-        data[f"monthly-{index}-month"] = str(row.month)
-        data[f"monthly-{index}-target"] = "60" if row.month == 6 else str(row.target)
-        data[f"monthly-{index}-warning"] = str(row.warning)
-    response = admin_client.post(f"/admin/metrics/indicatortarget/{target.pk}/change/", data)
-    assert response.status_code == 302, response.content.decode()[:2000]
+    url = f"/admin/metrics/indicatortarget/{target.pk}/change/"
+    assert admin_client.get(url).status_code == 200
+    assert (
+        admin_client.post(url, {"indicator": "clearance_rate", "weight": "12"}).status_code == 403
+    )
+    assert admin_client.get("/admin/metrics/indicatortarget/add/").status_code == 403
+    assert (
+        admin_client.post(f"/admin/metrics/indicatortarget/{target.pk}/delete/").status_code == 403
+    )
+    target.refresh_from_db()
+    assert target.weight == 10 and not IndicatorTargetChange.objects.exists()
+
+
+def test_a_target_change_is_recorded_with_the_monthly_targets():
+    monthly = {6: (60, 45)}
+    indicator_target_update(
+        indicator="clearance_rate", actor=None, weight=12, monthly=monthly, rescore=False
+    )
     change = IndicatorTargetChange.objects.get()
-    assert change.username == "admin"
     assert (change.old["weight"], change.new["weight"]) == ("10", "12")
     assert (change.old["monthly"]["6"], change.new["monthly"]["6"]) == (["55", "45"], ["60", "45"])
 

@@ -5,8 +5,8 @@ import datetime
 import pytest
 
 from cases.choices import CourtLevel, Role
+from cases.units import ScopeKey, reaches, user_unit
 from metrics.choices import Scope
-from metrics.scopes import ScopeKey, scope_visible, user_scope_key
 from metrics.selectors import (
     by_registry,
     children_values,
@@ -103,13 +103,13 @@ def test_each_role_sees_its_own_unit_and_the_units_below(city):
     head = UserFactory(role=Role.DIVISION_HEAD, division=city["苏0505/民一庭"])
     judge = UserFactory(role=Role.JUDGE, judge=city["苏0505/民一庭/1"])
     division = ScopeKey.of(court=city["苏0505"], division=city["苏0505/民一庭"])
-    assert user_scope_key(office) == ScopeKey.city()
-    assert user_scope_key(basic_office) == ScopeKey.of(court=city["苏0505"])
-    assert user_scope_key(head) == division
-    assert user_scope_key(judge) == ScopeKey.of(
+    assert user_unit(office) == ScopeKey.city()
+    assert user_unit(basic_office) == ScopeKey.of(court=city["苏0505"])
+    assert user_unit(head) == division
+    assert user_unit(judge) == ScopeKey.of(
         court=city["苏0505"], division=city["苏0505/民一庭"], judge=city["苏0505/民一庭/1"]
     )
-    assert scope_visible(basic_office, division)
-    assert not scope_visible(basic_office, ScopeKey.city())
-    assert not scope_visible(head, ScopeKey.of(court=city["苏0505"]))
-    assert not scope_visible(UserFactory(role=""), ScopeKey.city())
+    assert reaches(basic_office, division)
+    assert not reaches(basic_office, ScopeKey.city())
+    assert not reaches(head, ScopeKey.of(court=city["苏0505"]))
+    assert not reaches(UserFactory(role=""), ScopeKey.city())

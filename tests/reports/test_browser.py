@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from cases.choices import Role
-from metrics.scopes import ScopeKey
+from cases.units import ScopeKey
 from reports.choices import DocumentKind
 from reports.services.monthly import monthly_report_generate
 from tests.factories import UserFactory

@@ -8,8 +8,8 @@ import pytest
 from openpyxl import load_workbook
 
 from cases.models import Case, Court
+from cases.units import ScopeKey
 from metrics.models import IndicatorTarget, IndicatorValue, ScopeScore
-from metrics.scopes import ScopeKey
 from metrics.services import metrics_compute
 from reports.choices import DocumentKind
 from reports.models import HealthCheckRun, MonthlyReport

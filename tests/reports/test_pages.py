@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from cases.choices import AuditAction, Role
 from cases.models import AuditEvent, Court, Division, Judge
-from metrics.scopes import ScopeKey
+from cases.units import ScopeKey
 from reports.choices import DocumentKind, ReportStatus
 from reports.models import Finding, MonthlyReport, QuarterlyTarget, ReportDocument
 from reports.monthly.snapshot import monthly_snapshot

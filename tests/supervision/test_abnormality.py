@@ -10,12 +10,12 @@ from decimal import Decimal
 import pytest
 
 from cases.choices import ClosingMethod, Role
+from cases.permissions import Refused
 from metrics.choices import Scope
 from metrics.models import IndicatorValue
 from metrics.nightly import metrics_nightly
 from supervision.choices import LetterState, TraceKind
 from supervision.models import Abnormality, DetectionRule, Inquiry, Notification, TraceEntry
-from supervision.permissions import Refused
 from supervision.services import abnormalities_detect, abnormality_discard, abnormality_send
 from tests.factories import CaseFactory, DivisionFactory
 

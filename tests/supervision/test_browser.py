@@ -206,7 +206,18 @@ def test_an_inspector_records_a_joint_inspection_and_reads_the_trail(live, page,
     page.check(f"#id_participants input[value='{world.user(Role.OFFICE).pk}']")
     shot(page, "inspection_new")
     page.click("#inspection-form button[type=submit]")
+    assert page.locator("#inspection-state").inner_text() == "待审管办批准"
     assert work[3].case_number in page.locator("#inspection-cases").inner_text()
+    shot(page, "inspection_requested")
+    inspection_url = page.url
+    # The office approves the request: only then is the inspector joined to the case.
+    sign_in(page, live, Role.OFFICE.value)
+    page.goto(inspection_url)
+    page.click("#approve-form button[type=submit]")
+    assert page.locator("#inspection-state").inner_text() == "已批准"
+    sign_in(page, live, Role.INSPECTOR.value)
+    page.goto(inspection_url)
+    assert page.locator("#inspection-cases a.case-number").inner_text() == work[3].case_number
     shot(page, "inspection")
     page.goto(f"{live.url}/supervision/inspections/")
     shot(page, "inspections")

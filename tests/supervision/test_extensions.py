@@ -8,11 +8,11 @@ from django.db import IntegrityError
 
 from cases.choices import AuditAction, Role
 from cases.models import AuditEvent
+from cases.permissions import Refused
 from supervision import selectors, services
 from supervision.choices import ExtensionState, TraceKind
-from supervision.models import ExtensionApprover
-from supervision.permissions import Refused
-from tests.factories import CaseFactory, UserFactory
+from supervision.models import ExtensionApprover, ExtensionRequest, TraceEntry
+from tests.factories import CaseFactory, JudgeFactory, UserFactory
 
 D = datetime.date
 
@@ -146,3 +146,106 @@ def test_a_case_whose_record_gives_its_deadline_is_extended_in_the_source_system
     given = CaseFactory(judge=world.judge, filed_on=D(2025, 3, 1), deadline_on=D(2025, 10, 1))
     with pytest.raises(ValidationError, match="办案系统"):
         services.extension_request(case=given, days=30, reason="x", actor=world.user(Role.JUDGE))
+
+
+# The approver is checked again at every decision (审限变更一支笔), never for their own cases
+
+
+def _reprovision(user, **fields):
+    """The user's account changed by the administrators, read back as a new request would."""
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.save()
+    return type(user).objects.get(pk=user.pk)
+
+
+def _assert_refused_on_the_trail(world, extension, actor, reason: str):
+    extension.refresh_from_db()
+    world.case.refresh_from_db()
+    assert extension.state == ExtensionState.PENDING and extension.decided_by is None
+    refused = TraceEntry.objects.get(kind=TraceKind.REFUSED, actor=actor)
+    assert refused.detail["action"] == "extension_decide" and reason in refused.note
+    assert AuditEvent.objects.filter(
+        user=actor, object_type="supervision.refused", detail__action="extension_decide"
+    ).exists()
+
+
+def test_an_approver_reprovisioned_as_the_judge_of_a_case_cannot_approve_its_extension(world):
+    own_judge = JudgeFactory(division=world.division, staff_id="J5", name="赵法官")
+    own_case = CaseFactory(judge=own_judge, filed_on=D(2025, 3, 1))
+    approver = _reprovision(
+        world.user(Role.COURT_LEADER),
+        role=Role.JUDGE,
+        judge=own_judge,
+        division=world.division,
+    )
+    extension = services.extension_request(case=own_case, days=30, reason="鉴定", actor=approver)
+    with pytest.raises(Refused, match="本人承办"):
+        services.extension_decide(extension=extension, approve=True, note="", actor=approver)
+    own_case.refresh_from_db()
+    assert own_case.extension_days == 0
+    assert ExtensionRequest.objects.get(pk=extension.pk).state == ExtensionState.PENDING
+    assert own_case.supervision_trace.filter(kind=TraceKind.REFUSED, actor=approver).exists()
+
+
+def test_an_approver_who_also_handles_cases_never_decides_an_extension_of_their_own(world):
+    # A court leader who keeps a docket (院领导办案) may be the approver, but not for their cases.
+    own_judge = JudgeFactory(division=world.division, staff_id="J6", name="院长")
+    approver = _reprovision(world.user(Role.COURT_LEADER), judge=own_judge)
+    own_case = CaseFactory(judge=own_judge, filed_on=D(2025, 3, 1))
+    extension = ExtensionRequest.objects.create(
+        case=own_case, days=30, reason="鉴定", requested_by=approver
+    )
+    with pytest.raises(Refused, match="本人承办"):
+        services.extension_decide(extension=extension, approve=False, note="不同意", actor=approver)
+    extension.refresh_from_db()
+    assert extension.state == ExtensionState.PENDING
+    # the rest of the court's extensions are still theirs to decide
+    services.extension_decide(extension=_request(world), approve=True, note="", actor=approver)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"role": Role.DIVISION_HEAD},  # now sees one division only
+        {"role": Role.INSPECTOR},  # sees only the cases joined to them
+        {"role": Role.JUDGE},
+    ],
+    ids=["division_head", "inspector", "judge"],
+)
+def test_an_approver_no_longer_eligible_is_refused_at_decision_time(world, change):
+    extension = _request(world)
+    approver = _reprovision(world.user(Role.COURT_LEADER), division=world.division, **change)
+    with pytest.raises(Refused):
+        services.extension_decide(extension=extension, approve=True, note="", actor=approver)
+    extension.refresh_from_db()
+    world.case.refresh_from_db()
+    assert extension.state == ExtensionState.PENDING and world.case.extension_days == 0
+    assert world.case.supervision_trace.filter(kind=TraceKind.REFUSED).exists()
+
+
+def test_an_approver_moved_to_a_division_of_the_case_is_refused_with_the_rule_said(world):
+    extension = _request(world)
+    approver = _reprovision(
+        world.user(Role.COURT_LEADER), role=Role.DIVISION_HEAD, division=world.division
+    )
+    with pytest.raises(Refused, match="全院案件"):
+        services.extension_decide(extension=extension, approve=True, note="", actor=approver)
+    _assert_refused_on_the_trail(world, extension, approver, "全院案件")
+
+
+@pytest.mark.parametrize("role", [Role.INSPECTOR, Role.JUDGE, Role.ANALYST])
+def test_only_a_person_who_sees_every_case_of_the_court_may_be_designated(world, role):
+    with pytest.raises(ValidationError, match="全院案件"):
+        services.approver_designate(
+            court=world.court, user=world.user(role), actor=world.user(Role.COURT_LEADER)
+        )
+    assert ExtensionApprover.objects.get(court=world.court).user == world.user(Role.COURT_LEADER)
+
+
+def test_an_inactive_person_cannot_be_designated(world):
+    gone = UserFactory(role=Role.COURT_LEADER, court=world.court, is_active=False)
+    with pytest.raises(ValidationError):
+        services.approver_designate(
+            court=world.court, user=gone, actor=world.user(Role.COURT_LEADER)
+        )

@@ -399,7 +399,7 @@ def test_quarterly_report_page_and_xlsx_per_division_and_judge(world, browser, r
 # Joint inspections and the trail
 
 
-def test_an_inspector_records_a_joint_inspection_and_is_joined_to_its_cases(world, browser):
+def test_an_inspector_requests_a_joint_inspection_and_is_joined_once_approved(world, browser):
     inspector = browser(Role.INSPECTOR)
     assert 'id="inspection-form"' in text(inspector.get("/supervision/inspections/new/"))
     answer = inspector.post(
@@ -415,11 +415,19 @@ def test_an_inspector_records_a_joint_inspection_and_is_joined_to_its_cases(worl
     )
     inspection = JointInspection.objects.get()
     assert answer["Location"] == f"/supervision/inspections/{inspection.pk}/"
-    assert CaseInspector.objects.filter(case=world.case, user=world.user(Role.INSPECTOR)).exists()
+    joined = CaseInspector.objects.filter(case=world.case, user=world.user(Role.INSPECTOR))
+    assert not joined.exists()  # a request until the office approves it
+    assert "财产查控不及时" in text(
+        inspector.get("/supervision/trail/?kind=joint_inspection_requested")
+    )
+    browser(Role.OFFICE).post(answer["Location"], {"action": "approve", "note": ""})
+    assert joined.exists()
     page = text(inspector.get(answer["Location"]))
     assert world.case.case_number in page and "财产查控不及时" in page
     assert "第二季度联合督查" in text(inspector.get("/supervision/inspections/"))
-    assert "财产查控不及时" in text(inspector.get("/supervision/trail/?kind=joint_inspection"))
+    assert "财产查控不及时" in text(
+        inspector.get("/supervision/trail/?kind=joint_inspection_approved")
+    )
 
 
 def test_an_unknown_case_number_is_refused_by_the_inspection_form(world, browser):

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 
 from cases.choices import Role
 from cases.models import AuditEvent
+from cases.permissions import PERMISSIONS, Action, Refused
 from supervision import services
 from supervision.choices import (
     FourTypeCategory,
@@ -23,7 +24,6 @@ from supervision.choices import (
     TraceKind,
 )
 from supervision.models import TraceEntry
-from supervision.permissions import PERMISSIONS, Action, Refused
 from tests.factories import CaseFactory
 from tests.supervision.conftest import ROLES, World
 
@@ -283,6 +283,22 @@ ACTIONS = {
             inspected_on=D(2025, 6, 20),
             findings="卷宗不全",
             cases=[w.case],
+            actor=actor,
+        ),
+    ),
+    "joint_inspection_approve": (
+        {OFFICE},  # joining an inspector to cases is the office's (an inspector only asks)
+        lambda w, actor: services.joint_inspection_decide(
+            inspection=services.joint_inspection_record(
+                court=w.court,
+                title="联合督查",
+                inspected_on=D(2025, 6, 20),
+                findings="卷宗不全",
+                cases=[w.case],
+                actor=w.user(Role.INSPECTOR),
+            ),
+            approve=True,
+            note="",
             actor=actor,
         ),
     ),

@@ -6,6 +6,7 @@ import pytest
 from django.db import InternalError, connection, transaction
 
 from cases.choices import Role
+from cases.models import CaseInspector
 from supervision import selectors, services
 from supervision.choices import MeasureKind, TraceKind
 from supervision.models import TraceEntry
@@ -100,6 +101,28 @@ def test_a_timeline_out_of_reach_is_empty(world):
     )
     colleague = UserFactory(role=Role.JUDGE, judge=world.colleague, court=world.court)
     assert not selectors.case_timeline(user=colleague, case=world.case).exists()
-    # an inspector reaches the supervision trail of the whole court, joined or not
+    # an inspector reaches the trail of a case only once joined to it (issue 9)
     inspector = world.user(Role.INSPECTOR)
+    assert not selectors.case_timeline(user=inspector, case=world.case).exists()
+    CaseInspector.objects.create(case=world.case, user=inspector)
     assert selectors.case_timeline(user=inspector, case=world.case).count() == 1
+
+
+def test_an_inspector_opens_no_supervision_page_of_a_case_not_joined(world, client):
+    """Issue 9: an inspector opened /supervision/cases/<id>/ and the timeline API for any case
+    of the court, while /cases/<id>/ answered 404. Now every door agrees: 404 until joined."""
+    services.four_type_mark(
+        case=world.case, category=1, reason="x", actor=world.user(Role.DIVISION_HEAD)
+    )
+    inspector = world.user(Role.INSPECTOR)
+    client.force_login(inspector, backend="django.contrib.auth.backends.ModelBackend")
+    doors = [
+        f"/cases/{world.case.pk}/",
+        f"/supervision/cases/{world.case.pk}/",
+        f"/api/v1/supervision/timelines/{world.case.pk}/",
+    ]
+    assert [client.get(url).status_code for url in doors] == [404, 404, 404]
+    assert client.get("/api/v1/supervision/marks/").json()["count"] == 0
+    CaseInspector.objects.create(case=world.case, user=inspector)
+    assert [client.get(url).status_code for url in doors] == [200, 200, 200]
+    assert client.get("/api/v1/supervision/marks/").json()["count"] == 1

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from cases.models import Court
-from metrics.scopes import ScopeKey
+from cases.units import ScopeKey
 from reports.monthly.documents import Printer
 from reports.monthly.snapshot import NoResults
 from reports.services.monthly import month_end_ensure, monthly_report_generate, report_units

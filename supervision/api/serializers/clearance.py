@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases.models import Court, Division
+from cases.models import Case, Court, Division
+from cases.units import OWN_COLUMNS, unit_q
 from supervision.api.serializers.common import (
     CaseBriefSerializer,
     CourtUserField,
@@ -96,9 +98,16 @@ class CampaignAssignSerializer(serializers.Serializer):
 
 class JointInspectionSerializer(serializers.ModelSerializer):
     court_code = serializers.CharField(source="court.code", read_only=True)
-    cases = CaseBriefSerializer(many=True, read_only=True)
+    state_label = label_field("state")
+    # The numbers of every case the inspection names; in full, only the cases the requesting
+    # user may open (an inspector: those joined to them, so not the cases of a request).
+    case_numbers = serializers.SlugRelatedField(
+        source="cases", slug_field="case_number", many=True, read_only=True
+    )
+    cases = serializers.SerializerMethodField()
     participants = PersonSerializer(many=True, read_only=True)
     recorded_by = PersonSerializer(read_only=True)
+    decided_by = PersonSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = JointInspection
@@ -109,13 +118,39 @@ class JointInspectionSerializer(serializers.ModelSerializer):
             "title",
             "inspected_on",
             "findings",
+            "case_numbers",
             "cases",
             "participants",
             "other_participants",
             "recorded_by",
             "recorded_at",
+            "state",
+            "state_label",
+            "decided_by",
+            "decided_at",
+            "decision_note",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(CaseBriefSerializer(many=True))
+    def get_cases(self, inspection) -> list:
+        cases = getattr(inspection, "cases_in_reach", None)  # prefetched by the ViewSet
+        if cases is None:
+            user = self.context["request"].user
+            cases = inspection.cases.in_scope(user).select_related("court", "division", "judge")
+        return CaseBriefSerializer(cases, many=True, context=self.context).data
+
+
+class InspectedCaseField(ReachableCaseField):
+    """A case of a court in the requesting user's reach — for an inspector, not only the cases
+    joined to them: naming cases is how they ask to be joined (the office approves). As the
+    page's form finds them (supervision.forms.cases_by_number)."""
+
+    def get_queryset(self):
+        user = self.context["request"].user
+        return Case.objects.filter(unit_q(user, OWN_COLUMNS)).select_related(
+            "court", "division", "judge"
+        )
 
 
 class JointInspectionCreateSerializer(serializers.Serializer):
@@ -123,7 +158,7 @@ class JointInspectionCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, label=_("名称"))
     inspected_on = serializers.DateField(label=_("督查日期"))
     findings = serializers.CharField(label=_("督查发现"))
-    cases = serializers.ListField(child=ReachableCaseField(), required=False, default=list)
+    cases = serializers.ListField(child=InspectedCaseField(), required=False, default=list)
     participants = serializers.ListField(child=CourtUserField(), required=False, default=list)
     other_participants = serializers.CharField(
         max_length=300, required=False, allow_blank=True, default=""

@@ -14,7 +14,6 @@ from cases.models import Case, Court, User
 from supervision.models import (
     TraceEntry,
 )
-from supervision.querysets import reach_q
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -63,9 +62,7 @@ class ReachableCaseField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         user = self.context["request"].user
-        return Case.objects.filter(
-            reach_q(user, court="court_id", division="division_id", judge="judge_id")
-        ).select_related("court", "division", "judge")
+        return Case.objects.in_scope(user).select_related("court", "division", "judge")
 
 
 @extend_schema_field(OpenApiTypes.INT)

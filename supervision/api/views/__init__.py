@@ -1,8 +1,8 @@
 """The supervision REST API: ViewSets registered in courtdash/api.py under supervision/.
 
-Every queryset is scoped (`in_scope(request.user)`, built on cases.scoping.user_scope): an
+Every queryset is scoped (`in_scope(request.user)`, built on cases.units.user_scope): an
 object out of scope is not found (404). Every write is one service call, which checks the
-permission table (supervision.permissions) and refuses — 403 with the reason, recorded on the
+permission table (cases.permissions) and refuses — 403 with the reason, recorded on the
 trail and in the audit trail — what the role may not do.
 """
 

@@ -8,11 +8,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from cases.permissions import Action, may
 from supervision import selectors, services
 from supervision.api import serializers as s
 from supervision.api.views.base import ReadViewSet
 from supervision.models import Abnormality, Inquiry
-from supervision.permissions import Action, role_allows
 
 TAGS = ["supervision: abnormality detection"]
 STATES = {
@@ -43,7 +43,7 @@ class AbnormalityViewSet(ReadViewSet):
 
     def get_queryset(self):
         user = self.request.user
-        if not role_allows(user.role, Action.LETTER_ISSUE):
+        if not may(user, Action.LETTER_ISSUE):
             return Abnormality.objects.none()
         rows = Abnormality.objects.in_scope(user).select_related(
             "court", "division", "inquiry", "discarded_by"
@@ -70,7 +70,7 @@ class AbnormalityDraftViewSet(ReadViewSet):
 
     def get_queryset(self):
         user = self.request.user
-        if not role_allows(user.role, Action.LETTER_ISSUE):
+        if not may(user, Action.LETTER_ISSUE):
             return Inquiry.objects.none()
         return selectors.abnormality_drafts(user=user)
 

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from cases.choices import AuditAction
 from cases.models import Case
 from cases.services import audit_record
+from cases.units import case_reached
 from supervision import selectors, services
 from supervision.api import serializers as s
 from supervision.api.filters import (
@@ -21,7 +22,6 @@ from supervision.api.filters import (
 )
 from supervision.api.views.base import ReadViewSet, SupervisionViewSet
 from supervision.models import FourTypeMark, FourTypeRule, Measure, Referral, TraceEntry
-from supervision.querysets import case_in_reach
 
 CASE_RELATED = ("case", "case__court", "case__division", "case__judge")
 TAGS = ["supervision: four-type cases"]
@@ -230,7 +230,7 @@ class CaseTimelineViewSet(SupervisionViewSet):
     )
     def retrieve(self, request, pk=None):
         case = self.get_queryset().filter(pk=pk).first()
-        if case is None or not case_in_reach(request.user, case):
+        if case is None or not case_reached(request.user, case):
             raise NotFound(_("案件不存在或不在您的可见范围内"))
         entries = selectors.case_timeline(user=request.user, case=case).select_related("case")
         audit_record(

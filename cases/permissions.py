@@ -1,9 +1,13 @@
-"""Who may do what in supervision: ONE table, action × role (DOMAIN.md), read by every service.
+"""Who may do what in Courtdash: ONE table, action × role (DOMAIN.md), read by every page, API
+view, export, admin page, service and task, through `may(user, action, unit=None)`.
 
-A role in the table is necessary, never sufficient: the case or unit acted on must also be in
-the actor's reach (`supervision.querysets.in_reach`), and a few actions name one person on top
-(the recipient of a letter, the court's designated approver, the reviewed judge) — those rules
-are written next to the table, in `PERSONAL`, so that the whole answer is on this page.
+A role in the table is necessary, never sufficient: the unit or case acted on must also be in
+the actor's reach (`cases.units`: `may(..., unit=)`, `case_reached`); a few actions hold for
+the whole city only (`CITY_WIDE`: its office sets the targets); and a few actions name one
+person on top (the recipient of a letter, the court's designated approver, the reviewed judge)
+— those rules are written next to the table, in `PERSONAL`, so the whole answer is on this
+page. A superuser (the system administrator, no role) may take the project's own actions but
+no supervision action: those are the court's people's, on the trail under their names.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import Role
+from cases.units import Reach, ScopeKey, reaches, user_scope
 
 JUDGE = Role.JUDGE
 HEAD = Role.DIVISION_HEAD
@@ -26,7 +31,22 @@ EVERY_ROLE = frozenset(Role)
 
 
 class Action(StrEnum):
+    # The project's pages and data
+    CASES_READ = "cases_read"  # case lists and case pages of one's reach
+    DASHBOARD_HOME = "dashboard_home"  # start at the indicators (质效指标), not the case list
+    DASHBOARDS = "dashboards"  # indicators, drill-downs, trends, their API and exports
+    RANKINGS = "rankings"  # the weekly ranking (周推进) and its API
+    TARGETS_EDIT = "targets_edit"  # the indicators' targets and warning lines (the city's)
+    QUARTER_TARGETS_SET = "quarter_targets_set"  # 季目标 of a unit in reach
+    MONTHLY_REVIEW_READ = "monthly_review_read"  # the leadership's monthly review
+    MONTHLY_REVIEW_GENERATE = "monthly_review_generate"
+    HEALTH_CHECK = "health_check"  # 体检 findings
+    IMPORT = "import"  # case records of one's court (the city office: the city's)
+    AUDIT_READ = "audit_read"
+    # Supervision
     VIEW = "view"  # read the trail, marks, measures, letters, reviews, campaigns
+    LEDGER_READ = "ledger_read"  # the four-type ledger (四类案件台账)
+    TRAIL_READ = "trail_read"  # the court's supervision trail and joint inspections
     MARK = "mark"  # 识别标注 (a judge: self-report on an own case)
     MARK_CONFIRM = "mark_confirm"
     MARK_REMOVE = "mark_remove"
@@ -44,11 +64,29 @@ class Action(StrEnum):
     CAMPAIGN_MANAGE = "campaign_manage"
     REVIEW_CONDUCT = "review_conduct"  # open the missing reviews, record findings, answer
     REVIEW_OBJECT = "review_object"
-    JOINT_INSPECTION = "joint_inspection"
+    JOINT_INSPECTION = "joint_inspection"  # the office's is in force; an inspector's, a request
+    JOINT_INSPECTION_APPROVE = "joint_inspection_approve"  # approve or reject a request
 
+
+COURT_ROLES = frozenset({OFFICE, LEADER, PARTY, INSPECTOR})
 
 # action -> the roles that may take it (DOMAIN.md roles, four-type cases, time limits, 发改再).
 PERMISSIONS: dict[Action, frozenset[str]] = {
+    Action.CASES_READ: EVERY_ROLE,
+    Action.DASHBOARD_HOME: frozenset({HEAD, OFFICE, LEADER, PARTY}),
+    # Inspectors see supervision records and the cases they are joined to, not indicators.
+    Action.DASHBOARDS: EVERY_ROLE - {INSPECTOR},
+    Action.RANKINGS: frozenset({HEAD, OFFICE, LEADER, PARTY}),
+    Action.TARGETS_EDIT: frozenset({OFFICE}),
+    Action.QUARTER_TARGETS_SET: frozenset({OFFICE}),
+    Action.MONTHLY_REVIEW_READ: frozenset({PARTY, LEADER, OFFICE}),
+    Action.MONTHLY_REVIEW_GENERATE: frozenset({OFFICE}),
+    # The health check points at judges and divisions: their heads and analysts read it too.
+    Action.HEALTH_CHECK: frozenset({OFFICE, LEADER, PARTY, HEAD, ANALYST}),
+    Action.IMPORT: frozenset({OFFICE}),
+    Action.AUDIT_READ: frozenset({OFFICE}),
+    Action.LEDGER_READ: EVERY_ROLE - {JUDGE},
+    Action.TRAIL_READ: COURT_ROLES,
     Action.VIEW: EVERY_ROLE,
     Action.MARK: frozenset({JUDGE, HEAD, LEADER, OFFICE}),
     Action.MARK_CONFIRM: frozenset({HEAD, LEADER, OFFICE}),
@@ -68,7 +106,15 @@ PERMISSIONS: dict[Action, frozenset[str]] = {
     Action.REVIEW_CONDUCT: frozenset({OFFICE}),
     Action.REVIEW_OBJECT: frozenset({JUDGE}),
     Action.JOINT_INSPECTION: frozenset({INSPECTOR, OFFICE}),
+    # Joining inspectors to cases (they then see them) is the office's, within its reach.
+    Action.JOINT_INSPECTION_APPROVE: frozenset({OFFICE}),
 }
+
+# Actions that hold for the whole city: its office (the intermediate court's) takes them.
+CITY_WIDE = frozenset({Action.TARGETS_EDIT, Action.MONTHLY_REVIEW_GENERATE})
+
+# The project's own actions, which a superuser may take too; the rest are supervision's.
+PROJECT_ACTIONS = frozenset(list(Action)[: list(Action).index(Action.VIEW)])
 
 # Actions that also name one person; the service checks it and refuses with this reason.
 PERSONAL: dict[Action, str] = {
@@ -80,6 +126,19 @@ PERSONAL: dict[Action, str] = {
 }
 
 ACTION_LABELS: dict[Action, str] = {
+    Action.CASES_READ: _("查看案件"),
+    Action.DASHBOARD_HOME: _("从质效指标开始"),
+    Action.DASHBOARDS: _("查看质效指标"),
+    Action.RANKINGS: _("查看排名"),
+    Action.TARGETS_EDIT: _("设定指标目标值"),
+    Action.QUARTER_TARGETS_SET: _("设定季度目标"),
+    Action.MONTHLY_REVIEW_READ: _("查看月度质效分析"),
+    Action.MONTHLY_REVIEW_GENERATE: _("生成月度质效分析"),
+    Action.HEALTH_CHECK: _("查看质效体检"),
+    Action.IMPORT: _("导入案件"),
+    Action.AUDIT_READ: _("查看审计日志"),
+    Action.LEDGER_READ: _("查看四类案件台账"),
+    Action.TRAIL_READ: _("查看监督留痕"),
     Action.VIEW: _("查看监督记录"),
     Action.MARK: _("标注四类案件"),
     Action.MARK_CONFIRM: _("确认四类案件"),
@@ -99,6 +158,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.REVIEW_CONDUCT: _("发改再评查"),
     Action.REVIEW_OBJECT: _("对评查意见提出异议"),
     Action.JOINT_INSPECTION: _("登记联合督查"),
+    Action.JOINT_INSPECTION_APPROVE: _("审批联合督查"),
 }
 
 
@@ -118,15 +178,26 @@ class Refused(PermissionDenied):
         return self.message
 
 
-def role_allows(role: str, action: Action) -> bool:
-    return role in PERMISSIONS[action]
+def may(user, action: Action, unit: ScopeKey | None = None) -> bool:
+    """May this user take this action (on this unit)? The one answer for every page, API view,
+    export, admin page, service and task. Personal rules (`PERSONAL`) are the services'."""
+    if user_scope(user).reach is Reach.NOTHING:  # signed out, inactive, or of no unit
+        return False
+    if user.is_superuser:
+        if action not in PROJECT_ACTIONS:
+            return False
+    elif user.role not in PERMISSIONS[action]:
+        return False
+    if action in CITY_WIDE and not reaches(user, ScopeKey.city()):
+        return False
+    return unit is None or reaches(user, unit)
 
 
-def require_role(actor, action: Action, *, case=None, detail: dict | None = None) -> None:
-    """Refuse unless the actor's role may take the action at all."""
+def require(actor, action: Action, *, case=None, detail: dict | None = None) -> None:
+    """Refuse unless the actor may take the action at all (reach and person: the caller's)."""
     if not getattr(actor, "is_authenticated", False) or not actor.is_active:
         raise Refused(_("请先登录"), action=action, actor=None, case=case, detail=detail)
-    if not role_allows(actor.role, action):
+    if not may(actor, action):
         raise Refused(
             _("您的角色（%(role)s）不能%(action)s")
             % {"role": actor.get_role_display() or _("无角色"), "action": ACTION_LABELS[action]},
