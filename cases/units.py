@@ -22,7 +22,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 from urllib.parse import urlencode
 
 from django.apps import apps
@@ -32,9 +32,6 @@ from django.http import Http404
 from django.urls import reverse
 
 from cases.choices import CourtLevel, Role, Scope
-
-if TYPE_CHECKING:
-    from cases.models import Court, Division, Judge
 
 NOTHING = Q(pk__in=[])
 
@@ -118,9 +115,10 @@ MODEL_NAMES = ("Court", "Division", "Judge")  # by name: cases.models imports th
 @dataclass(frozen=True)
 class UnitInfo:
     key: ScopeKey
-    court: Court | None
-    division: Division | None
-    judge: Judge | None
+    # cases.models' Court, Division and Judge (not imported: cases.models imports this module)
+    court: models.Model | None
+    division: models.Model | None
+    judge: models.Model | None
 
     @property
     def params(self) -> dict:
@@ -322,6 +320,16 @@ class UserScope:
     @property
     def is_city(self) -> bool:
         return self.reach is Reach.EVERYTHING or len(self.court_ids) > 1
+
+    @property
+    def is_judge(self) -> bool:
+        """A judge's own cases (我的案件)."""
+        return self.reach is Reach.JUDGE
+
+    @property
+    def spans_divisions(self) -> bool:
+        """A whole court or more: its divisions are there to tell apart."""
+        return self.reach in (Reach.COURTS, Reach.EVERYTHING)
 
 
 COURT_ROLES = frozenset({Role.OFFICE, Role.COURT_LEADER, Role.PARTY_LEADERSHIP, Role.INSPECTOR})

@@ -4,6 +4,7 @@ permission checked, the change recorded, the stored scores rescored), never here
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from cases.admin import ReadOnlyAdmin
 from metrics.models import (
     ComputationRun,
     IndicatorMonthlyTarget,
@@ -13,9 +14,7 @@ from metrics.models import (
 from metrics.registry import INDICATORS
 
 
-class ReadOnly:
-    """Shown, never changed here: what a service guards and records is changed through it."""
-
+class ReadOnlyInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -26,7 +25,7 @@ class ReadOnly:
         return False
 
 
-class IndicatorMonthlyTargetInline(ReadOnly, admin.TabularInline):
+class IndicatorMonthlyTargetInline(ReadOnlyInline):
     model = IndicatorMonthlyTarget
     extra = 0
     max_num = 12
@@ -34,7 +33,7 @@ class IndicatorMonthlyTargetInline(ReadOnly, admin.TabularInline):
 
 
 @admin.register(IndicatorTarget)
-class IndicatorTargetAdmin(ReadOnly, admin.ModelAdmin):
+class IndicatorTargetAdmin(ReadOnlyAdmin):
     list_display = [
         "number",
         "indicator_label",
@@ -68,23 +67,14 @@ class IndicatorTargetAdmin(ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(IndicatorTargetChange)
-class IndicatorTargetChangeAdmin(admin.ModelAdmin):
+class IndicatorTargetChangeAdmin(ReadOnlyAdmin):
     list_display = ["at", "username", "indicator", "old", "new"]
     list_filter = ["indicator"]
     readonly_fields = ["at", "user", "username", "indicator", "old", "new"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ComputationRun)
-class ComputationRunAdmin(admin.ModelAdmin):
+class ComputationRunAdmin(ReadOnlyAdmin):
     list_display = [
         "as_of",
         "period",
@@ -97,9 +87,3 @@ class ComputationRunAdmin(admin.ModelAdmin):
     ]
     list_filter = ["period", "status"]
     date_hierarchy = "as_of"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

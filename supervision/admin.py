@@ -1,11 +1,12 @@
-"""Admin of the supervision app: read-only, but for the people's contacts. What a service guards
-and records on the trail — the designated approver (审限变更一支笔, `approver_designate`), the
-four-type and detection rules — is changed through the pages and services, never here; the trail,
-reminders and SMS log are written by the services only (the trail is append-only in the database
-too)."""
+"""Admin of the supervision app (cases.admin: an admin is no back door). What a service guards
+and records on the trail — the designated approver (审限变更一支笔, `approver_designate`) — is
+read-only here; the trail, reminders and SMS log are written by the services only (the trail is
+append-only in the database too). The four-type and detection rules and people's contacts are
+data edited here, each change on the audit trail (`AuditedAdmin`)."""
 
 from django.contrib import admin
 
+from cases.admin import AuditedAdmin, ReadOnlyAdmin
 from supervision.models import (
     Abnormality,
     CampaignCase,
@@ -28,27 +29,14 @@ from supervision.models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records written by the services only: shown, never changed here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(FourTypeRule)
-class FourTypeRuleAdmin(ReadOnlyAdmin):
+class FourTypeRuleAdmin(AuditedAdmin):
     list_display = ["slug", "name", "kind", "category", "court", "auto_confirm", "active"]
     list_filter = ["kind", "active"]
 
 
 @admin.register(DetectionRule)
-class DetectionRuleAdmin(ReadOnlyAdmin):
+class DetectionRuleAdmin(AuditedAdmin):
     list_display = ["indicator", "enabled", "check_warning", "fall_threshold", "min_denominator"]
 
 
@@ -61,7 +49,7 @@ class ExtensionApproverAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(AuditedAdmin):
     list_display = ["user", "mobile", "sms_enabled"]
     search_fields = ["user__username", "mobile"]
     raw_id_fields = ["user"]

@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.choices import BAND_COLOURS, Band, Role
+from cases.choices import BAND_COLOURS, Band
 from cases.permissions import Action, may
-from cases.units import Reach, user_scope
+from cases.units import user_scope
 
 register = template.Library()
 
@@ -27,7 +27,7 @@ def user_card(user) -> dict:
         name = user.judge.name
     else:
         name = f"{user.last_name}{user.first_name}".strip() or user.get_username()
-    if user.role == Role.JUDGE and user.judge_id:
+    if user.judge_id:
         division = user.judge.division
         unit = f"{user.judge.court.name} {division.name if division else ''}".strip()
     elif user.division_id:
@@ -41,7 +41,7 @@ def user_card(user) -> dict:
         "name": name,
         "role": role,
         "unit": unit,
-        "is_judge": user_scope(user).reach is Reach.JUDGE,
+        "is_judge": user_scope(user).is_judge,
     }
 
 

@@ -24,7 +24,7 @@ from cases.filters import AuditLogFilterSet, CaseFilterSet
 from cases.models import AuditEvent, Case, TimeLimit
 from cases.permissions import Action, may
 from cases.services import audit_record
-from cases.units import Reach, user_scope
+from cases.units import user_scope
 
 PAGE_SIZE = 50
 
@@ -76,14 +76,14 @@ def case_list(request):
         request,
         "cases/case_list.html",
         {
-            "title": _("我的案件") if scope.reach is Reach.JUDGE else _("案件"),
+            "title": _("我的案件") if scope.is_judge else _("案件"),
             "filterset": filterset,
             "page_obj": page,
             "band_counts": counts,
             "pending_total": sum(item["count"] for item in counts),
             "include_closed": include_closed,
-            "show_judge": scope.reach is not Reach.JUDGE,
-            "show_division_filter": scope.reach in (Reach.COURTS, Reach.EVERYTHING),
+            "show_judge": not scope.is_judge,
+            "show_division_filter": scope.spans_divisions,
             "show_court": scope.is_city,
             "today": today(),
         },

@@ -4,25 +4,14 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q
-
-from cases.choices import Role
 from cases.dates import today
-from supervision.choices import AWAITING_ANSWER_STATES, LetterState, RecipientKind
+from cases.permissions import Action, may
+from supervision.choices import AWAITING_ANSWER_STATES, LetterState
 from supervision.models import Inquiry, Notice
+from supervision.services.notify import recipient_filters
 
 # What the user is to do with an inbox item.
 ANSWER, CLOSE, SEND = "answer", "close", "send"
-
-
-def _recipient_filters(user) -> tuple[Q | None, Q | None]:
-    """Notices and inquiries addressed to the user (None: none can be)."""
-    if user.role == Role.JUDGE and user.judge_id:
-        return Q(recipient_kind=RecipientKind.JUDGE, judge_id=user.judge_id), None
-    if user.role in (Role.DIVISION_HEAD, Role.ANALYST) and user.division_id:
-        division = Q(division_id=user.division_id)
-        return division & Q(recipient_kind=RecipientKind.DIVISION), division
-    return None, None
 
 
 def _item(letter, action: str, day: datetime.date) -> dict:
@@ -47,7 +36,7 @@ def inbox(*, user, day: datetime.date | None = None) -> list[dict]:
     Nearest deadline first."""
     day = day or today()
     items: list[dict] = []
-    notice_filter, inquiry_filter = _recipient_filters(user)
+    notice_filter, inquiry_filter = recipient_filters(user)
     related = ("court", "division")
     if notice_filter is not None:
         for notice in (
@@ -59,7 +48,7 @@ def inbox(*, user, day: datetime.date | None = None) -> list[dict]:
             Inquiry.objects.awaiting_answer().filter(inquiry_filter).select_related(*related)
         ):
             items.append(_item(inquiry, ANSWER, day))
-    if user.role == Role.OFFICE:
+    if may(user, Action.LETTER_CLOSE):
         for model in (Notice, Inquiry):
             answered = model.objects.in_scope(user).filter(state=LetterState.ANSWERED)
             for letter in answered.select_related(*related):

@@ -22,6 +22,7 @@ from cases.choices import Role
 from cases.dates import today
 from cases.models import Case, CaseInspector, Court, User
 from cases.permissions import Action, may
+from cases.units import user_scope
 from supervision.choices import InspectionState, TraceKind
 from supervision.models import JointInspection
 from supervision.services.notify import notify_users
@@ -179,7 +180,8 @@ def _join(inspection: JointInspection, cases: Sequence[Case]) -> set[User]:
     """Join the inspectors among the recorder and the participants (as they are now) to the
     inspection's cases; returns them."""
     people = [inspection.recorded_by, *inspection.participants.all()]
-    inspectors = {person for person in people if person.is_active and person.role == Role.INSPECTOR}
+    # Those who see only the cases joined to them: the inspectors (cases.units).
+    inspectors = {person for person in people if user_scope(person).cases_joined_only}
     CaseInspector.objects.bulk_create(
         [CaseInspector(case=case, user=person) for case in cases for person in inspectors],
         ignore_conflicts=True,

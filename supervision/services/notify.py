@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -79,8 +79,20 @@ def letter_leaders(letter: Notice | Inquiry) -> QuerySet[User]:
     ).exclude(pk__in=recipients)
 
 
+def recipient_filters(user) -> tuple[Q | None, Q | None]:
+    """The notices and the inquiries addressed to `user` (None: none can be): a judge's own;
+    a division's, for its head and analysts. The one rule of who is addressed."""
+    if user.role == Role.JUDGE and user.judge_id:
+        return Q(recipient_kind=RecipientKind.JUDGE, judge_id=user.judge_id), None
+    if user.role in (Role.DIVISION_HEAD, Role.ANALYST) and user.division_id:
+        division = Q(division_id=user.division_id)
+        return division & Q(recipient_kind=RecipientKind.DIVISION), division
+    return None, None
+
+
 def is_letter_recipient(user: User, letter: Notice | Inquiry) -> bool:
-    """Who may acknowledge and answer: the judge; for a division, its head and analysts."""
+    """Who may acknowledge and answer (`recipient_filters` for one letter in hand): the judge;
+    for a division, its head and analysts."""
     if isinstance(letter, Notice) and letter.recipient_kind == RecipientKind.JUDGE:
         return user.role == Role.JUDGE and user.judge_id == letter.judge_id
     return (
