@@ -9,6 +9,8 @@ from metrics.api import views as metrics_api
 from supervision.api.views import ROUTES as SUPERVISION_ROUTES
 
 router = DefaultRouter()
+# No `.json` suffix routes: one URL per resource (`?format=` and Accept still choose).
+router.include_format_suffixes = False
 router.register("cases", cases_api.CaseViewSet, basename="case")
 router.register("courts", cases_api.CourtViewSet, basename="court")
 router.register("divisions", cases_api.DivisionViewSet, basename="division")

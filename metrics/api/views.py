@@ -208,6 +208,11 @@ class RankingViewSet(viewsets.GenericViewSet):
         query.is_valid(raise_exception=True)
         data = query.validated_data
         parent = _ranking_parent(request.user, data)
+        own = user_unit(request.user)
+        if own is None or not (own.contains(parent) or parent.contains(own)):
+            # A ranking off the user's own path (another court's divisions, another division's
+            # judges) is outside their scope: not found, as a unit outside it is.
+            raise NotFound(_("单位不存在或不在您的可见范围内"))
         period = data["period"]
         as_of = data.get("as_of") or latest_computed(period)
         entries = (

@@ -94,7 +94,9 @@ def test_a_draft_inquiry_is_seen_by_the_office_alone_until_sent(world, client):
     assert [client.get(url).status_code for url in doors] == [200, 200]
     assert client.get(listed).json()["count"] == 1
     services.inquiry_send(inquiry=draft, actor=world.user(Role.OFFICE))
-    client.force_login(world.user(Role.ANALYST), backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(
+        world.user(Role.ANALYST), backend="django.contrib.auth.backends.ModelBackend"
+    )
     assert [client.get(url).status_code for url in doors] == [200, 200]
 
 

@@ -99,11 +99,10 @@ class CampaignAssignSerializer(serializers.Serializer):
 class JointInspectionSerializer(serializers.ModelSerializer):
     court_code = serializers.CharField(source="court.code", read_only=True)
     state_label = label_field("state")
-    # The numbers of every case the inspection names; in full, only the cases the requesting
-    # user may open (an inspector: those joined to them, so not the cases of a request).
-    case_numbers = serializers.SlugRelatedField(
-        source="cases", slug_field="case_number", many=True, read_only=True
-    )
+    # How many cases the inspection names; the cases themselves only as far as the requesting
+    # user may open them (an inspector: those joined to them, so none of a pending request —
+    # an id tried in a request must not tell its case number or judge).
+    case_count = serializers.SerializerMethodField()
     cases = serializers.SerializerMethodField()
     participants = PersonSerializer(many=True, read_only=True)
     recorded_by = PersonSerializer(read_only=True)
@@ -118,7 +117,7 @@ class JointInspectionSerializer(serializers.ModelSerializer):
             "title",
             "inspected_on",
             "findings",
-            "case_numbers",
+            "case_count",
             "cases",
             "participants",
             "other_participants",
@@ -131,6 +130,10 @@ class JointInspectionSerializer(serializers.ModelSerializer):
             "decision_note",
         ]
         read_only_fields = fields
+
+    def get_case_count(self, inspection) -> int:
+        named = getattr(inspection, "_prefetched_objects_cache", {}).get("cases")
+        return len(named) if named is not None else inspection.cases.count()
 
     @extend_schema_field(CaseBriefSerializer(many=True))
     def get_cases(self, inspection) -> list:

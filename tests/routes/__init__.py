@@ -1,0 +1,1 @@
+"""The route walker (tests/test_routes.py): its city, the URL enumeration and the checks."""
