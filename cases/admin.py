@@ -14,8 +14,9 @@ from cases.choices import AuditAction
 from cases.services import audit_record
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records written by the services only: shown, never changed here."""
+class ReadOnly:
+    """Records written by the services only: shown, never changed here (an admin or an
+    inline)."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -25,6 +26,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+    pass
 
 
 class AuditedAdmin(admin.ModelAdmin):

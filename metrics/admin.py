@@ -4,7 +4,7 @@ permission checked, the change recorded, the stored scores rescored), never here
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from cases.admin import ReadOnlyAdmin
+from cases.admin import ReadOnly, ReadOnlyAdmin
 from metrics.models import (
     ComputationRun,
     IndicatorMonthlyTarget,
@@ -14,18 +14,7 @@ from metrics.models import (
 from metrics.registry import INDICATORS
 
 
-class ReadOnlyInline(admin.TabularInline):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class IndicatorMonthlyTargetInline(ReadOnlyInline):
+class IndicatorMonthlyTargetInline(ReadOnly, admin.TabularInline):
     model = IndicatorMonthlyTarget
     extra = 0
     max_num = 12

@@ -1,6 +1,6 @@
 """Read-only REST API of the cases app: cases, courts, divisions, judges, the audit trail.
 
-Every queryset goes through `.in_scope(request.user)` (cases.scoping decides; nothing here does),
+Every queryset goes through `.in_scope(request.user)` (cases.units decides; nothing here does),
 so an out-of-scope object is simply not found: a 404, never a 403 that would confirm it exists.
 Every case list and case detail answered is written to the audit trail.
 """

@@ -1,7 +1,7 @@
 """Scoping proof: every role sees exactly its scope (DOMAIN.md roles), in querysets and the API.
 
 The expected sets are written here by hand, from the city's unit paths (conftest.py city_*),
-not derived from cases.scoping: what a role must see is stated, then compared for equality.
+not derived from cases.units: what a role must see is stated, then compared for equality.
 """
 
 from dataclasses import dataclass, field

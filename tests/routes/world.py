@@ -466,11 +466,8 @@ def _reports(world: World) -> None:
         FindingCase.objects.create(finding=finding, case=world.case(slot, "long"))
         world.objects.setdefault("finding", {})[slot] = finding.pk
 
-    # The unit key the snapshot takes (it moves in the refactor); used to build data only.
-    try:
-        from cases.units import ScopeKey
-    except ImportError:
-        from metrics.scopes import ScopeKey
+    # The unit key the snapshot takes; used to build data only.
+    from cases.units import ScopeKey
 
     reports = {"J1": ("court", world.courts["A"]), "B": ("court", world.courts["B"]), "C": None}
     for slot, unit in reports.items():

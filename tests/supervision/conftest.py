@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 
 import pytest
+from django.test import Client
 
 from cases.choices import CourtLevel, Role
 from cases.models import Case, Court, Division, Judge, User
@@ -90,3 +91,16 @@ def world(db) -> World:
         case=CaseFactory(judge=judge, filed_on=D(2025, 3, 1)),
         other_court_case=CaseFactory(judge=foreign_judge, filed_on=D(2025, 3, 1)),
     )
+
+
+@pytest.fixture
+def web(world):
+    """A test client signed in as a role of the world (or a user): web(Role.OFFICE).get(…)."""
+
+    def client(role_or_user):
+        user = world.user(role_or_user) if isinstance(role_or_user, str) else role_or_user
+        signed_in = Client()
+        signed_in.force_login(user)
+        return signed_in
+
+    return client

@@ -11,7 +11,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 from rest_framework.test import APIClient
 
 from cases.choices import Role
@@ -166,24 +165,13 @@ def test_an_inspection_names_at_most_the_configured_number_of_cases(world, setti
 # The pages
 
 
-@pytest.fixture
-def browser(world):
-    def client(role_or_user):
-        user = world.user(role_or_user) if isinstance(role_or_user, str) else role_or_user
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return client
-
-
 def _text(response) -> str:
     assert response.status_code == 200, response.status_code
     return response.content.decode()
 
 
-def _request_by_page(world, browser):
-    answer = browser(Role.INSPECTOR).post(
+def _request_by_page(world, web):
+    answer = web(Role.INSPECTOR).post(
         "/supervision/inspections/new/",
         {
             "court": world.court.pk,
@@ -198,10 +186,10 @@ def _request_by_page(world, browser):
     return inspection
 
 
-def test_an_inspectors_page_request_waits_for_the_office_and_shows_no_case_detail(world, browser):
-    inspection = _request_by_page(world, browser)
+def test_an_inspectors_page_request_waits_for_the_office_and_shows_no_case_detail(world, web):
+    inspection = _request_by_page(world, web)
     assert inspection.state == InspectionState.REQUESTED and not CaseInspector.objects.exists()
-    inspector = browser(Role.INSPECTOR)
+    inspector = web(Role.INSPECTOR)
     page = _text(inspector.get(f"/supervision/inspections/{inspection.pk}/"))
     assert "待审管办批准" in page and 'id="approve-form"' not in page
     assert world.case.case_number in page
@@ -210,9 +198,9 @@ def test_an_inspectors_page_request_waits_for_the_office_and_shows_no_case_detai
     assert "待审管办批准" in _text(inspector.get("/supervision/inspections/"))
 
 
-def test_the_office_approves_on_the_page(world, browser):
-    inspection = _request_by_page(world, browser)
-    office = browser(Role.OFFICE)
+def test_the_office_approves_on_the_page(world, web):
+    inspection = _request_by_page(world, web)
+    office = web(Role.OFFICE)
     url = f"/supervision/inspections/{inspection.pk}/"
     page = _text(office.get(url))
     assert 'id="approve-form"' in page and 'id="reject-form"' in page
@@ -221,16 +209,16 @@ def test_the_office_approves_on_the_page(world, browser):
     inspection.refresh_from_db()
     assert inspection.state == InspectionState.APPROVED
     assert _joined(world, world.user(Role.INSPECTOR))
-    page = _text(browser(Role.INSPECTOR).get(url))
+    page = _text(web(Role.INSPECTOR).get(url))
     assert f"/supervision/cases/{world.case.pk}/" in page and world.judge.name in page
     assert 'id="approve-form"' not in _text(office.get(url))  # decided: no more forms
-    listing = _text(browser(Role.INSPECTOR).get("/supervision/inspections/"))
+    listing = _text(web(Role.INSPECTOR).get("/supervision/inspections/"))
     assert "已批准" in listing
 
 
-def test_the_office_rejects_on_the_page_only_with_a_reason(world, browser):
-    inspection = _request_by_page(world, browser)
-    office = browser(Role.OFFICE)
+def test_the_office_rejects_on_the_page_only_with_a_reason(world, web):
+    inspection = _request_by_page(world, web)
+    office = web(Role.OFFICE)
     url = f"/supervision/inspections/{inspection.pk}/"
     office.post(url, {"action": "reject", "reason": ""})
     inspection.refresh_from_db()
@@ -238,13 +226,13 @@ def test_the_office_rejects_on_the_page_only_with_a_reason(world, browser):
     office.post(url, {"action": "reject", "reason": "案件与督查事项无关"})
     inspection.refresh_from_db()
     assert inspection.state == InspectionState.REJECTED and not CaseInspector.objects.exists()
-    assert "案件与督查事项无关" in _text(browser(Role.INSPECTOR).get(url))
+    assert "案件与督查事项无关" in _text(web(Role.INSPECTOR).get(url))
 
 
-def test_an_inspector_posting_an_approval_on_the_page_is_refused(world, browser):
-    inspection = _request_by_page(world, browser)
+def test_an_inspector_posting_an_approval_on_the_page_is_refused(world, web):
+    inspection = _request_by_page(world, web)
     url = f"/supervision/inspections/{inspection.pk}/"
-    browser(Role.INSPECTOR).post(url, {"action": "approve", "note": ""})
+    web(Role.INSPECTOR).post(url, {"action": "approve", "note": ""})
     inspection.refresh_from_db()
     assert inspection.state == InspectionState.REQUESTED and not CaseInspector.objects.exists()
     assert TraceEntry.objects.filter(
@@ -252,10 +240,10 @@ def test_an_inspector_posting_an_approval_on_the_page_is_refused(world, browser)
     ).exists()
 
 
-def test_the_form_says_the_limit_on_the_cases(world, browser, settings):
+def test_the_form_says_the_limit_on_the_cases(world, web, settings):
     settings.COURTDASH_INSPECTION_MAX_CASES = 1
     other = world.new_case()
-    answer = browser(Role.INSPECTOR).post(
+    answer = web(Role.INSPECTOR).post(
         "/supervision/inspections/new/",
         {
             "court": world.court.pk,

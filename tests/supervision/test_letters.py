@@ -69,10 +69,9 @@ def test_a_notice_is_about_the_recipients_own_cases(world):
         )
 
 
-def test_a_draft_inquiry_is_seen_by_the_office_alone_until_sent(world, client):
-    """Issue 9: recipients read the nightly detection's drafts (API ?state=draft, the inquiry
-    page) before the office had reviewed and sent them."""
-    draft = services.inquiry_create(
+def _detection_draft(world):
+    """A draft inquiry as the nightly detection writes it (no actor, not sent)."""
+    return services.inquiry_create(
         division=world.division,
         indicator_slug="closed_to_filed_ratio",
         period="2025-W26",
@@ -84,35 +83,27 @@ def test_a_draft_inquiry_is_seen_by_the_office_alone_until_sent(world, client):
         actor=None,
         send=False,
     )
+
+
+def test_a_draft_inquiry_is_seen_by_the_office_alone_until_sent(world, web):
+    """Issue 9: recipients read the nightly detection's drafts (API ?state=draft, the inquiry
+    page) before the office had reviewed and sent them."""
+    draft = _detection_draft(world)
     doors = [f"/supervision/inquiries/{draft.pk}/", f"/api/v1/supervision/inquiries/{draft.pk}/"]
     listed = "/api/v1/supervision/inquiries/?state=draft"
     for role in (Role.ANALYST, Role.DIVISION_HEAD, Role.COURT_LEADER, Role.INSPECTOR):
-        client.force_login(world.user(role), backend="django.contrib.auth.backends.ModelBackend")
+        client = web(role)
         assert [client.get(url).status_code for url in doors] == [404, 404], role
         assert client.get(listed).json()["count"] == 0, role
-    client.force_login(world.user(Role.OFFICE), backend="django.contrib.auth.backends.ModelBackend")
-    assert [client.get(url).status_code for url in doors] == [200, 200]
-    assert client.get(listed).json()["count"] == 1
+    office = web(Role.OFFICE)
+    assert [office.get(url).status_code for url in doors] == [200, 200]
+    assert office.get(listed).json()["count"] == 1
     services.inquiry_send(inquiry=draft, actor=world.user(Role.OFFICE))
-    client.force_login(
-        world.user(Role.ANALYST), backend="django.contrib.auth.backends.ModelBackend"
-    )
-    assert [client.get(url).status_code for url in doors] == [200, 200]
+    assert [web(Role.ANALYST).get(url).status_code for url in doors] == [200, 200]
 
 
 def test_a_draft_inquiry_waits_for_the_office_to_send_it(world):
-    draft = services.inquiry_create(
-        division=world.division,
-        indicator_slug="closed_to_filed_ratio",
-        period="2025-W26",
-        as_of=D(2025, 6, 29),
-        value=0.55,
-        title="结收比下降",
-        body="较上周下降",
-        deadline=D(2025, 7, 10),
-        actor=None,
-        send=False,
-    )
+    draft = _detection_draft(world)
     analyst = world.user(Role.ANALYST)
     assert selectors.inbox(user=analyst) == []
     assert [item["action"] for item in selectors.inbox(user=world.user(Role.OFFICE))] == [SEND]

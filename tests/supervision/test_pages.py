@@ -1,27 +1,13 @@
 """Supervision pages: inbox, notice round trip, a case's supervision, the ledger."""
 
-import pytest
-from django.test import Client
-
 from cases.choices import Role
 from supervision.choices import LetterState, TraceKind
 from supervision.models import ExtensionRequest, Measure, Notice, TraceEntry
 from tests.factories import UserFactory
 
 
-@pytest.fixture
-def browser(world):
-    def client(role_or_user):
-        user = world.user(role_or_user) if isinstance(role_or_user, str) else role_or_user
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return client
-
-
-def test_notice_issued_answered_and_closed_through_the_pages(world, browser):
-    office, judge = browser(Role.OFFICE), browser(Role.JUDGE)
+def test_notice_issued_answered_and_closed_through_the_pages(world, web):
+    office, judge = web(Role.OFFICE), web(Role.JUDGE)
     form = office.get(f"/supervision/notices/new/?case={world.case.pk}")
     assert world.case.case_number in form.content.decode()
     issued = office.post(
@@ -50,10 +36,10 @@ def test_notice_issued_answered_and_closed_through_the_pages(world, browser):
         assert label in trail
 
 
-def test_head_marks_president_takes_measure_judge_responds_on_the_case_page(world, browser):
+def test_head_marks_president_takes_measure_judge_responds_on_the_case_page(world, web):
     url = f"/supervision/cases/{world.case.pk}/"
-    browser(Role.DIVISION_HEAD).post(url, {"action": "mark", "category": 1, "reason": "新类型"})
-    browser(Role.COURT_LEADER).post(
+    web(Role.DIVISION_HEAD).post(url, {"action": "mark", "category": 1, "reason": "新类型"})
+    web(Role.COURT_LEADER).post(
         url,
         {
             "action": "measure",
@@ -63,43 +49,40 @@ def test_head_marks_president_takes_measure_judge_responds_on_the_case_page(worl
         },
     )
     measure = Measure.objects.get()
-    browser(Role.JUDGE).post(
-        url, {"action": "respond", "object_id": measure.pk, "response": "已评议"}
-    )
-    page = browser(Role.JUDGE).get(url).content.decode()
+    web(Role.JUDGE).post(url, {"action": "respond", "object_id": measure.pk, "response": "已评议"})
+    page = web(Role.JUDGE).get(url).content.decode()
     kinds = [TraceKind.MARKED, TraceKind.MEASURE_TAKEN, TraceKind.MEASURE_RESPONDED]
     positions = [page.index(f'data-kind="{kind}"') for kind in kinds]
     assert positions == sorted(positions)
 
 
-def test_a_refused_approval_on_the_page_says_why_and_is_recorded(world, browser):
+def test_a_refused_approval_on_the_page_says_why_and_is_recorded(world, web):
     url = f"/supervision/cases/{world.case.pk}/"
-    browser(Role.JUDGE).post(url, {"action": "extension", "days": 30, "reason": "鉴定"})
+    web(Role.JUDGE).post(url, {"action": "extension", "days": 30, "reason": "鉴定"})
     extension = ExtensionRequest.objects.get()
-    answer = browser(Role.DIVISION_HEAD).post(
+    answer = web(Role.DIVISION_HEAD).post(
         url, {"action": "approve", "object_id": extension.pk, "note": ""}, follow=True
     )
     assert "审限变更一支笔" in answer.content.decode()
     assert TraceEntry.objects.filter(
         kind=TraceKind.REFUSED, actor=world.user(Role.DIVISION_HEAD)
     ).exists()
-    browser(Role.COURT_LEADER).post(url, {"action": "approve", "object_id": extension.pk})
+    web(Role.COURT_LEADER).post(url, {"action": "approve", "object_id": extension.pk})
     world.case.refresh_from_db()
     assert world.case.extension_days == 30
 
 
-def test_pages_out_of_reach_are_not_found(world, browser):
-    colleague = browser(UserFactory(role=Role.JUDGE, judge=world.colleague, court=world.court))
+def test_pages_out_of_reach_are_not_found(world, web):
+    colleague = web(UserFactory(role=Role.JUDGE, judge=world.colleague, court=world.court))
     assert colleague.get(f"/supervision/cases/{world.case.pk}/").status_code == 404
     assert (
-        browser(Role.OFFICE).get(f"/supervision/cases/{world.other_court_case.pk}/").status_code
-        == 404
+        web(Role.OFFICE).get(f"/supervision/cases/{world.other_court_case.pk}/").status_code == 404
     )
 
 
-def test_the_ledger_page_lists_open_marks(world, browser):
-    browser(Role.DIVISION_HEAD).post(
+def test_the_ledger_page_lists_open_marks(world, web):
+    web(Role.DIVISION_HEAD).post(
         f"/supervision/cases/{world.case.pk}/", {"action": "mark", "category": 2, "reason": "群体"}
     )
-    page = browser(Role.OFFICE).get("/supervision/ledger/").content.decode()
+    page = web(Role.OFFICE).get("/supervision/ledger/").content.decode()
     assert world.case.case_number in page and "第2类" in page

@@ -11,7 +11,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from openpyxl import load_workbook
 
 from cases.choices import Role
@@ -32,17 +31,6 @@ from tests.factories import CaseFactory, DivisionFactory, JudgeFactory, UserFact
 
 D = datetime.date
 AS_OF = D(2025, 6, 29)
-
-
-@pytest.fixture
-def browser(world):
-    def client(role_or_user):
-        user = world.user(role_or_user) if isinstance(role_or_user, str) else role_or_user
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return client
 
 
 def text(response) -> str:
@@ -71,8 +59,8 @@ def draft(world):
     return Inquiry.objects.get(state=LetterState.DRAFT)
 
 
-def test_the_office_sees_each_draft_with_its_evidence(world, browser, draft):
-    page = text(browser(Role.OFFICE).get("/supervision/abnormalities/"))
+def test_the_office_sees_each_draft_with_its_evidence(world, web, draft):
+    page = text(web(Role.OFFICE).get("/supervision/abnormalities/"))
     assert draft.title in page and f'data-inquiry="{draft.pk}"' in page
     for shown in ("94.00%", "95.00%", "96.00%", "触及预警线", "-2.00 个百分点"):
         assert shown in page
@@ -80,8 +68,8 @@ def test_the_office_sees_each_draft_with_its_evidence(world, browser, draft):
     assert drill in page and f"division={world.division.pk}" in page
 
 
-def test_the_office_sends_a_draft_from_the_page(world, browser, draft):
-    office = browser(Role.OFFICE)
+def test_the_office_sends_a_draft_from_the_page(world, web, draft):
+    office = web(Role.OFFICE)
     answer = office.post(
         "/supervision/abnormalities/",
         {
@@ -102,8 +90,8 @@ def test_the_office_sends_a_draft_from_the_page(world, browser, draft):
     )
 
 
-def test_the_office_discards_a_draft_from_the_page_with_a_reason(world, browser, draft):
-    office = browser(Role.OFFICE)
+def test_the_office_discards_a_draft_from_the_page_with_a_reason(world, web, draft):
+    office = web(Role.OFFICE)
     empty = office.post(
         "/supervision/abnormalities/", {"inquiry": draft.pk, "action": "discard", "reason": ""}
     )
@@ -119,24 +107,24 @@ def test_the_office_discards_a_draft_from_the_page_with_a_reason(world, browser,
 @pytest.mark.parametrize(
     "role", [Role.JUDGE, Role.DIVISION_HEAD, Role.ANALYST, Role.COURT_LEADER, Role.INSPECTOR]
 )
-def test_only_the_office_opens_the_drafts(world, browser, draft, role):
-    assert browser(role).get("/supervision/abnormalities/").status_code == 403
-    post = browser(role).post(
+def test_only_the_office_opens_the_drafts(world, web, draft, role):
+    assert web(role).get("/supervision/abnormalities/").status_code == 403
+    post = web(role).post(
         "/supervision/abnormalities/", {"inquiry": draft.pk, "action": "discard", "reason": "x"}
     )
     assert post.status_code == 403 and Inquiry.objects.filter(pk=draft.pk).exists()
 
 
-def test_another_courts_office_cannot_reach_the_draft(world, browser, draft):
+def test_another_courts_office_cannot_reach_the_draft(world, web, draft):
     stranger = UserFactory(role=Role.OFFICE, court=world.other_court)
-    assert draft.title not in text(browser(stranger).get("/supervision/abnormalities/"))
-    answer = browser(stranger).post(
+    assert draft.title not in text(web(stranger).get("/supervision/abnormalities/"))
+    answer = web(stranger).post(
         "/supervision/abnormalities/", {"inquiry": draft.pk, "action": "send"}
     )
     assert answer.status_code == 404
 
 
-def test_the_drafts_page_queries_are_bounded(world, browser, django_assert_max_num_queries):
+def test_the_drafts_page_queries_are_bounded(world, web, django_assert_max_num_queries):
     division_names = ["民三庭", "民四庭", "刑一庭", "刑二庭", "行政庭", "执行局"]
     for name in division_names:
         division = DivisionFactory(court=world.court, name=name)
@@ -152,7 +140,7 @@ def test_the_drafts_page_queries_are_bounded(world, browser, django_assert_max_n
             value=95.0,
         )
     services.abnormalities_detect(as_of=AS_OF)
-    office = browser(Role.OFFICE)
+    office = web(Role.OFFICE)
     office.get("/supervision/abnormalities/")
     with django_assert_max_num_queries(14):
         page = text(office.get("/supervision/abnormalities/"))
@@ -175,8 +163,8 @@ def aged(world):
     return {name: world.new_case(filed_on=day) for name, day in filed.items()}
 
 
-def test_long_pending_page_counts_buckets_and_lists_their_cases(world, browser, aged):
-    office = browser(Role.OFFICE)
+def test_long_pending_page_counts_buckets_and_lists_their_cases(world, web, aged):
+    office = web(Role.OFFICE)
     page = text(office.get("/supervision/long-pending/"))
     assert re.search(r'id="long-pending-total">4<', page)
     for name in ("13m", "20m", "30m", "40m"):
@@ -187,8 +175,8 @@ def test_long_pending_page_counts_buckets_and_lists_their_cases(world, browser, 
     assert aged["30m"].case_number in bucket and aged["40m"].case_number not in bucket
 
 
-def test_the_outlook_says_what_happens_if_nothing_is_done(world, browser, aged):
-    office = browser(Role.OFFICE)
+def test_the_outlook_says_what_happens_if_nothing_is_done(world, web, aged):
+    office = web(Role.OFFICE)
     page = text(office.get("/supervision/long-pending/"))
     cell = re.search(r'data-outlook="12_30"[^>]*>(\d+)<', page)
     assert cell.group(1) == "1"
@@ -197,11 +185,11 @@ def test_the_outlook_says_what_happens_if_nothing_is_done(world, browser, aged):
     assert aged["13m"].case_number not in listed
 
 
-def test_long_pending_per_unit_breaks_down_and_stays_in_reach(world, browser, aged):
-    office = browser(Role.OFFICE)
+def test_long_pending_per_unit_breaks_down_and_stays_in_reach(world, web, aged):
+    office = web(Role.OFFICE)
     court = text(office.get(f"/supervision/long-pending/?court={world.court.pk}"))
     assert f"division={world.division.pk}" in court and 'id="start-campaign"' in court
-    head = browser(Role.DIVISION_HEAD)
+    head = web(Role.DIVISION_HEAD)
     own = text(head.get(f"/supervision/long-pending/?division={world.division.pk}"))
     assert aged["13m"].case_number in own and 'id="start-campaign"' not in own
     assert head.get(f"/supervision/long-pending/?court={world.court.pk}").status_code == 404
@@ -212,30 +200,30 @@ def test_long_pending_per_unit_breaks_down_and_stays_in_reach(world, browser, ag
     assert office.get("/supervision/long-pending/?division=x").status_code == 404
 
 
-def test_long_pending_list_is_paginated(world, browser):
+def test_long_pending_list_is_paginated(world, web):
     for _n in range(55):
         world.new_case(filed_on=D(2024, 1, 10))
-    office = browser(Role.OFFICE)
+    office = web(Role.OFFICE)
     first = text(office.get("/supervision/long-pending/"))
     assert first.count('class="case-number"') == 50 and "共 55 条" in first
     assert text(office.get("/supervision/long-pending/?page=2")).count('class="case-number"') == 5
 
 
-def test_overdue_page_lists_cases_past_their_deadline(world, browser):
+def test_overdue_page_lists_cases_past_their_deadline(world, web):
     late = world.new_case(filed_on=D(2024, 11, 1))  # 6 months: due 2025-05-01
     on_time = world.new_case(filed_on=D(2025, 3, 1))
-    page = text(browser(Role.OFFICE).get("/supervision/overdue/"))
+    page = text(web(Role.OFFICE).get("/supervision/overdue/"))
     assert late.case_number in page and on_time.case_number not in page
     assert re.search(r'id="overdue-total">1<', page) and "60 日" in page
-    judge = text(browser(Role.JUDGE).get("/supervision/overdue/"))
+    judge = text(web(Role.JUDGE).get("/supervision/overdue/"))
     assert late.case_number in judge
 
 
 # Clearance campaigns
 
 
-def test_the_office_starts_a_campaign_from_a_units_long_pending_list(world, browser, aged):
-    office = browser(Role.OFFICE)
+def test_the_office_starts_a_campaign_from_a_units_long_pending_list(world, web, aged):
+    office = web(Role.OFFICE)
     form = text(office.get(f"/supervision/campaigns/new/?court={world.court.pk}"))
     assert "长期未结案件清理攻坚" in form and 'id="preview"' in form
     answer = office.post(
@@ -257,19 +245,17 @@ def test_the_office_starts_a_campaign_from_a_units_long_pending_list(world, brow
     assert "苏0505清理攻坚" in text(office.get("/supervision/campaigns/"))
 
 
-def test_a_leader_and_target_date_are_set_per_case_and_progress_goes_to_zero(world, browser, aged):
+def test_a_leader_and_target_date_are_set_per_case_and_progress_goes_to_zero(world, web, aged):
     campaign = services.campaign_start(
         name="清理", court=world.court, target_on=D(2025, 9, 30), actor=world.user(Role.OFFICE)
     )
     entry = CampaignCase.objects.get(campaign=campaign, case=aged["40m"])
     leader = world.user(Role.COURT_LEADER)
     url = f"/supervision/campaigns/{campaign.pk}/"
-    browser(Role.OFFICE).post(
-        url, {"entry": entry.pk, "leader": leader.pk, "target_on": "2025-08-31"}
-    )
+    web(Role.OFFICE).post(url, {"entry": entry.pk, "leader": leader.pk, "target_on": "2025-08-31"})
     entry.refresh_from_db()
     assert entry.leader == leader and entry.target_on == D(2025, 8, 31)
-    refused = browser(Role.JUDGE).post(
+    refused = web(Role.JUDGE).post(
         url, {"entry": entry.pk, "leader": leader.pk, "target_on": "2025-07-31"}, follow=True
     )
     assert "不能管理长期未结清理攻坚" in text(refused)
@@ -277,19 +263,19 @@ def test_a_leader_and_target_date_are_set_per_case_and_progress_goes_to_zero(wor
     for name in ("13m", "20m", "30m"):
         aged[name].closed_on = D(2025, 6, 20)
         aged[name].save()
-    page = text(browser(Role.OFFICE).get(url))
+    page = text(web(Role.OFFICE).get(url))
     assert "剩余 1 件" in page and "已结 3 / 4（75%）" in page
-    remaining = text(browser(Role.OFFICE).get(url + "?show=remaining"))
+    remaining = text(web(Role.OFFICE).get(url + "?show=remaining"))
     assert aged["40m"].case_number in remaining and aged["13m"].case_number not in remaining
 
 
-def test_a_judge_sees_only_their_part_of_a_court_campaign(world, browser, aged):
+def test_a_judge_sees_only_their_part_of_a_court_campaign(world, web, aged):
     colleague_case = world.new_case(judge=world.colleague, filed_on=D(2023, 1, 5))
     campaign = services.campaign_start(
         name="清理", court=world.court, target_on=D(2025, 9, 30), actor=world.user(Role.OFFICE)
     )
     judge = UserFactory(role=Role.JUDGE, judge=world.colleague, court=world.court)
-    page = text(browser(judge).get(f"/supervision/campaigns/{campaign.pk}/"))
+    page = text(web(judge).get(f"/supervision/campaigns/{campaign.pk}/"))
     assert colleague_case.case_number in page and aged["40m"].case_number not in page
     assert "剩余 1 件" in page
 
@@ -311,9 +297,9 @@ def review(world):
     return ReversalReview.objects.get(case=case)
 
 
-def test_review_recorded_objected_and_answered_through_the_page(world, browser, review):
+def test_review_recorded_objected_and_answered_through_the_page(world, web, review):
     url = f"/supervision/reviews/{review.pk}/"
-    office, judge = browser(Role.OFFICE), browser(Role.JUDGE)
+    office, judge = web(Role.OFFICE), web(Role.JUDGE)
     assert 'id="record-form"' in text(office.get(url))
     office.post(
         url,
@@ -338,8 +324,8 @@ def test_review_recorded_objected_and_answered_through_the_page(world, browser, 
         assert step in trail
 
 
-def test_a_judge_cannot_record_a_review_and_the_attempt_is_recorded(world, browser, review):
-    answer = browser(Role.JUDGE).post(
+def test_a_judge_cannot_record_a_review_and_the_attempt_is_recorded(world, web, review):
+    answer = web(Role.JUDGE).post(
         f"/supervision/reviews/{review.pk}/",
         {
             "action": "record",
@@ -355,16 +341,16 @@ def test_a_judge_cannot_record_a_review_and_the_attempt_is_recorded(world, brows
     assert review.state == ReviewState.PENDING
 
 
-def test_reviews_list_filters_and_the_colleague_does_not_see_them(world, browser, review):
-    office = browser(Role.OFFICE)
+def test_reviews_list_filters_and_the_colleague_does_not_see_them(world, web, review):
+    office = web(Role.OFFICE)
     assert review.case.case_number in text(office.get("/supervision/reviews/?state=pending"))
     assert review.case.case_number not in text(office.get("/supervision/reviews/?state=answered"))
     colleague = UserFactory(role=Role.JUDGE, judge=world.colleague, court=world.court)
-    assert review.case.case_number not in text(browser(colleague).get("/supervision/reviews/"))
-    assert browser(colleague).get(f"/supervision/reviews/{review.pk}/").status_code == 404
+    assert review.case.case_number not in text(web(colleague).get("/supervision/reviews/"))
+    assert web(colleague).get(f"/supervision/reviews/{review.pk}/").status_code == 404
 
 
-def test_the_office_opens_the_missing_reviews_from_the_list(world, browser):
+def test_the_office_opens_the_missing_reviews_from_the_list(world, web):
     CaseFactory(
         judge=world.judge,
         filed_on=D(2024, 3, 1),
@@ -373,12 +359,12 @@ def test_the_office_opens_the_missing_reviews_from_the_list(world, browser):
         appeal_outcome="remanded",
         appeal_decided_on=D(2025, 5, 10),
     )
-    answer = browser(Role.OFFICE).post("/supervision/reviews/open/", follow=True)
+    answer = web(Role.OFFICE).post("/supervision/reviews/open/", follow=True)
     assert "已为1件尚无评查的改判、发回案件立项" in text(answer)
 
 
-def test_quarterly_report_page_and_xlsx_per_division_and_judge(world, browser, review):
-    office = browser(Role.OFFICE)
+def test_quarterly_report_page_and_xlsx_per_division_and_judge(world, web, review):
+    office = web(Role.OFFICE)
     page = text(office.get("/supervision/reviews/report/?year=2025&quarter=2"))
     assert "2025年第2季度发改再评查情况" in page and world.division.name in page
     by_judge = text(office.get("/supervision/reviews/report/?year=2025&quarter=2&by=judge"))
@@ -399,8 +385,8 @@ def test_quarterly_report_page_and_xlsx_per_division_and_judge(world, browser, r
 # Joint inspections and the trail
 
 
-def test_an_inspector_requests_a_joint_inspection_and_is_joined_once_approved(world, browser):
-    inspector = browser(Role.INSPECTOR)
+def test_an_inspector_requests_a_joint_inspection_and_is_joined_once_approved(world, web):
+    inspector = web(Role.INSPECTOR)
     assert 'id="inspection-form"' in text(inspector.get("/supervision/inspections/new/"))
     answer = inspector.post(
         "/supervision/inspections/new/",
@@ -420,7 +406,7 @@ def test_an_inspector_requests_a_joint_inspection_and_is_joined_once_approved(wo
     assert "财产查控不及时" in text(
         inspector.get("/supervision/trail/?kind=joint_inspection_requested")
     )
-    browser(Role.OFFICE).post(answer["Location"], {"action": "approve", "note": ""})
+    web(Role.OFFICE).post(answer["Location"], {"action": "approve", "note": ""})
     assert joined.exists()
     page = text(inspector.get(answer["Location"]))
     assert world.case.case_number in page and "财产查控不及时" in page
@@ -430,8 +416,8 @@ def test_an_inspector_requests_a_joint_inspection_and_is_joined_once_approved(wo
     )
 
 
-def test_an_unknown_case_number_is_refused_by_the_inspection_form(world, browser):
-    answer = browser(Role.INSPECTOR).post(
+def test_an_unknown_case_number_is_refused_by_the_inspection_form(world, web):
+    answer = web(Role.INSPECTOR).post(
         "/supervision/inspections/new/",
         {
             "court": world.court.pk,
@@ -445,8 +431,8 @@ def test_an_unknown_case_number_is_refused_by_the_inspection_form(world, browser
 
 
 @pytest.mark.parametrize("role", [Role.JUDGE, Role.ANALYST])
-def test_only_inspectors_and_the_office_record_joint_inspections(world, browser, role):
-    browser(role).post(
+def test_only_inspectors_and_the_office_record_joint_inspections(world, web, role):
+    web(role).post(
         "/supervision/inspections/new/",
         {
             "court": world.court.pk,
@@ -459,7 +445,7 @@ def test_only_inspectors_and_the_office_record_joint_inspections(world, browser,
     assert TraceEntry.objects.filter(kind=TraceKind.REFUSED, actor=world.user(role)).exists()
 
 
-def test_the_trail_page_shows_the_court_and_nothing_of_another(world, browser):
+def test_the_trail_page_shows_the_court_and_nothing_of_another(world, web):
     services.notice_issue(
         cases=[world.case],
         judge=world.judge,
@@ -478,7 +464,7 @@ def test_the_trail_page_shows_the_court_and_nothing_of_another(world, browser):
         deadline=D(2025, 7, 10),
         actor=stranger_office,
     )
-    page = text(browser(Role.INSPECTOR).get("/supervision/trail/"))
+    page = text(web(Role.INSPECTOR).get("/supervision/trail/"))
     assert "发出督办通知" in page and "请说明" in page
     assert page.count('<span class="tag">发出督办通知</span>') == 1
 
@@ -486,10 +472,10 @@ def test_the_trail_page_shows_the_court_and_nothing_of_another(world, browser):
 # Tabs, navigation, the case page
 
 
-def test_supervision_tabs_follow_the_role(world, browser):
-    judge = text(browser(Role.JUDGE).get("/supervision/inbox/"))
-    office = text(browser(Role.OFFICE).get("/supervision/inbox/"))
-    inspector = text(browser(Role.INSPECTOR).get("/supervision/inbox/"))
+def test_supervision_tabs_follow_the_role(world, web):
+    judge = text(web(Role.JUDGE).get("/supervision/inbox/"))
+    office = text(web(Role.OFFICE).get("/supervision/inbox/"))
+    inspector = text(web(Role.INSPECTOR).get("/supervision/inbox/"))
     for tab in ("inbox", "long_pending", "overdue", "campaigns", "reviews"):
         assert f'data-tab="{tab}"' in judge
     for tab in ("abnormalities", "ledger", "inspections", "trail"):
@@ -499,15 +485,15 @@ def test_supervision_tabs_follow_the_role(world, browser):
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_every_role_finds_supervision_in_the_main_navigation(world, browser, role):
-    page = text(browser(role).get("/cases/"))
+def test_every_role_finds_supervision_in_the_main_navigation(world, web, role):
+    page = text(web(role).get("/cases/"))
     assert 'href="/supervision/inbox/"' in page and ">督办</a>" in page
 
 
-def test_the_case_page_shows_the_supervision_timeline_and_links_to_it(world, browser):
+def test_the_case_page_shows_the_supervision_timeline_and_links_to_it(world, web):
     mark = {"action": "mark", "category": 1, "reason": "新类型"}
-    browser(Role.DIVISION_HEAD).post(f"/supervision/cases/{world.case.pk}/", mark)
-    page = text(browser(Role.JUDGE).get(f"/cases/{world.case.pk}/"))
+    web(Role.DIVISION_HEAD).post(f"/supervision/cases/{world.case.pk}/", mark)
+    page = text(web(Role.JUDGE).get(f"/cases/{world.case.pk}/"))
     assert f'href="/supervision/cases/{world.case.pk}/"' in page
     assert 'id="supervision-timeline"' in page and 'data-kind="marked"' in page
 
@@ -527,7 +513,7 @@ def test_the_case_page_shows_the_supervision_timeline_and_links_to_it(world, bro
     ],
 )
 def test_work_pages_queries_do_not_grow_with_their_rows(
-    world, browser, django_assert_max_num_queries, url, bound
+    world, web, django_assert_max_num_queries, url, bound
 ):
     judges = [world.judge, world.colleague]
     for n in range(30):
@@ -562,7 +548,7 @@ def test_work_pages_queries_do_not_grow_with_their_rows(
             actor=world.user(Role.INSPECTOR),
             cases=[world.case],
         )
-    office = browser(Role.OFFICE)
+    office = web(Role.OFFICE)
     url = url.format(campaign=campaign.pk)
     office.get(url)
     with django_assert_max_num_queries(bound):
