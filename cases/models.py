@@ -216,6 +216,15 @@ class Case(UnitScopedModel):
     deadline_on = models.DateField(_("审限届满日期（来源）"), null=True, blank=True)
     extension_days = models.PositiveIntegerField(_("延长审限天数"), default=0)
     excluded_days = models.PositiveIntegerField(_("扣除审限天数"), default=0)
+    # Courtdash's own decisions, never written by an import: the case's total extension days as
+    # of its latest extension approved here (the imported total then + the days approved).
+    # The deadline counts the larger of the two totals, so a re-import never takes an approval
+    # back, and the source's later record of the same extension is not counted twice.
+    approved_extension_days = models.PositiveIntegerField(
+        _("延长审限天数（本系统审批）"),
+        default=0,
+        db_default=0,  # the import inserts in SQL
+    )
     origin_case_number = models.CharField(_("原审案号"), max_length=64, blank=True)
     appealed = models.BooleanField(_("是否上诉"), null=True, blank=True)
     appeal_outcome = models.CharField(
@@ -311,6 +320,11 @@ class Case(UnitScopedModel):
 
     def __str__(self) -> str:
         return self.case_number
+
+    @property
+    def effective_extension_days(self) -> int:
+        """The extension days the deadline counts (cases.services.deadline_sql)."""
+        return max(self.extension_days, self.approved_extension_days)
 
 
 class CaseInspector(models.Model):

@@ -8,6 +8,7 @@ from django.db import connection, transaction
 
 from cases.choices import OUTCOME_OF_CLOSING_METHOD, Procedure
 from cases.models import AuditEvent
+from cases.network import client_ip
 
 
 def audit_record(
@@ -23,8 +24,7 @@ def audit_record(
     ip = user_agent = path = ""
     if request is not None:
         user = user or getattr(request, "user", None)
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        ip = forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+        ip = client_ip(request)  # X-Forwarded-For only from COURTDASH_TRUSTED_PROXIES
         user_agent = request.META.get("HTTP_USER_AGENT", "")[:300]
         path = request.get_full_path()[:500]
     authenticated = user is not None and getattr(user, "is_authenticated", False)
@@ -47,14 +47,21 @@ def audit_record(
 MOST_SPECIFIC_TIME_LIMIT = "(t.type_code <> '') DESC, (t.track <> '') DESC"
 
 
-def deadline_sql(*, case: str, limit: str) -> str:
+def deadline_sql(*, case: str, limit: str, approved_extension: str | None = None) -> str:
     """The deadline rule (DOMAIN.md) as SQL over a case row and its time-limit row (`limit.id`
     null when none matches): deadline_on as given, else filed_on + the limit (calendar months,
-    clamped to the month's end by PostgreSQL) + extension days + excluded days."""
+    clamped to the month's end by PostgreSQL) + extension days + excluded days.
+
+    Extension days are the larger of the imported total and the total after the latest
+    extension approved in Courtdash (`approved_extension_days`; `approved_extension` is an
+    SQL expression for it when the row has no such column): an approval survives a re-import,
+    and is not counted twice once the source system records it too."""
+    approved = approved_extension or f"{case}.approved_extension_days"
     return f"""CASE WHEN {case}.deadline_on IS NOT NULL THEN {case}.deadline_on
                 WHEN {limit}.id IS NULL THEN NULL
                 ELSE ({case}.filed_on + make_interval(months => {limit}.months))::date
-                     + {limit}.days + {case}.extension_days + {case}.excluded_days END"""
+                     + {limit}.days + GREATEST({case}.extension_days, {approved})
+                     + {case}.excluded_days END"""
 
 
 def _outcome_sql(column: str) -> str:
@@ -69,7 +76,8 @@ def case_derived_refresh(*, case_ids: Sequence[int] | None = None) -> None:
     """Recompute what derives from other rows, set-based, for the given cases (None: all).
 
     - origin: the case that origin_case_number names, when it is here;
-    - deadline: deadline_on, else filed_on + the time limit + extension + excluded days;
+    - deadline: deadline_on, else filed_on + the time limit + extension + excluded days
+      (extension: the larger of the imported and the Courtdash-approved total, deadline_sql);
     - effective appeal / retrial fields: the record's own values, field by field, else those
       of the latest linked second-instance / retrial case (DATA_FORMAT.md, linking).
 

@@ -1,9 +1,11 @@
-"""Audit of sign-ins, sign-outs, failed sign-ins and password changes (connected in apps.py)."""
+"""Audit of sign-ins, sign-outs, failed sign-ins and password changes (connected in apps.py);
+API tokens revoked on a password change or a deactivation."""
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
+from rest_framework.authtoken.models import Token
 
 from cases.choices import AuditAction
 from cases.services import audit_record
@@ -29,14 +31,20 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
 
 
 @receiver(pre_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="cases_note_password")
-def note_password_replaced(sender, instance, **kwargs):
+def note_password_replaced(sender, instance, update_fields=None, **kwargs):
     # set_password() keeps the raw password until save() completes (hash upgrades on login clear
     # it first). A first password given to a user saved without one is not a change.
+    # Deactivation: is_active turned off by this save. Most saves (last_login) need no query.
+    saved = set(update_fields) if update_fields is not None else {"password", "is_active"}
+    new_password = instance._password is not None and "password" in saved
+    deactivating = not instance.is_active and "is_active" in saved
+    before = None
+    if instance.pk is not None and (new_password or deactivating):
+        before = sender.objects.filter(pk=instance.pk).values("password", "is_active").first()
     instance._courtdash_password_replaced = (
-        instance._password is not None
-        and instance.pk is not None
-        and sender.objects.filter(pk=instance.pk).exclude(password="").exists()
+        new_password and before is not None and before["password"] != ""
     )
+    instance._courtdash_deactivated = deactivating and before is not None and before["is_active"]
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="cases_audit_password")
@@ -50,3 +58,13 @@ def audit_password_change(sender, instance, created, **kwargs):
             object_type="user",
             object_id=instance.pk,
         )
+        Token.objects.filter(user=instance).delete()
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="cases_revoke_on_deactivation")
+def revoke_tokens_on_deactivation(sender, instance, created, **kwargs):
+    """A deactivated account's API tokens are deleted: reactivating it revives none of them.
+    (A password change deletes them in audit_password_change.)"""
+    if getattr(instance, "_courtdash_deactivated", False):
+        instance._courtdash_deactivated = False
+        Token.objects.filter(user=instance).delete()

@@ -11,5 +11,6 @@ urlpatterns: list = [
     path("import/", imports.import_upload, name="import"),
     path("import/<str:token>/", imports.import_status, name="import_status"),
     path("import/<str:token>/confirm/", imports.import_confirm, name="import_confirm"),
+    path("import/<str:token>/retry/", imports.import_retry, name="import_retry"),
     path("import/<str:token>/report.csv", imports.import_report, name="import_report"),
 ]

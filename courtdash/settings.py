@@ -4,6 +4,7 @@ DATABASE_URL, REDIS_URL, DJANGO_SECRET_KEY, DJANGO_DEBUG, DJANGO_ALLOWED_HOSTS, 
 below. With no DATABASE_URL / REDIS_URL, embedded servers start under COURTDASH_DATA_DIR.
 """
 
+import ipaddress
 import sys
 from pathlib import Path
 
@@ -35,6 +36,8 @@ if SECRET_KEY is None:
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# A refused form gets a page that explains itself (templates/csrf_failure.html), not Django's.
+CSRF_FAILURE_VIEW = "courtdash.errors.csrf_failure"
 
 DATA_DIR = Path(env("COURTDASH_DATA_DIR", default=str(BASE_DIR / "data")))
 
@@ -115,12 +118,24 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login lockout (django-axes): five failures lock the username for an hour.
+# Login lockout (django-axes, cases.lockout): five failures of a username from one address lock
+# that username at that address for an hour; a stranger elsewhere cannot lock a person out with
+# five tries. Thirty failures of one username from all addresses together lock it everywhere.
+AXES_HANDLER = "cases.lockout.UsernameAndAddressLockoutHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+COURTDASH_LOCKOUT_USERNAME_LIMIT = env.int("COURTDASH_LOCKOUT_USERNAME_LIMIT", default=30)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+# The client's address, for axes as for the audit trail: X-Forwarded-For is believed only from
+# these proxies (addresses or networks, e.g. "10.0.0.5,10.1.0.0/16"); none by default.
+# A value that is not an address or network stops the start (ValueError), not a request later.
+COURTDASH_TRUSTED_PROXIES = [
+    str(ipaddress.ip_network(proxy, strict=False))
+    for proxy in env.list("COURTDASH_TRUSTED_PROXIES", default=[])
+]
+AXES_CLIENT_IP_CALLABLE = "cases.network.client_ip"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -178,12 +193,21 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# API tokens (cases.api.authentication) expire this many hours after they were issued.
+COURTDASH_API_TOKEN_HOURS = env.int("COURTDASH_API_TOKEN_HOURS", default=8)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "cases.api.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON bodies capped (COURTDASH_API_MAX_JSON_BYTES): DRF's own parser reads past Django's limit.
+    "DEFAULT_PARSER_CLASSES": [
+        "cases.api.parsers.LimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "courtdash.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
@@ -301,6 +325,26 @@ COURTDASH_REMINDER_STALE_MINUTES = env.int("COURTDASH_REMINDER_STALE_MINUTES", d
 # imported one's note and error report after this many days.
 COURTDASH_UPLOAD_KEEP_HOURS = env.int("COURTDASH_UPLOAD_KEEP_HOURS", default=24)
 COURTDASH_IMPORT_REPORT_KEEP_DAYS = env.int("COURTDASH_IMPORT_REPORT_KEEP_DAYS", default=30)
+# Untrusted input (cases.importing.readers, cases.api): a city's full export is about a million
+# cases at ~200 bytes a CSV row (all DATA_FORMAT.md columns, Chinese text) = ~200 MB; an XLSX of
+# it is smaller zipped, ~1 GB of sheet XML unzipped (~10x). A workbook whose members declare
+# more, or a member over 1 MB compressed more than MAX_RATIO times (a zip bomb), is refused
+# before openpyxl reads it (it loads the shared strings whole).
+COURTDASH_UPLOAD_MAX_BYTES = env.int("COURTDASH_UPLOAD_MAX_BYTES", default=256 * 1024 * 1024)
+COURTDASH_XLSX_MAX_UNCOMPRESSED_BYTES = env.int(
+    "COURTDASH_XLSX_MAX_UNCOMPRESSED_BYTES", default=2 * 1024 * 1024 * 1024
+)
+COURTDASH_XLSX_MAX_RATIO = env.int("COURTDASH_XLSX_MAX_RATIO", default=100)
+# A task on user data started this many times without finishing (its worker died each time:
+# acks_late + reject_on_worker_lost redeliver it) is marked failed instead of run again.
+COURTDASH_TASK_MAX_STARTS = env.int("COURTDASH_TASK_MAX_STARTS", default=3)
+# Every task's starts are counted (courtdash.taskstarts). The upload's run counts its own on the
+# upload's note, which the page shows; the general count is its backstop, one start later.
+CELERY_TASK_ANNOTATIONS = {"cases.tasks.run_upload": {"counts_own_starts": True}}
+# JSON request bodies (DRF reads the stream itself, past DATA_UPLOAD_MAX_MEMORY_SIZE) and the
+# records of one POST /api/v1/case-imports/; larger: 413.
+COURTDASH_API_MAX_JSON_BYTES = env.int("COURTDASH_API_MAX_JSON_BYTES", default=16 * 1024 * 1024)
+COURTDASH_API_IMPORT_MAX_RECORDS = env.int("COURTDASH_API_IMPORT_MAX_RECORDS", default=5000)
 # The "today" of the whole app; fixed in tests and demos so that bands and ages are stable.
 COURTDASH_TODAY = env("COURTDASH_TODAY", default="")
 # Reports: the headless Chromium that prints the monthly review to PDF (the Docker image

@@ -33,3 +33,9 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("reports/", include("reports.urls")),
 ]
+
+# Error pages (courtdash/errors.py): styled and translated for people, JSON under /api/.
+handler400 = "courtdash.errors.bad_request"
+handler403 = "courtdash.errors.permission_denied"
+handler404 = "courtdash.errors.page_not_found"
+handler500 = "courtdash.errors.server_error"

@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from cases.models import Case
+from cases.spreadsheets import xlsx_append, xlsx_row
 from metrics.conditions import Measure
 from metrics.definitions import DEFINITIONS
 from metrics.periods import Period
@@ -51,13 +51,7 @@ def _labels() -> dict[str, dict]:
 
 
 def _header(sheet, titles) -> list:
-    bold = Font(bold=True)
-    cells = []
-    for title in titles:
-        cell = WriteOnlyCell(sheet, value=str(title))
-        cell.font = bold
-        cells.append(cell)
-    return cells
+    return xlsx_row(sheet, [str(title) for title in titles], font=Font(bold=True))
 
 
 def _plain(value):
@@ -95,11 +89,12 @@ def cases_workbook(
     # Plain tuples, not model instances: an export can be tens of thousands of rows.
     rows = cases.order_by("-filed_on", "case_number").values_list(*fields)
     for row in rows.iterator(chunk_size=2000):
-        sheet.append(
+        xlsx_append(
+            sheet,
             [
                 _plain(labels_for.get(value, value) if labels_for else value)
                 for value, labels_for in zip(row, label_of, strict=True)
-            ]
+            ],
         )
         count += 1
 
@@ -124,7 +119,7 @@ def cases_workbook(
         ]
     lines.append((_("导出时间"), timezone.localtime().strftime("%Y-%m-%d %H:%M")))
     for label, value in lines:
-        about.append([str(label), value])
+        xlsx_append(about, [str(label), value])
 
     buffer = io.BytesIO()
     book.save(buffer)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import BooleanField, Count, F, IntegerField, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Greatest
 
 from cases.choices import ClosingMethod
 from cases.models import Case
@@ -322,21 +323,25 @@ def repeated_extensions(cases: QuerySet, window: Window) -> list[Draft]:
     """Cases whose time limit was extended by at least their whole base limit (and by at least
     `min_days`): more than one ordinary extension. A finding where a judge has several."""
     params = RULES[FindingKind.REPEATED_EXTENSIONS]
+    # The extension the deadline counts: the imported one or Courtdash's approvals, whichever
+    # is larger (cases.services.deadline_sql).
+    cases = cases.alias(extension=Greatest("extension_days", "approved_extension_days"))
     condition = (
         WORKLOAD
         & (pending_at(window.as_of) | window.closed)
-        & Q(deadline__isnull=False, extension_days__gte=params["min_days"])
+        & Q(deadline__isnull=False, extension__gte=params["min_days"])
     )
     # The base limit: the deadline less the extension and the deducted days, from filing.
     cases = cases.alias(
         base_days=RawSQL(
-            "(cases_case.deadline - cases_case.filed_on - cases_case.extension_days"
+            "(cases_case.deadline - cases_case.filed_on"
+            " - GREATEST(cases_case.extension_days, cases_case.approved_extension_days)"
             " - cases_case.excluded_days)",
             [],
             output_field=IntegerField(),
         )
     )
-    condition &= Q(extension_days__gte=F("base_days") * params["limit_share"])
+    condition &= Q(extension__gte=F("base_days") * params["limit_share"])
     rows = (
         cases.filter(condition)
         .values(*LEVELS[Scope.JUDGE])

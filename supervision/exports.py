@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from cases.spreadsheets import xlsx_append
 from supervision.selectors.reviews import report_columns, review_report
 
 
@@ -26,20 +27,20 @@ def review_report_xlsx(*, user, year: int, quarter: int, by: str = "division") -
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("发改再评查")
-    sheet.append(
-        [_("%(year)s年第%(quarter)s季度发改再评查情况") % {"year": year, "quarter": quarter}]
+    xlsx_append(
+        sheet, [_("%(year)s年第%(quarter)s季度发改再评查情况") % {"year": year, "quarter": quarter}]
     )
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([label for _key, label in columns])
+    xlsx_append(sheet, [label for _key, label in columns])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for row in rows:
-        sheet.append([row.get(key, "") for key, _label in columns])
+        xlsx_append(sheet, [row.get(key, "") for key, _label in columns])
     unit_count = 3 if by == "judge" else 2
     totals = [_("合计"), *[""] * (unit_count - 1)]
     totals += [sum(row[key] for row in rows) for key, _label in columns[unit_count:]]
-    sheet.append(totals)
+    xlsx_append(sheet, totals)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     for index, _column in enumerate(columns, start=1):

@@ -444,6 +444,8 @@ TABLE: list[Row] = [
     T("import/<token>/", DETAIL("upload"),                  LOGIN, DENY, DENY, DENY, OK, DENY, DENY, DENY),  # noqa: E501
     T("import/<token>/confirm/", POST("confirm", kind="upload", changes=False),
       LOGIN, DENY, DENY, DENY, DONE, DENY, DENY, DENY),
+    T("import/<token>/retry/", POST("retry", kind="upload", changes=False),
+      LOGIN, DENY, DENY, DENY, DONE, DENY, DENY, DENY),
     T("import/<token>/report.csv", DETAIL("upload"),        LOGIN, DENY, DENY, DENY, OK, DENY, DENY, DENY),  # noqa: E501
     # --- dashboards: "inspectors see no dashboards"; the ranking is for division heads, the
     # office, court leaders and the party leadership only (not analysts, not judges) --------

@@ -45,8 +45,11 @@ def broker_client():
 class Worker:
     """Start with `start()`, stop with `stop()` (warm) or `kill()` (SIGKILL, mid-task)."""
 
-    def __init__(self, *, queue: str, log_path: Path, extra_env: dict | None = None):
+    def __init__(
+        self, *, queue: str, log_path: Path, extra_env: dict | None = None, include: str = ""
+    ):
         self.queue = queue
+        self.include = include  # test-only task modules, comma-separated (celery --include)
         self.log_path = log_path
         self.extra_env = extra_env or {}
         self.process: subprocess.Popen | None = None
@@ -79,6 +82,7 @@ class Worker:
                 "--loglevel=INFO",
                 "-n",
                 f"{self.queue}-{time.time_ns()}@test",
+                *(["--include", self.include] if self.include else []),
             ],
             cwd=ROOT,
             env=env,

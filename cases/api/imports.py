@@ -8,13 +8,14 @@ its own court (others are rejected row by row).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status, viewsets
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
+from cases.api.parsers import LimitedJSONParser
 from cases.importing import ImportFileError, RecordsSource, case_import
 from cases.importing.columns import COLUMNS, Kind
 from cases.permissions import Action, may
@@ -80,7 +81,7 @@ class CaseImportViewSet(viewsets.ViewSet):
     """Bulk upsert of case records by case number."""
 
     permission_classes = [permissions.IsAuthenticated, CanImportCases]
-    parser_classes = [JSONParser]
+    parser_classes = [LimitedJSONParser]  # bodies over COURTDASH_API_MAX_JSON_BYTES: 413
 
     @extend_schema(
         summary="导入案件（批量新增或更新）",
@@ -94,6 +95,7 @@ class CaseImportViewSet(viewsets.ViewSet):
             200: CaseImportResultSerializer,
             400: OpenApiResponse(description="请求体不是案件记录的 JSON 数组"),
             403: OpenApiResponse(description="不是审管办或系统管理员"),
+            413: OpenApiResponse(description="记录条数或请求体超过上限，请分批提交"),
         },
     )
     def create(self, request):
@@ -102,6 +104,15 @@ class CaseImportViewSet(viewsets.ViewSet):
             return Response(
                 {"detail": _("请求体必须是案件记录的 JSON 数组")},
                 status=status.HTTP_400_BAD_REQUEST,
+            )
+        limit = settings.COURTDASH_API_IMPORT_MAX_RECORDS
+        if len(records) > limit:
+            return Response(
+                {
+                    "detail": _("一次最多提交 %(limit)s 条记录（本次 %(count)s 条），请分批提交")
+                    % {"limit": limit, "count": len(records)}
+                },
+                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
             )
         try:
             source = RecordsSource(records, name="api")

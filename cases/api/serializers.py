@@ -156,6 +156,7 @@ class CaseDetailSerializer(CaseSerializer):
             *CaseSerializer.Meta.fields,
             "deadline_on",
             "extension_days",
+            "approved_extension_days",
             "excluded_days",
             "origin_case_number",
             "origin",

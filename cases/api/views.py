@@ -6,16 +6,17 @@ Every case list and case detail answered is written to the audit trail.
 """
 
 import django_filters
+from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
+from cases.api.authentication import token_for
 from cases.api.serializers import (
     AuditEventSerializer,
     CaseDetailSerializer,
@@ -255,7 +256,8 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
 class TokenObtainView(ObtainAuthToken):
     """Username and password in, the user's API token out (DRF's obtain_auth_token), audited.
 
-    Failed attempts go through django-axes like the login page: five lock the username.
+    Failed attempts go through django-axes like the login page (settings, AXES_*). The token
+    expires COURTDASH_API_TOKEN_HOURS after it was issued; asking again then gives a new one.
     """
 
     # Credentials are the authentication here; a session must not add a CSRF requirement.
@@ -263,7 +265,10 @@ class TokenObtainView(ObtainAuthToken):
 
     @extend_schema(
         summary=_("获取 API 令牌"),
-        description=_("用用户名和密码换取令牌；之后每个请求带请求头 Authorization: Token …"),
+        description=_(
+            "用用户名和密码换取令牌；之后每个请求带请求头 Authorization: Token …。"
+            "令牌在签发后的规定小时数内有效，修改密码或停用账号后失效，过期后请重新获取。"
+        ),
         request=AuthTokenSerializer,
         responses={200: TokenSerializer},
         auth=[],
@@ -273,7 +278,8 @@ class TokenObtainView(ObtainAuthToken):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
-        token, _created = Token.objects.get_or_create(user=user)
+        with transaction.atomic():
+            token = token_for(user)
         audit_record(
             action=AuditAction.LOGIN, request=request, user=user, detail={"method": "api_token"}
         )

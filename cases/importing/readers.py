@@ -12,11 +12,14 @@ import csv
 import io
 import os
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from cases.importing.columns import COLUMNS, REQUIRED_COLUMNS, Column, column_for_header
@@ -25,6 +28,22 @@ ZIP_MAGIC = b"PK\x03\x04"
 UTF8_BOM = codecs.BOM_UTF8
 SNIFF_BYTES = 1 << 16
 csv.field_size_limit(1 << 20)
+RATIO_FLOOR_BYTES = 1 << 20  # a member smaller than this unzipped is never a bomb
+# What openpyxl raises on a broken workbook: a bad zip, a missing part, broken XML (ParseError and
+# lxml's XMLSyntaxError are SyntaxErrors), a cut deflate stream, odd values.
+XLSX_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    KeyError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    OSError,
+    EOFError,
+    SyntaxError,
+    zlib.error,
+)
 
 
 class ImportFileError(Exception):
@@ -198,6 +217,49 @@ class _Prefixed(io.RawIOBase):
         return len(data)
 
 
+def xlsx_check(stream: BinaryIO, *, name: str) -> None:
+    """Refuse a workbook before openpyxl reads it: not a zip, no workbook part, or members that
+    declare more than COURTDASH_XLSX_MAX_UNCOMPRESSED_BYTES (each and together) or compress
+    more than COURTDASH_XLSX_MAX_RATIO times (a zip bomb). The declared sizes are what zipfile
+    will unpack at most, so checking them bounds what reading the file can take."""
+    limit = settings.COURTDASH_XLSX_MAX_UNCOMPRESSED_BYTES
+    max_ratio = settings.COURTDASH_XLSX_MAX_RATIO
+
+    def refuse(reason: str) -> ImportFileError:
+        return ImportFileError(
+            _("%(source)s：不是可读取的XLSX文件：%(reason)s") % {"source": name, "reason": reason}
+        )
+
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
+        raise refuse(_("压缩包已损坏或不完整（%(error)s）") % {"error": error}) from error
+    finally:
+        stream.seek(0)
+    names = {member.filename for member in members}
+    if "xl/workbook.xml" not in names:
+        raise refuse(_("缺少工作簿（xl/workbook.xml）"))
+    total = 0
+    for member in members:
+        total += member.file_size
+        if member.file_size > limit or total > limit:
+            raise refuse(_("解压后超过 %(limit)s，拒绝读取") % {"limit": filesizeformat(limit)})
+        if member.file_size > RATIO_FLOOR_BYTES and member.file_size > max_ratio * max(
+            member.compress_size, 1
+        ):
+            raise refuse(
+                _("%(member)s 的压缩比超过 %(ratio)s 倍，疑似压缩炸弹，拒绝读取")
+                % {"member": member.filename, "ratio": max_ratio}
+            )
+
+
+def _xlsx_reason(error: Exception) -> str:
+    if isinstance(error, SyntaxError):
+        return _("内部 XML 已损坏或不完整（%(error)s）") % {"error": error}
+    return str(error) or type(error).__name__
+
+
 class XlsxSource(Source):
     """The first sheet of a workbook, read-only (streamed). Date cells arrive as dates."""
 
@@ -207,15 +269,16 @@ class XlsxSource(Source):
         self.name = name
         self.size = None
         self._stream = stream
+        xlsx_check(stream, name=name)
         try:
             self._book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
             sheet = self._book.worksheets[0]
             self._rows = sheet.iter_rows(values_only=True)
             header = next(self._rows, None)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError) as error:
+        except XLSX_ERRORS as error:
             raise ImportFileError(
                 _("%(source)s：不是可读取的XLSX文件：%(error)s")
-                % {"source": name, "error": error or type(error).__name__}
+                % {"source": name, "error": _xlsx_reason(error)}
             ) from error
         if header is None or not any(cell not in (None, "") for cell in header):
             raise ImportFileError(_("%(source)s：文件为空或没有表头") % {"source": name})
@@ -231,7 +294,7 @@ class XlsxSource(Source):
                 self._position = row_number
                 if any(cell is not None and cell != "" for cell in cells):
                     yield row_number, cells
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        except XLSX_ERRORS as error:
             raise ImportFileError(
                 _("%(source)s：第%(row)s行无法读取：%(error)s")
                 % {"source": self.name, "row": row_number + 1, "error": error}
@@ -276,6 +339,21 @@ class RecordsSource(Source):
         return self._position
 
 
+def size_check(size: int, *, name: str) -> None:
+    """A file larger than COURTDASH_UPLOAD_MAX_BYTES is refused unread (ImportFileError)."""
+    limit = settings.COURTDASH_UPLOAD_MAX_BYTES
+    if size > limit:
+        raise ImportFileError(size_message(size, name=name))
+
+
+def size_message(size: int, *, name: str) -> str:
+    return _("%(source)s：文件大小 %(size)s，超过上限 %(limit)s，请拆分后分批导入") % {
+        "source": name,
+        "size": filesizeformat(size),
+        "limit": filesizeformat(settings.COURTDASH_UPLOAD_MAX_BYTES),
+    }
+
+
 def open_source(path: str | os.PathLike, *, name: str | None = None) -> Source:
     """Open a CSV or XLSX file (told apart by content, not by name) and read its header."""
     path = Path(path)
@@ -288,6 +366,7 @@ def open_source(path: str | os.PathLike, *, name: str | None = None) -> Source:
             _("%(source)s：无法打开文件：%(error)s") % {"source": name, "error": error.strerror}
         ) from error
     try:
+        size_check(size, name=name)
         if stream.read(4) == ZIP_MAGIC:
             stream.seek(0)
             return XlsxSource(stream, name=name, size=size)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 import os
 import re
 import secrets
@@ -19,8 +20,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 ALLOWED_SUFFIXES = {".csv", ".xlsx"}
 SAMPLE_SIZE = 10  # rows of each kind shown by the preview
@@ -39,6 +42,8 @@ class JobKind:
     PREVIEW = "preview"
     IMPORT = "import"
 
+
+logger = logging.getLogger(__name__)
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
@@ -107,6 +112,35 @@ class Upload:
     def job_update(self, **fields) -> None:
         self.note["job"] = {**self.job, **fields}
         self.save_note()
+
+    def job_start(self) -> bool:
+        """Count a start of the queued run before doing anything (the note survives a killed
+        worker). False, and the run marked failed, once it was started
+        COURTDASH_TASK_MAX_STARTS times without finishing: a file that kills its worker is not
+        redelivered (acks_late + reject_on_worker_lost) forever."""
+        starts = self.job.get("starts", 0)
+        if starts >= settings.COURTDASH_TASK_MAX_STARTS:
+            self.job_update(
+                status=JobStatus.FAILED,
+                error=_("处理中断次数过多（%(count)s 次），已停止。文件已保留，可以重试。")
+                % {"count": starts},
+                retryable=True,
+            )
+            return False
+        self.job_update(
+            status=JobStatus.RUNNING, step="", done=0, total=None, error="", starts=starts + 1
+        )
+        return True
+
+    @property
+    def retryable(self) -> bool:
+        """A failed run whose file is still here (not an unreadable file, not imported)."""
+        return (
+            self.job.get("status") == JobStatus.FAILED
+            and bool(self.job.get("retryable"))
+            and not self.note.get("imported_at")
+            and self.data_path.exists()
+        )
 
     @classmethod
     def create(cls, uploaded, user) -> Upload:
@@ -212,14 +246,15 @@ def upload_run(*, token: str) -> str:
     upload = Upload.of_token(token)
     if upload is None or not upload.job:
         return JobStatus.FAILED  # purged meanwhile, or nothing was asked
-    if upload.job["status"] == JobStatus.DONE:
-        return JobStatus.DONE
+    if upload.job["status"] in (JobStatus.DONE, JobStatus.FAILED):
+        return upload.job["status"]  # a failed run runs again only when queued again (retry)
     kind = upload.job["kind"]
     dry_run = kind == JobKind.PREVIEW
     if not dry_run and upload.note.get("imported_at"):
         upload.job_update(status=JobStatus.DONE)
         return JobStatus.DONE
-    upload.job_update(status=JobStatus.RUNNING, step="", done=0, total=None, error="")
+    if not upload.job_start():
+        return JobStatus.FAILED
     last = [0.0]
 
     def progress(step: str, done: int | None, total: int | None) -> None:
@@ -243,10 +278,17 @@ def upload_run(*, token: str) -> str:
                 sample_size=SAMPLE_SIZE if dry_run else 0,
                 progress=progress,
             )
-    except (ImportFileError, User.DoesNotExist, OSError) as error:
+    except ImportFileError as error:
+        # The file itself cannot be read: a retry would fail alike, so a previewed file is not
+        # kept (the user uploads a corrected one).
         if dry_run:
-            upload.data_path.unlink(missing_ok=True)  # an unreadable file is not kept
-        upload.job_update(status=JobStatus.FAILED, error=str(error))
+            upload.data_path.unlink(missing_ok=True)
+        upload.job_update(status=JobStatus.FAILED, error=str(error), retryable=not dry_run)
+        return JobStatus.FAILED
+    except Exception as error:  # whatever it was, the run ends failed, visibly
+        # The import is one transaction: nothing of it was written. The file stays for a retry.
+        logger.exception("upload %s: the %s run failed", token, kind)
+        upload.job_update(status=JobStatus.FAILED, error=_failure_message(error), retryable=True)
         return JobStatus.FAILED
     upload.note["result"] = _result_of(result)
     if not dry_run:
@@ -254,3 +296,22 @@ def upload_run(*, token: str) -> str:
         upload.data_path.unlink(missing_ok=True)  # imported: only the note and the report remain
     upload.job_update(status=JobStatus.DONE, finished_at=timezone.now())
     return JobStatus.DONE
+
+
+def _failure_message(error: Exception) -> str:
+    """Why a run failed, for the page: plain words, no internals (the log has the traceback)."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from cases.models import User
+
+    if isinstance(error, SoftTimeLimitExceeded):
+        reason = _("处理超时")
+    elif isinstance(error, OperationalError | InterfaceError):
+        reason = _("数据库连接中断")
+    elif isinstance(error, User.DoesNotExist):
+        return _("上传此文件的用户已不存在，无法导入。")
+    elif isinstance(error, OSError):
+        reason = _("读写文件出错")
+    else:
+        reason = _("处理时发生意外错误")
+    return _("%(reason)s，本次未写入任何数据。文件已保留，可以重试。") % {"reason": reason}

@@ -23,6 +23,7 @@ from cases.casenumbers import court_level_of, parent_court_code
 from cases.importing.validation import RECORD_FIELDS, RowError
 from cases.models import Case
 from cases.services import MOST_SPECIFIC_TIME_LIMIT, deadline_sql
+from cases.spreadsheets import copy_csv
 
 STAGING = "courtdash_import_staging"
 SEEN = "courtdash_import_seen"
@@ -97,7 +98,7 @@ _STAGED_AS_IS = [c for c in CASE_COLUMNS if c not in {"court_id", "division_id",
 # million fresh rows would double the cost of a large import. The deadline is its own rule.
 DERIVED_COLUMNS: dict[str, str] = {
     "origin_id": "o.id",
-    "deadline": deadline_sql(case="r", limit="tl"),
+    "deadline": deadline_sql(case="r", limit="tl", approved_extension="0"),
     "effective_appealed": "COALESCE(r.appealed, false)",
     "effective_appeal_outcome": "r.appeal_outcome",
     "effective_appeal_decided_on": "r.appeal_decided_on",
@@ -114,6 +115,16 @@ RESOLVED = f"""
     JOIN cases_division d ON d.court_id = c.id AND d.name = s.division
     JOIN cases_judge j ON j.court_id = c.id AND j.staff_id = s.judge_staff_id
 """
+
+
+# An update keeps the extensions approved in Courtdash (cases_case.approved_extension_days,
+# which no import writes): the staged row's deadline counted only the imported days.
+_UPDATED_DEADLINE = """EXCLUDED.deadline + CASE WHEN EXCLUDED.deadline_on IS NULL
+    THEN GREATEST(cases_case.approved_extension_days - EXCLUDED.extension_days, 0) ELSE 0 END"""
+_UPDATE_SET = {
+    **{name: f"EXCLUDED.{name}" for name in (*CASE_COLUMNS, *DERIVED_COLUMNS)},
+    "deadline": _UPDATED_DEADLINE,
+}
 
 
 def _tuple(prefix: str) -> str:
@@ -149,7 +160,7 @@ UPSERT = f"""
       -- in key order: neighbouring index pages, fewer page splits
       ORDER BY r.case_number
       ON CONFLICT (case_number) DO UPDATE
-        SET {", ".join(f"{n} = EXCLUDED.{n}" for n in (*CASE_COLUMNS, *DERIVED_COLUMNS))},
+        SET {", ".join(f"{n} = {value}" for n, value in _UPDATE_SET.items())},
             updated_at = EXCLUDED.updated_at
         WHERE {_tuple("cases_case")} IS DISTINCT FROM {_tuple("EXCLUDED")}
       RETURNING id, (xmax = 0) AS created
@@ -466,7 +477,9 @@ class StagingWriter:
         header = [_("行号"), _("案号"), _("错误")] + ([_("文件")] if with_source else [])
         csv.writer(stream, lineterminator="\n").writerow(header)
         source = ", max(source_name)" if with_source else ""
-        self.cursor.copy_expert(
+        # Imported text goes back out: made safe for a spreadsheet (no live formula).
+        copy_csv(
+            self.cursor,
             f"""COPY (
               SELECT row, max(case_number), string_agg(message, '；' ORDER BY seq){source}
               FROM {ERRORS} GROUP BY source, row ORDER BY source, row

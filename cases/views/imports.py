@@ -23,10 +23,23 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases import tasks
 from cases.importing.columns import COLUMNS
+from cases.importing.readers import size_message
 from cases.importing.uploads import ALLOWED_SUFFIXES, SHOWN_ERRORS, JobKind, JobStatus, Upload
 from cases.permissions import Action, may
 
 REFRESH_SECONDS = 2  # the progress page reloads itself (no script needed)
+MULTIPART_OVERHEAD_BYTES = 64 * 1024  # the form's other fields and part headers
+
+
+def _content_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def _too_large(request, size: int, name: str):
+    return _page(request, stage="upload", status=413, file_error=size_message(size, name=name))
 
 
 def _require_importer(request) -> None:
@@ -63,7 +76,13 @@ def import_upload(request):
     _require_importer(request)
     if request.method == "GET":
         return _page(request, stage="upload")
+    # Refused by its declared length before Django spools it to disk; then by its real size.
+    declared = _content_length(request)
+    if declared > settings.COURTDASH_UPLOAD_MAX_BYTES + MULTIPART_OVERHEAD_BYTES:
+        return _too_large(request, declared, _("上传的文件"))
     uploaded = request.FILES.get("file")
+    if uploaded is not None and uploaded.size > settings.COURTDASH_UPLOAD_MAX_BYTES:
+        return _too_large(request, uploaded.size, Path(uploaded.name).name)
     if uploaded is None:
         return _page(request, stage="upload", status=400, file_error=_("请选择要导入的文件"))
     if Path(uploaded.name).suffix.lower() not in ALLOWED_SUFFIXES:
@@ -91,7 +110,13 @@ def import_status(request, token: str):
             refresh=REFRESH_SECONDS,
         )
     if job.get("status") == JobStatus.FAILED:
-        return _page(request, stage="upload", status=400, file_error=job.get("error", ""))
+        return _page(
+            request,
+            stage="upload",
+            status=400,
+            file_error=job.get("error", ""),
+            retry_upload=upload if upload.retryable else None,
+        )
     result = upload.note.get("result") or {}
     stage = "done" if upload.note.get("imported_at") else "preview"
     return _page(
@@ -118,6 +143,17 @@ def import_confirm(request, token: str):
     if upload.job.get("status") != JobStatus.DONE:
         return redirect("cases:import_status", token=upload.token)  # a run is on its way
     return _queue(upload, JobKind.IMPORT)
+
+
+@login_required
+@require_POST
+def import_retry(request, token: str):
+    """Run a failed preview or import of the kept file again (a fresh count of starts)."""
+    _require_importer(request)
+    upload = Upload.of_user(token, request.user)
+    if not upload.retryable:
+        return redirect("cases:import_status", token=upload.token)
+    return _queue(upload, upload.job["kind"])
 
 
 @login_required

@@ -195,7 +195,7 @@ def deadline_explained(case: Case) -> dict:
         "source": "computed",
         "limit": limit,
         "filed_on": case.filed_on,
-        "extension_days": case.extension_days,
+        "extension_days": case.effective_extension_days,
         "excluded_days": case.excluded_days,
         "deadline": case.deadline,
     }
@@ -221,8 +221,8 @@ def case_timeline(case: Case, day: datetime.date) -> list[dict]:
                 "deadline",
                 case.deadline,
                 _("审限届满"),
-                _("延长审限 %(days)d 日") % {"days": case.extension_days}
-                if case.extension_days
+                _("延长审限 %(days)d 日") % {"days": case.effective_extension_days}
+                if case.effective_extension_days
                 else "",
                 _("扣除审限 %(days)d 日") % {"days": case.excluded_days}
                 if case.excluded_days
@@ -291,7 +291,17 @@ SECTIONS = [
             "cause",
         ],
     ),
-    ("time_limit", ["filed_on", "deadline_on", "extension_days", "excluded_days", "deadline"]),
+    (
+        "time_limit",
+        [
+            "filed_on",
+            "deadline_on",
+            "extension_days",
+            "approved_extension_days",
+            "excluded_days",
+            "deadline",
+        ],
+    ),
     ("closing", ["closed_on", "closing_method", "trial_days"]),
     (
         "review",
@@ -353,7 +363,7 @@ def _display(case: Case, name: str) -> str:
         return value.isoformat()
     if isinstance(value, Decimal):
         return _("%(amount)s 元") % {"amount": f"{value:,.2f}"}
-    if name in ("extension_days", "excluded_days", "trial_days"):
+    if name in ("extension_days", "approved_extension_days", "excluded_days", "trial_days"):
         return _("%(days)d 日") % {"days": value}
     return str(value)
 

@@ -26,6 +26,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from cases.spreadsheets import xlsx_append
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ORIGIN = "http://courtdash.report"
 CHROMIUM_ARGS = [
@@ -204,13 +206,13 @@ HEAD_FILL = PatternFill("solid", fgColor="E9EDF1")
 
 def _sheet(book, title: str, headers: list[str], rows: list[list], widths: list[int]):
     sheet = book.create_sheet(title)
-    sheet.append(headers)
+    xlsx_append(sheet, headers)
     for cell in sheet[1]:
         cell.font = BOLD
         cell.fill = HEAD_FILL
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     for row in rows:
-        sheet.append(row)
+        xlsx_append(sheet, row)
     for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.freeze_panes = "A2"
@@ -234,7 +236,7 @@ def _workbook(content: dict) -> bytes:
     about = book.active
     about.title = _("概况")
     unit, score = content["unit"], content["score"]
-    about.append([f"{unit['title']} {content['month_label']} {_('审判质效讲评')}"])
+    xlsx_append(about, [f"{unit['title']} {content['month_label']} {_('审判质效讲评')}"])
     about["A1"].font = TITLE
     lines = [
         (_("统计截止日"), content["as_of"]),
@@ -246,7 +248,7 @@ def _workbook(content: dict) -> bytes:
         (_("计分指标数"), score["scored"]),
     ]
     for label, value in lines:
-        about.append([label, value])
+        xlsx_append(about, [label, value])
     about.column_dimensions["A"].width = 16
     about.column_dimensions["B"].width = 40
 
@@ -339,14 +341,17 @@ def _workbook(content: dict) -> bytes:
         [16, 10, 10, 10, 12],
     )
     reviews, four_type = supervision["reviews"], supervision["four_type"]
-    sheet.append([])
-    sheet.append([_("发改再评查"), _("本月立项"), _("本月评查"), _("认定差错"), _("待评查")])
-    sheet.append(
-        ["", reviews["opened"], reviews["reviewed"], reviews["errors"], reviews["awaiting"]]
+    xlsx_append(sheet, [])
+    xlsx_append(sheet, [_("发改再评查"), _("本月立项"), _("本月评查"), _("认定差错"), _("待评查")])
+    xlsx_append(
+        sheet, ["", reviews["opened"], reviews["reviewed"], reviews["errors"], reviews["awaiting"]]
     )
-    sheet.append([])
-    sheet.append([_("四类案件监管"), _("本月标注"), _("本月确认"), _("监督措施"), _("提交讨论")])
-    sheet.append(
+    xlsx_append(sheet, [])
+    xlsx_append(
+        sheet, [_("四类案件监管"), _("本月标注"), _("本月确认"), _("监督措施"), _("提交讨论")]
+    )
+    xlsx_append(
+        sheet,
         ["", four_type["marked"], four_type["confirmed"], four_type["measures"],
          four_type["referrals"]]
     )  # fmt: skip

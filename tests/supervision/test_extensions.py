@@ -1,5 +1,6 @@
 """Time-limit control: one approver per court (审限变更一支笔), requests, decisions, deadlines."""
 
+import csv
 import datetime
 
 import pytest
@@ -7,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from cases.choices import AuditAction, Role
+from cases.importing import case_import, open_source
 from cases.models import AuditEvent
 from cases.permissions import Refused
 from supervision import selectors, services
@@ -29,7 +31,8 @@ def test_approval_by_the_designated_approver_moves_the_deadline_and_records_it(w
         extension=_request(world), approve=True, note="同意", actor=world.user(Role.COURT_LEADER)
     )
     world.case.refresh_from_db()
-    assert world.case.extension_days == 30
+    # Courtdash's own record of the approval; the imported column stays the source's
+    assert (world.case.extension_days, world.case.approved_extension_days) == (0, 30)
     assert world.case.deadline == D(2025, 10, 1)
     assert (extension.old_deadline, extension.new_deadline) == (D(2025, 9, 1), D(2025, 10, 1))
     change = world.case.supervision_trace.get(kind=TraceKind.DEADLINE_CHANGED)
@@ -115,6 +118,97 @@ def test_only_one_pending_request_per_case(world):
     _request(world)
     with pytest.raises(ValidationError, match="待审批"):
         _request(world)
+
+
+def test_a_concurrent_second_request_is_refused_by_the_constraint(world, monkeypatch):
+    """Two requests that both pass the service's check (neither sees the other yet): the
+    database keeps one pending request per case, and the service says why in Chinese."""
+    _request(world)
+    manager = ExtensionRequest.objects
+    nothing_seen = manager.none()
+    monkeypatch.setattr(manager, "filter", lambda *args, **kwargs: nothing_seen)
+    with pytest.raises(ValidationError, match="待审批"):
+        _request(world)
+    monkeypatch.undo()
+    assert ExtensionRequest.objects.filter(case=world.case).count() == 1
+
+
+def test_approving_a_request_twice_adds_its_days_once(world):
+    extension = _request(world)
+    approver = world.user(Role.COURT_LEADER)
+    services.extension_decide(extension=extension, approve=True, note="同意", actor=approver)
+    # the caller's copy still says pending: the service reads the locked row again
+    assert extension.state == ExtensionState.PENDING
+    with pytest.raises(ValidationError, match="已审批"):
+        services.extension_decide(extension=extension, approve=True, note="同意", actor=approver)
+    world.case.refresh_from_db()
+    assert world.case.approved_extension_days == 30
+    assert world.case.deadline == D(2025, 10, 1)
+
+
+# An approval is Courtdash's own decision: an import of the case never takes it back
+
+
+def _import_case(world, tmp_path, name, **fields):
+    """Import the world's case as its court's system exports it, with `fields` changed."""
+    case = world.case
+    row = {
+        "case_number": case.case_number,
+        "division": world.division.name,
+        "judge_id": world.judge.staff_id,
+        "judge_name": world.judge.name,
+        "track": case.track or "ordinary",
+        "cause": case.cause,
+        "filed_on": case.filed_on.isoformat(),
+        **{key: str(value) for key, value in fields.items()},
+    }
+    path = tmp_path / name
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(row))
+        writer.writeheader()
+        writer.writerow(row)
+    summary = case_import(sources=[open_source(path)])
+    assert not summary.rejected, summary
+    world.case.refresh_from_db()
+
+
+def _approve(world, days=30):
+    services.extension_decide(
+        extension=_request(world, days=days),
+        approve=True,
+        note="同意",
+        actor=world.user(Role.COURT_LEADER),
+    )
+    world.case.refresh_from_db()
+
+
+def test_an_approved_extension_survives_a_reimport_of_the_same_file(world, tmp_path):
+    _import_case(world, tmp_path, "export.csv", extension_days=0)
+    assert world.case.deadline == D(2025, 9, 1)
+    _approve(world)
+    assert world.case.deadline == D(2025, 10, 1)
+    _import_case(world, tmp_path, "export.csv", extension_days=0)
+    assert world.case.deadline == D(2025, 10, 1)
+    # another change of the record (a re-assigned cause) keeps it too
+    _import_case(world, tmp_path, "changed.csv", extension_days=0, cause="买卖合同纠纷")
+    assert world.case.cause == "买卖合同纠纷"
+    assert world.case.deadline == D(2025, 10, 1)
+
+
+def test_the_source_recording_the_same_extension_does_not_count_it_twice(world, tmp_path):
+    _import_case(world, tmp_path, "before.csv", extension_days=10)
+    assert world.case.deadline == D(2025, 9, 11)
+    _approve(world)  # 10 imported + 30 approved here
+    assert world.case.deadline == D(2025, 10, 11)
+    _import_case(world, tmp_path, "recorded.csv", extension_days=40)
+    assert world.case.deadline == D(2025, 10, 11)
+    # an extension the source adds beyond it (e.g. a higher court's) does count
+    _import_case(world, tmp_path, "higher.csv", extension_days=70)
+    assert world.case.deadline == D(2025, 11, 10)
+    # and a second approval here builds on the larger total
+    _approve(world, days=20)
+    assert world.case.approved_extension_days == 90
+    assert world.case.deadline == D(2025, 11, 30)
 
 
 def test_a_rejection_leaves_the_deadline_and_needs_a_reason(world):

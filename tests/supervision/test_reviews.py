@@ -153,3 +153,13 @@ def test_the_report_is_scoped(world, reversed_cases):
 
     colleague = UserFactory(role=Role.JUDGE, judge=world.colleague, court=world.court)
     assert selectors.review_report(user=colleague, year=2025, quarter=2) == []
+
+
+def test_quarterly_report_xlsx_writes_a_formula_like_name_as_text(world, reversed_cases):
+    from tests.cases.test_spreadsheets import FORMULA, assert_no_formulas
+
+    services.reviews_open_missing()
+    world.division.name = FORMULA
+    world.division.save()
+    data = review_report_xlsx(user=world.user(Role.OFFICE), year=2025, quarter=2)
+    assert_no_formulas(data, FORMULA)
