@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 
-from celery import Task
+from celery.contrib.django.task import DjangoTask
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
@@ -111,7 +111,7 @@ def too_many_starts_record(*, task_name: str, task_id: str, starts: int) -> None
         logger.exception("task %s [%s]: the audit event could not be written", task_name, task_id)
 
 
-class CountedTask(Task):
+class CountedTask(DjangoTask):
     """The app's default task class (courtdash.celery): every start on a worker is counted."""
 
     counts_own_starts = False

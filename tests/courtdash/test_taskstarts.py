@@ -184,3 +184,14 @@ def test_a_task_that_kills_its_worker_runs_at_most_max_starts_times_then_fails(
     log = Path(last.log_path).read_text()
     assert "TaskStartedTooOften" in log and "without finishing" in log
     assert broker_client().llen(queue) == 0
+
+
+def test_every_task_keeps_djangos_delay_on_commit():
+    """The counted task class replaces Celery's Django task class as the app's default: it must
+    still enqueue after the transaction commits (STYLE.md: delay_on_commit)."""
+    from courtdash.celery import app
+
+    app.loader.import_default_modules()
+    ours = [task for name, task in app.tasks.items() if not name.startswith("celery.")]
+    assert ours
+    assert all(callable(getattr(task, "delay_on_commit", None)) for task in ours)
