@@ -6,13 +6,25 @@ PY := $(VENV)/bin/python
 DEMO_CASES ?= 100000
 PORT ?= 8000
 
-.PHONY: demo test lint bench messages clean-data
+# Locks: requirements.in / requirements-dev.in hold the direct dependencies; `make lock` turns
+# them into requirements.txt / requirements-dev.txt (the whole tree, pinned, with hashes) with a
+# pinned pip-tools in its own venv. `make lock LOCK_ARGS=--upgrade` moves everything to the newest
+# releases the .in files allow; `LOCK_ARGS="--upgrade-package NAME"` moves one.
+PIP_TOOLS := pip-tools==7.7.0
+LOCK_VENV := $(VENV)/lock-tools
+LOCK_ARGS ?=
+PIP_COMPILE = env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL PIP_CONFIG_FILE=/dev/null \
+	CUSTOM_COMPILE_COMMAND="make lock" \
+	$(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+	--no-emit-index-url --no-emit-find-links --index-url https://pypi.org/simple $(LOCK_ARGS)
+
+.PHONY: demo test lint lock bench messages clean-data
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11 ($(PYTHON))"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@
 
 demo: $(VENV)/.installed-dev
@@ -26,6 +38,13 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
+
+lock:
+	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11 ($(PYTHON))"; exit 1; }
+	test -x $(LOCK_VENV)/bin/python || $(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet "$(PIP_TOOLS)"
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
 
 bench: $(VENV)/.installed-dev
 	$(PY) manage.py bench_import --rows 1000000
