@@ -21,6 +21,13 @@ def _fixed_today(settings):
     settings.SECURE_SSL_REDIRECT = False
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Users are made by the dozen; the production hasher takes half a second each (no test is
+    about the hasher; `check --deploy` runs with the production settings)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _plain_http_for_the_live_server():
     """Tests speak plain HTTP. The live server builds its middleware once per session, before

@@ -15,11 +15,6 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "Courtdash-Test-2026"
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def city():
     city = CourtFactory(code="苏05", name="苏州市中级人民法院", level="intermediate")

@@ -18,12 +18,6 @@ D = datetime.date
 PASSWORD = "Courtdash-Test-2026"  # tests.factories.UserFactory's
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    # The production hasher takes half a second per user.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def client_of(user) -> APIClient:
     client = APIClient()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")

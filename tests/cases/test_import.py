@@ -864,7 +864,6 @@ def office(settings, tmp_path, monkeypatch):
     """The city's office. The page's runs are Celery tasks: here they run in the request
     (test_import_worker.py runs them on a real worker)."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     monkeypatch.setattr(celery_app.conf, "task_always_eager", True)
     monkeypatch.setattr(celery_app.conf, "task_eager_propagates", True)
     return UserFactory(

@@ -254,7 +254,6 @@ def test_a_failure_outside_the_run_still_ends_the_upload_failed(
 
 @pytest.fixture
 def city_office(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     court = CourtFactory(code="苏05", level=CourtLevel.INTERMEDIATE, parent=None)
     CourtFactory(code="苏0505", level=CourtLevel.BASIC, parent=court)
     client = APIClient()

@@ -11,11 +11,6 @@ from cases.choices import Role
 PASSWORD = "Courtdash-Test-2026"  # tests.factories.UserFactory's
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def approver(city_user):
     """The court's one approver of time-limit changes: the person a stranger would lock out."""

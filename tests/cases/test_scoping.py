@@ -19,12 +19,6 @@ CITY = ("苏05", "苏0505", "苏0506")  # the intermediate court's office and le
 JOINED_CASE = "苏0505/刑事审判庭/2/pending"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    # Users are made by the dozen here; the production hasher takes half a second each.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @dataclass(frozen=True)
 class Viewer:
     role: str = ""

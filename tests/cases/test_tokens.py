@@ -16,11 +16,6 @@ TOKEN_URL = "/api/v1/auth/token/"
 CASES_URL = "/api/v1/cases/"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def office(city_user):
     return city_user(Role.OFFICE, "苏0505")
