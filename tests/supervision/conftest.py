@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.test import Client
+from rest_framework.test import APIClient
 
 from cases.choices import CourtLevel, Role
 from cases.models import Case, Court, Division, Judge, User
@@ -93,14 +94,20 @@ def world(db) -> World:
     )
 
 
+def _signed_in(world, role_or_user, make, sign_in):
+    user = world.user(role_or_user) if isinstance(role_or_user, str) else role_or_user
+    client = make()
+    sign_in(client, user)
+    return client
+
+
 @pytest.fixture
 def web(world):
     """A test client signed in as a role of the world (or a user): web(Role.OFFICE).get(…)."""
+    return lambda who: _signed_in(world, who, Client, Client.force_login)
 
-    def client(role_or_user):
-        user = world.user(role_or_user) if isinstance(role_or_user, str) else role_or_user
-        signed_in = Client()
-        signed_in.force_login(user)
-        return signed_in
 
-    return client
+@pytest.fixture
+def as_role(world):
+    """An API client authenticated as a role of the world (or a user)."""
+    return lambda who: _signed_in(world, who, APIClient, APIClient.force_authenticate)

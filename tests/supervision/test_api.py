@@ -2,9 +2,6 @@
 
 import datetime
 
-import pytest
-from rest_framework.test import APIClient
-
 from cases.choices import Role
 from cases.models import AuditEvent
 from supervision import services
@@ -14,17 +11,6 @@ from tests.factories import UserFactory
 
 D = datetime.date
 API = "/api/v1/supervision"
-
-
-@pytest.fixture
-def as_role(world):
-    def client(role_or_user):
-        user = world.user(role_or_user) if isinstance(role_or_user, str) else role_or_user
-        api = APIClient()
-        api.force_authenticate(user)
-        return api
-
-    return client
 
 
 def test_office_notice_judge_answer_office_close_all_on_the_timeline(world, as_role):

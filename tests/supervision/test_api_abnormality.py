@@ -5,7 +5,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from rest_framework.test import APIClient
 
 from cases.choices import Role
 from metrics.choices import Scope
@@ -17,16 +16,6 @@ from supervision.models import Abnormality, Inquiry
 D = datetime.date
 API = "/api/v1/supervision"
 AS_OF = D(2025, 6, 29)
-
-
-@pytest.fixture
-def as_role(world):
-    def client(role):
-        api = APIClient()
-        api.force_authenticate(world.user(role))
-        return api
-
-    return client
 
 
 @pytest.fixture

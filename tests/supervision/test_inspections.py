@@ -11,7 +11,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from rest_framework.test import APIClient
 
 from cases.choices import Role
 from cases.models import AuditEvent, Case, CaseInspector
@@ -257,16 +256,6 @@ def test_the_form_says_the_limit_on_the_cases(world, web, settings):
 
 
 # The API
-
-
-@pytest.fixture
-def as_role(world):
-    def client(role):
-        api = APIClient()
-        api.force_authenticate(world.user(role))
-        return api
-
-    return client
 
 
 def _request_by_api(world, as_role) -> dict:
