@@ -38,3 +38,23 @@ def run_upload(token: str) -> str:
                 retryable=True,
             )
         return uploads.JobStatus.FAILED
+
+
+def run_upload_enqueue(upload: uploads.Upload, kind: str) -> bool:
+    """Queue the upload's preview or import and hand it to the worker. With the broker out of
+    reach (Redis stopped, after Celery's own publish retries) the run is failed at once with why,
+    and its file kept: the upload's page says so and offers the retry (nothing lost, no 500)."""
+    upload.job_queue(kind)
+    try:
+        run_upload.delay(upload.token)
+    except Exception:  # kombu's OperationalError, a socket error: whatever kept it from going
+        logger.exception("upload %s: the run could not be handed to the worker", upload.token)
+        upload.job_update(
+            status=uploads.JobStatus.FAILED,
+            error=_(
+                "后台任务队列暂时无法连接，本次未开始处理，也未写入任何数据。文件已保留，请稍后重试。"
+            ),
+            retryable=True,
+        )
+        return False
+    return True

@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "supervision.context_processors.work_queue",
             ],
         },
     },
@@ -226,6 +227,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # One name per choice set that several fields share (else a warning, and --fail-on-warn).
     "ENUM_NAME_OVERRIDES": {"OutcomeEnum": "cases.choices.Outcome"},
+    # The error answers and the links between operations (cases/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cases.api.schema.postprocess_errors_and_links",
+    ],
 }
 # Supervision's choice sets share field names (state, kind, category) with others: one name each.
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
@@ -269,11 +275,13 @@ CELERY_BEAT_SCHEDULE["metrics-compute-nightly"] = {
     "task": "metrics.tasks.compute_nightly",
     "schedule": crontab(hour=0, minute=30),
 }
-# Supervision: reminders of overdue notices and inquiries (each sent once however often this
-# runs); the nightly 发改再 reviews and four-type suggestions, after the night's import.
+# Supervision: reminders of everything due (each sent once however often this runs; one
+# SMS a person a day: supervision.services.reminders); the nightly 发改再 reviews and
+# four-type suggestions, after the night's import.
 CELERY_BEAT_SCHEDULE["supervision-send-due-reminders"] = {
     "task": "supervision.tasks.send_due_reminders",
-    "schedule": 30 * 60,
+    # Every 30 minutes; the fault tests (tests/courtdash/test_faults.py) run beat faster.
+    "schedule": env.int("COURTDASH_REMINDER_EVERY_SECONDS", default=30 * 60),
 }
 CELERY_BEAT_SCHEDULE["supervision-open-reversal-reviews"] = {
     "task": "supervision.tasks.open_reversal_reviews",
@@ -321,9 +329,20 @@ COURTDASH_SMS_HTTP_URL = env("COURTDASH_SMS_HTTP_URL", default="")
 COURTDASH_SMS_HTTP_TOKEN = env("COURTDASH_SMS_HTTP_TOKEN", default="")
 COURTDASH_SMS_HTTP_TIMEOUT = env.float("COURTDASH_SMS_HTTP_TIMEOUT", default=10.0)
 COURTDASH_REMINDER_STALE_MINUTES = env.int("COURTDASH_REMINDER_STALE_MINUTES", default=15)
+# Reminders (supervision.services.reminders): the leaders above the division head (分管院领导)
+# once a subject is this many days overdue; nothing overdue by more than LOOKBACK days is
+# reminded; an extension request is to be decided within DECISION_DAYS of the request (and
+# before the time limit runs out), an objection to a 发改再 review answered within ANSWER_DAYS.
+COURTDASH_REMINDER_ESCALATE_DAYS = env.int("COURTDASH_REMINDER_ESCALATE_DAYS", default=3)
+COURTDASH_REMINDER_LOOKBACK_DAYS = env.int("COURTDASH_REMINDER_LOOKBACK_DAYS", default=30)
+COURTDASH_EXTENSION_DECISION_DAYS = env.int("COURTDASH_EXTENSION_DECISION_DAYS", default=3)
+COURTDASH_REVIEW_ANSWER_DAYS = env.int("COURTDASH_REVIEW_ANSWER_DAYS", default=10)
 # The import page's uploads: an upload never confirmed is removed after this many hours; an
 # imported one's note and error report after this many days.
 COURTDASH_UPLOAD_KEEP_HOURS = env.int("COURTDASH_UPLOAD_KEEP_HOURS", default=24)
+# A running import or preview with no progress noted for this long is shown as probably
+# interrupted (its worker died); the broker hands it out again after CELERY_VISIBILITY_TIMEOUT.
+COURTDASH_IMPORT_STALL_MINUTES = env.int("COURTDASH_IMPORT_STALL_MINUTES", default=5)
 COURTDASH_IMPORT_REPORT_KEEP_DAYS = env.int("COURTDASH_IMPORT_REPORT_KEEP_DAYS", default=30)
 # Untrusted input (cases.importing.readers, cases.api): a city's full export is about a million
 # cases at ~200 bytes a CSV row (all DATA_FORMAT.md columns, Chinese text) = ~200 MB; an XLSX of
@@ -338,6 +357,9 @@ COURTDASH_XLSX_MAX_RATIO = env.int("COURTDASH_XLSX_MAX_RATIO", default=100)
 # A task on user data started this many times without finishing (its worker died each time:
 # acks_late + reject_on_worker_lost redeliver it) is marked failed instead of run again.
 COURTDASH_TASK_MAX_STARTS = env.int("COURTDASH_TASK_MAX_STARTS", default=3)
+# A task retried on a lost database connection (a restart, a failover: metrics.tasks) waits
+# about this many seconds before its first retry, then twice as long each time (with jitter).
+COURTDASH_TASK_RETRY_BACKOFF = env.int("COURTDASH_TASK_RETRY_BACKOFF", default=30)
 # Every task's starts are counted (courtdash.taskstarts). The upload's run counts its own on the
 # upload's note, which the page shows; the general count is its backstop, one start later.
 CELERY_TASK_ANNOTATIONS = {"cases.tasks.run_upload": {"counts_own_starts": True}}
@@ -350,7 +372,9 @@ COURTDASH_TODAY = env("COURTDASH_TODAY", default="")
 # Reports: the headless Chromium that prints the monthly review to PDF (the Docker image
 # installs it at this path).
 COURTDASH_CHROMIUM = env("COURTDASH_CHROMIUM", default="/usr/bin/chromium")
-# Rankings as ranks (the seed's court) or bands only, with no order (SPC, September 2024).
+# Rankings as ranks (the seed's court) or bands only, with no order (SPC, September 2024): the
+# default until the city's office chooses on /reports/settings/ranking/ (metrics.selectors.
+# ranking_mode reads its choice, else this).
 COURTDASH_RANKING_MODE = env("COURTDASH_RANKING_MODE", default="ranks")
 if COURTDASH_RANKING_MODE not in ("ranks", "bands"):
     raise ValueError("COURTDASH_RANKING_MODE must be 'ranks' or 'bands'")

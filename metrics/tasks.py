@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from metrics.nightly import metrics_nightly
@@ -22,9 +23,9 @@ NIGHTLY_TIME_LIMIT = 60 * 60
     soft_time_limit=NIGHTLY_SOFT_TIME_LIMIT,
     time_limit=NIGHTLY_TIME_LIMIT,
     # A lost database connection (a restart, a failover) is worth another try; the run is
-    # idempotent. 30 s, 60 s, … at most 10 min apart, five times.
+    # idempotent. 30 s (COURTDASH_TASK_RETRY_BACKOFF), 60 s, … at most 10 min apart, five times.
     autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=30,
+    retry_backoff=settings.COURTDASH_TASK_RETRY_BACKOFF,
     retry_backoff_max=600,
     retry_jitter=True,
     max_retries=5,

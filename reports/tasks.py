@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
@@ -43,6 +44,16 @@ def run_health_check(as_of: str | None = None) -> dict:
     return {"as_of": run.as_of.isoformat(), "findings": run.findings}
 
 
-def generate_monthly_reports_enqueue(*, month: datetime.date) -> None:
-    """From a request: sent when the current transaction commits."""
-    generate_monthly_reports.delay_on_commit(month.isoformat())
+logger = logging.getLogger("courtdash.reports")
+
+
+def generate_monthly_reports_enqueue(*, month: datetime.date) -> bool:
+    """From a request: hand the month to the worker once the request's writes are committed
+    (at once outside a transaction, as a page's POST is). False when the broker is out of reach
+    (Redis stopped, after Celery's own publish retries): the page says so, nothing is lost."""
+    try:
+        generate_monthly_reports.delay_on_commit(month.isoformat())
+    except Exception:  # kombu's OperationalError, a socket error: whatever kept it from going
+        logger.exception("monthly reviews of %s: not handed to the worker", month)
+        return False
+    return True

@@ -127,10 +127,38 @@ class Upload:
                 retryable=True,
             )
             return False
+        # Started before and never finished: its worker died (killed, out of memory, the
+        # machine restarted) and the broker delivered the run again. The page says so.
+        interrupted = (
+            _("上次处理意外中断（%(count)s 次），中断时未写入任何数据，已自动重新开始。")
+            % {"count": starts}
+            if starts
+            else ""
+        )
         self.job_update(
-            status=JobStatus.RUNNING, step="", done=0, total=None, error="", starts=starts + 1
+            status=JobStatus.RUNNING,
+            step="",
+            done=0,
+            total=None,
+            error="",
+            starts=starts + 1,
+            interrupted=interrupted,
         )
         return True
+
+    @property
+    def stalled_minutes(self) -> int | None:
+        """Minutes since a running run last noted its progress (every PROGRESS_EVERY seconds
+        while it works), once more than COURTDASH_IMPORT_STALL_MINUTES: its worker has most
+        likely died (killed, out of memory). None while it moves, and for any other state."""
+        if self.job.get("status") != JobStatus.RUNNING:
+            return None
+        try:
+            modified = (_imports_dir() / f"{self.token}.json").stat().st_mtime
+        except OSError:
+            return None
+        minutes = int((time.time() - modified) // 60)
+        return minutes if minutes >= settings.COURTDASH_IMPORT_STALL_MINUTES else None
 
     @property
     def retryable(self) -> bool:

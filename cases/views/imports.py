@@ -11,6 +11,7 @@ preview and the import run the same validator and writer as the command and the 
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from django.conf import settings
@@ -62,9 +63,8 @@ def _page(request, *, status: int = 200, **context):
 
 
 def _queue(upload: Upload, kind: str):
-    """Hand the run to the worker and show its progress page."""
-    upload.job_queue(kind)
-    tasks.run_upload.delay(upload.token)
+    """Hand the run to the worker and show its progress page (or why it could not go)."""
+    tasks.run_upload_enqueue(upload, kind)
     return redirect("cases:import_status", token=upload.token)
 
 
@@ -108,6 +108,10 @@ def import_status(request, token: str):
             job=job,
             percent=percent,
             refresh=REFRESH_SECONDS,
+            stalled_minutes=upload.stalled_minutes,
+            redelivery_hours=math.ceil(
+                settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] / 3600
+            ),
         )
     if job.get("status") == JobStatus.FAILED:
         return _page(

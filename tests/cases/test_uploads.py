@@ -85,3 +85,35 @@ def test_the_purge_is_scheduled_nightly_and_its_task_is_registered(imports):
     result = purge_uploads.apply().get()  # the task body, in process
     assert result == {"unconfirmed": 1, "imported": 0, "files": 3}
     assert json.dumps(result)  # plain JSON for the result backend
+
+
+def test_a_run_that_stopped_moving_is_shown_as_probably_interrupted(imports, client, settings):
+    """A killed worker leaves its run 'running' until the broker hands it out again (hours
+    later): once no progress was noted for COURTDASH_IMPORT_STALL_MINUTES, the page says so."""
+    from cases.choices import Role
+    from tests.factories import CourtFactory
+
+    settings.COURTDASH_IMPORT_STALL_MINUTES = 5
+    office = UserFactory(role=Role.OFFICE, court=CourtFactory(code="苏0505"))
+    client.force_login(office)
+    upload = _upload(office, hours_ago=0)
+    upload.job_queue("import")
+    assert upload.job_start()
+    note = imports / f"{upload.token}.json"
+
+    moving = client.get(f"/import/{upload.token}/")
+    assert moving.status_code == 200
+    assert b"data-stalled" not in moving.content
+
+    four_minutes_ago = note.stat().st_mtime - 4 * 60
+    os.utime(note, (four_minutes_ago, four_minutes_ago))
+    assert b"data-stalled" not in client.get(f"/import/{upload.token}/").content
+
+    six_minutes_ago = note.stat().st_mtime - 2 * 60
+    os.utime(note, (six_minutes_ago, six_minutes_ago))
+    page = client.get(f"/import/{upload.token}/").content.decode()
+    assert 'data-stalled="6"' in page
+    assert "可能已意外中断" in page
+
+    upload.job_update(status="done")  # a finished run is never 'stalled'
+    assert Upload.of_token(upload.token).stalled_minutes is None
