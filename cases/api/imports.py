@@ -23,6 +23,17 @@ from cases.permissions import Action, may
 TRUE_WORDS = {"1", "true", "yes", "on"}
 
 
+def _has_nul(value) -> bool:
+    """A NUL character anywhere (PostgreSQL's text and jsonb cannot hold one)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
 class CanImportCases(permissions.BasePermission):
     message = gettext_lazy("只有审管办和系统管理员可以导入案件")
 
@@ -113,6 +124,11 @@ class CaseImportViewSet(viewsets.ViewSet):
                     % {"limit": limit, "count": len(records)}
                 },
                 status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            )
+        if _has_nul(records):
+            return Response(
+                {"detail": _("请求体含有空字符（\\u0000），请删除后重新提交")},
+                status=status.HTTP_400_BAD_REQUEST,
             )
         try:
             source = RecordsSource(records, name="api")

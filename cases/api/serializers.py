@@ -8,7 +8,36 @@ from cases.choices import Band
 from cases.models import AuditEvent, Case, Court, Division, Judge
 
 
-class CourtSerializer(serializers.ModelSerializer):
+class ReadModelSerializer(serializers.ModelSerializer):
+    """A ModelSerializer whose schema says what it answers (the API's read shapes all use it):
+    a read-only field keeps the blank its model field allows (DRF drops `allow_blank` from
+    read-only fields, so a blank choice would break the schema's enum); a field whose default
+    is None is nullable; so is a nested record behind a nullable foreign key."""
+
+    def include_extra_kwargs(self, kwargs, extra_kwargs):
+        allow_blank = kwargs.get("allow_blank", False)
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if allow_blank and kwargs.get("read_only"):
+            kwargs["allow_blank"] = True
+        return kwargs
+
+    def get_fields(self):
+        fields = super().get_fields()
+        model = self.Meta.model
+        for name, field in fields.items():
+            if not field.read_only or isinstance(field, serializers.ListSerializer):
+                continue
+            source = field.source or name  # set when the field is bound
+            if field.default is None:
+                field.allow_null = True
+            elif isinstance(field, serializers.BaseSerializer) and "." not in source:
+                model_field = next((f for f in model._meta.get_fields() if f.name == source), None)
+                if model_field is not None and getattr(model_field, "null", False):
+                    field.allow_null = True
+        return fields
+
+
+class CourtSerializer(ReadModelSerializer):
     level_label = serializers.CharField(source="get_level_display", read_only=True)
     parent_code = serializers.CharField(source="parent.code", read_only=True, allow_null=True)
 
@@ -18,7 +47,7 @@ class CourtSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DivisionSerializer(serializers.ModelSerializer):
+class DivisionSerializer(ReadModelSerializer):
     court_code = serializers.CharField(source="court.code", read_only=True)
     court_name = serializers.CharField(source="court.name", read_only=True)
 
@@ -28,7 +57,7 @@ class DivisionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class JudgeSerializer(serializers.ModelSerializer):
+class JudgeSerializer(ReadModelSerializer):
     court_code = serializers.CharField(source="court.code", read_only=True)
     division_name = serializers.CharField(source="division.name", read_only=True, allow_null=True)
 
@@ -38,7 +67,7 @@ class JudgeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CaseLinkSerializer(serializers.ModelSerializer):
+class CaseLinkSerializer(ReadModelSerializer):
     """Another case named by this one (origin or derived), as its id and case number."""
 
     class Meta:
@@ -47,7 +76,7 @@ class CaseLinkSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(ReadModelSerializer):
     """A case in a list: its record, its unit and its time-limit standing as of today."""
 
     court_code = serializers.CharField(source="court.code", read_only=True)
@@ -74,6 +103,9 @@ class CaseSerializer(serializers.ModelSerializer):
         help_text=_("未结案件的审限预警；已结案件为 null"),
     )
     band_label = serializers.SerializerMethodField()
+    trial_days = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text=_("审理天数（扣除天数后）；未结案件为 null")
+    )
 
     class Meta:
         model = Case
@@ -192,7 +224,7 @@ class CaseDetailSerializer(CaseSerializer):
         return CaseLinkSerializer(getattr(case, "visible_derived_cases", []), many=True).data
 
 
-class AuditEventSerializer(serializers.ModelSerializer):
+class AuditEventSerializer(ReadModelSerializer):
     action_label = serializers.CharField(source="get_action_display", read_only=True)
 
     class Meta:

@@ -5,12 +5,15 @@ so an out-of-scope object is simply not found: a 404, never a 403 that would con
 Every case list and case detail answered is written to the audit trail.
 """
 
+import datetime
+
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.filters import OrderingFilter
@@ -59,6 +62,28 @@ class StableOrderingFilter(OrderingFilter):
 
 
 FILTER_BACKENDS = [django_filters.rest_framework.DjangoFilterBackend, StableOrderingFilter]
+
+
+class MomentField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 moment, turned into UTC: PostgreSQL refuses an offset past ±15:59 (which
+    ISO allows), and a moment that cannot be told in UTC (near year 1) is a clear 400."""
+
+    default_error_messages = {"range": _("时间超出可处理的范围")}
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(datetime.UTC)
+        except (OverflowError, ValueError):
+            raise ValidationError(self.error_messages["range"], code="range") from None
+
+
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    """A date-time query parameter (`format: date-time` in the schema), as MomentField reads it."""
+
+    field_class = MomentField
 
 
 @extend_schema_view(
@@ -221,10 +246,8 @@ class AuditEventFilterSet(django_filters.FilterSet):
     username = django_filters.CharFilter(label=_("用户名"))
     object_type = django_filters.CharFilter(label=_("对象类型"))
     object_id = django_filters.CharFilter(label=_("对象"))
-    at_from = django_filters.IsoDateTimeFilter(
-        label=_("时间起"), field_name="at", lookup_expr="gte"
-    )
-    at_to = django_filters.IsoDateTimeFilter(label=_("时间止"), field_name="at", lookup_expr="lt")
+    at_from = MomentFilter(label=_("时间起"), field_name="at", lookup_expr="gte")
+    at_to = MomentFilter(label=_("时间止"), field_name="at", lookup_expr="lt")
 
     class Meta:
         model = AuditEvent
@@ -253,6 +276,13 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
         return AuditEvent.objects.in_scope(self.request.user)
 
 
+class TokenRequestSerializer(AuthTokenSerializer):
+    """DRF's username and password, the username no longer than a username can be (a longer
+    one is a 400 here, not a failed login that django-axes cannot record)."""
+
+    username = serializers.CharField(label=_("用户名"), max_length=150, write_only=True)
+
+
 class TokenObtainView(ObtainAuthToken):
     """Username and password in, the user's API token out (DRF's obtain_auth_token), audited.
 
@@ -262,6 +292,7 @@ class TokenObtainView(ObtainAuthToken):
 
     # Credentials are the authentication here; a session must not add a CSRF requirement.
     authentication_classes = ()
+    serializer_class = TokenRequestSerializer
 
     @extend_schema(
         summary=_("获取 API 令牌"),
@@ -269,7 +300,7 @@ class TokenObtainView(ObtainAuthToken):
             "用用户名和密码换取令牌；之后每个请求带请求头 Authorization: Token …。"
             "令牌在签发后的规定小时数内有效，修改密码或停用账号后失效，过期后请重新获取。"
         ),
-        request=AuthTokenSerializer,
+        request=TokenRequestSerializer,
         responses={200: TokenSerializer},
         auth=[],
         tags=["auth"],

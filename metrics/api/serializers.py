@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from cases.api.serializers import ReadModelSerializer
 from metrics.choices import Direction, PeriodKind, RankingMode, Scope, ScoreBand, Unit
 from metrics.models import IndicatorValue
 from metrics.registry import INDICATORS
@@ -90,7 +91,7 @@ class IndicatorSerializer(serializers.Serializer):
 # Values
 
 
-class IndicatorValueSerializer(serializers.ModelSerializer):
+class IndicatorValueSerializer(ReadModelSerializer):
     """One stored indicator of one unit: numerator and denominator exact, `value` unrounded
     (null for a zero denominator), `score` null when left out of the total."""
 

@@ -17,7 +17,12 @@ from django.db.models import Case as CaseWhen
 from django.db.models import IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -194,6 +199,10 @@ def _ranking_parent(user, data) -> ScopeKey:
             "只列出您可见范围内的单位（法官只见本人所在行）。"
         ),
         parameters=[RankingQuerySerializer],
+        responses={
+            200: RankingSerializer,
+            404: OpenApiResponse(description=_("单位不存在或不在您的可见范围内")),
+        },
     ),
 )
 @extend_schema(tags=["metrics"])
