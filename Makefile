@@ -27,10 +27,17 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@
 
+# axe-core for the browser tests' accessibility checks, from the npm registry (locked).
+A11Y := tests/a11y/node_modules/.package-lock.json
+$(A11Y): tests/a11y/package.json tests/a11y/package-lock.json
+	@command -v npm >/dev/null || { echo "需要 npm（Node.js）以安装 axe-core"; exit 1; }
+	npm ci --prefix tests/a11y --no-audit --no-fund --silent
+	touch $@
+
 demo: $(VENV)/.installed-dev
 	DEMO_CASES=$(DEMO_CASES) PORT=$(PORT) bin/demo
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev $(A11Y)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev

@@ -19,3 +19,57 @@ def sign_in(page, live, username, password=PASSWORD):
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click(".auth-form button[type=submit]")
+
+
+# axe-core from the npm registry (tests/a11y/package.json, installed by `make test` / .ci/run
+# with `npm ci --prefix tests/a11y`), injected into the page by Playwright.
+AXE = Path(__file__).resolve().parent / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.0 and 2.1, levels A and AA.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2 A/AA violations on the page as it is now: one line per rule and node."""
+    if not AXE.exists():
+        raise AssertionError(f"axe-core is not installed: run `npm ci --prefix tests/a11y` ({AXE})")
+    # Evaluated through the DevTools protocol: the pages' CSP allows no injected <script>.
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "tags => axe.run(document, "
+        "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        AXE_TAGS,
+    )
+    return [
+        f"{violation['id']}: {node['target']} — {node.get('failureSummary', '').splitlines()[-1:]}"
+        for violation in result["violations"]
+        for node in violation["nodes"]
+    ]
+
+
+def horizontal_overflow(page) -> int:
+    """How many CSS pixels the page is wider than its viewport (0: no horizontal scrolling)."""
+    return page.evaluate(
+        "() => Math.max(0, document.documentElement.scrollWidth - window.innerWidth)"
+    )
+
+
+def overflowing(page, limit: int = 3) -> list[str]:
+    """The innermost elements that reach past the right edge of the viewport (for a message)."""
+    return page.evaluate(
+        """limit => {
+            const width = window.innerWidth;
+            const out = [];
+            for (const el of document.body.querySelectorAll('*')) {
+                if (el.getBoundingClientRect().right <= width + 1) continue;
+                const wide = c => c.getBoundingClientRect().right > width + 1;
+                if ([...el.children].some(wide)) continue;
+                if (el.closest('.table-wrap, .chart, .js-plotly-plot')) continue;
+                const cls = typeof el.className === 'string' ? el.className.trim() : '';
+                const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '');
+                out.push(name + (cls ? '.' + cls.split(/\\s+/).join('.') : ''));
+                if (out.length >= limit) break;
+            }
+            return out;
+        }""",
+        limit,
+    )
