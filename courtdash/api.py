@@ -6,6 +6,7 @@ from cases.api import views as cases_api
 from cases.api.imports import CaseImportViewSet
 from courtdash.pagination import Pagination  # noqa: F401 - defined apart to avoid an import cycle
 from metrics.api import views as metrics_api
+from reports.api.views import ROUTES as REPORTS_ROUTES
 from supervision.api.views import ROUTES as SUPERVISION_ROUTES
 
 router = DefaultRouter()
@@ -22,4 +23,6 @@ router.register("indicator-values", metrics_api.IndicatorValueViewSet, basename=
 router.register("rankings", metrics_api.RankingViewSet, basename="ranking")
 router.register("indicator-cases", metrics_api.IndicatorCaseViewSet, basename="indicator-case")
 for prefix, viewset, basename in SUPERVISION_ROUTES:
+    router.register(prefix, viewset, basename=basename)
+for prefix, viewset, basename in REPORTS_ROUTES:
     router.register(prefix, viewset, basename=basename)

@@ -8,14 +8,17 @@ on closed_on and the pending partial index); the lists are querysets for the pag
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
 from cases.choices import BAND_URGENT_DAYS, BAND_WARNING_DAYS
+from cases.models import Case
 from cases.units import ScopeKey
 from metrics.conditions import WORKLOAD, pending_at
 from metrics.dashboard import same_day_last_year
-from metrics.periods import ONE_DAY, long_pending_cutoff
+from metrics.periods import ONE_DAY, long_pending_cutoff, quarter_of
+from reports.selectors.targets import target_progress
 from supervision.models import Inquiry, Notice
 
 # Days left on the day a pending case enters each warning band (DOMAIN.md): the band starts at
@@ -120,3 +123,40 @@ def letters_due(*, user, unit: ScopeKey, day: datetime.date) -> list[dict]:
                 }
             )
     return sorted(rows, key=lambda row: (row["deadline"], row["title"]))
+
+
+@dataclass(frozen=True)
+class DailyDynamics:
+    """日动态 of a unit on a day, as the viewer sees it: the counts against the same day last
+    year, the cases entering a warning band and becoming long-pending (querysets, for a
+    paginator), the letters due, and the progress of the quarter's targets."""
+
+    unit: ScopeKey
+    day: datetime.date
+    counts: dict
+    bands: QuerySet
+    long_pending: QuerySet
+    letters: list[dict]
+    year: int
+    quarter: int
+    progress: list
+
+
+def daily_dynamics(*, user, unit: ScopeKey, day: datetime.date) -> DailyDynamics:
+    """The daily page of `unit` (in `user`'s reach) on `day`; the page and the API show it."""
+    cases = Case.objects.in_scope(user).filter(unit.cases_q())
+    year, quarter = quarter_of(day)
+    progress = target_progress(
+        units=[unit], year=year, quarter=quarter, today=day, all_indicators=False
+    )[unit]
+    return DailyDynamics(
+        unit=unit,
+        day=day,
+        counts=daily_counts(cases=cases, day=day),
+        bands=band_entries(cases=cases, day=day),
+        long_pending=new_long_pending(cases=cases, day=day),
+        letters=letters_due(user=user, unit=unit, day=day),
+        year=year,
+        quarter=quarter,
+        progress=progress,
+    )

@@ -18,6 +18,7 @@ from reports.choices import TargetBasis, TargetStatus
 from reports.gap import Gap, target_gap
 from reports.models import QuarterlyTarget
 from reports.projection import Projection, projections
+from reports.selectors.units import child_units
 
 MET, ON_TRACK, AT_RISK, OFF_TRACK, NOT_STARTED, NO_DATA = (
     TargetStatus.MET, TargetStatus.ON_TRACK, TargetStatus.AT_RISK, TargetStatus.OFF_TRACK,
@@ -148,3 +149,45 @@ def target_progress(
             rows.append(Progress(indicator, target, days[basis], projection, gap, status or ""))
         result[unit] = rows
     return result
+
+
+@dataclass(frozen=True)
+class ChildProgress:
+    """A targeted indicator of a unit one level down."""
+
+    unit: ScopeKey
+    name: str
+    row: Progress
+
+
+@dataclass(frozen=True)
+class QuarterTargets:
+    """The 季目标 page of a unit: every indicator of the unit itself (`rows`), and the targeted
+    indicators of the units one level down that have targets (`children`)."""
+
+    unit: ScopeKey
+    year: int
+    quarter: int
+    rows: list[Progress]
+    children: list[ChildProgress]
+
+
+def quarter_targets(
+    *, unit: ScopeKey, year: int, quarter: int, today: datetime.date
+) -> QuarterTargets:
+    """A unit's quarter: its own progress on every indicator and its children's targets."""
+    children = child_units(unit)
+    targeted_units = {
+        ScopeKey.of_row(row)
+        for row in QuarterlyTarget.objects.within(unit).filter(year=year, quarter=quarter)
+    } - {unit}
+    targeted = [key for key, _name in children if key in targeted_units]
+    progress = target_progress(units=[unit, *targeted], year=year, quarter=quarter, today=today)
+    names = dict(children)
+    child_rows = [
+        ChildProgress(key, names[key], row)
+        for key in targeted
+        for row in progress[key]
+        if row.target is not None
+    ]
+    return QuarterTargets(unit, year, quarter, progress[unit], child_rows)

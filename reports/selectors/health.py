@@ -1,0 +1,75 @@
+"""办案体检 reads: the run a page or the API shows, a unit's findings in the viewer's scope, one
+finding's cases. The health pages and the API answer from these."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import QuerySet
+
+from cases.dates import today
+from cases.models import Case
+from cases.units import ScopeKey, reaches
+from reports.choices import RunStatus
+from reports.findings import finding_text, unit_title
+from reports.models import Finding, HealthCheckRun
+
+
+def health_run(as_of: datetime.date | None = None) -> HealthCheckRun | None:
+    """The latest finished run (on or before `as_of`, if given)."""
+    runs = HealthCheckRun.objects.filter(status=RunStatus.DONE)
+    if as_of is not None:
+        runs = runs.filter(as_of__lte=as_of)
+    return runs.order_by("-as_of").first()
+
+
+def unit_findings(*, user, unit: ScopeKey, run: HealthCheckRun | None) -> QuerySet:
+    """The run's findings at `unit` and below that `user` may see, in the pages' order."""
+    if run is None:
+        return Finding.objects.none()
+    return (
+        Finding.objects.filter(run=run)
+        .in_scope(user)
+        .within(unit)
+        .select_related("run", "court", "division", "judge")
+        .order_by(*Finding._meta.ordering, "pk")
+    )
+
+
+def finding_counts(findings: QuerySet) -> dict[str, int]:
+    """How many findings of each kind."""
+    counts: dict[str, int] = {}
+    for kind in findings.values_list("kind", flat=True):
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
+
+def described(finding: Finding) -> Finding:
+    """The finding with its sentence (`text`) and its unit's names (`unit_title`)."""
+    finding.text = finding_text(
+        kind=finding.kind, value=finding.value, reference=finding.reference, facts=finding.facts
+    )
+    finding.unit_title = unit_title(
+        court=finding.court, division=finding.division, judge=finding.judge
+    )
+    return finding
+
+
+def visible_findings(user) -> QuerySet:
+    """Every finding `user` may open (any run)."""
+    return Finding.objects.in_scope(user).select_related("run", "court", "division", "judge")
+
+
+def finding_reached(user, finding: Finding) -> bool:
+    return reaches(user, ScopeKey.of_row(finding))
+
+
+def finding_cases(*, user, finding: Finding) -> QuerySet:
+    """The cases a finding points at that `user` sees, by case number."""
+    return (
+        Case.objects.in_scope(user)
+        .filter(health_findings=finding)
+        .with_band(today())
+        .select_related("court", "division", "judge")
+        .order_by("case_number", "pk")
+    )

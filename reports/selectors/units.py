@@ -1,0 +1,25 @@
+"""The units one level down from a unit that have computed results: the reports pages list
+them (links down), the quarterly targets read theirs."""
+
+from __future__ import annotations
+
+from cases.units import ScopeKey
+from metrics.choices import PeriodKind, Scope
+from metrics.dashboard import as_of_resolve
+from metrics.models import ScopeScore
+from metrics.selectors import unit_name
+
+
+def child_units(unit: ScopeKey) -> list[tuple[ScopeKey, str]]:
+    """The units one level down that have computed results (from the latest scores)."""
+    if unit.scope is Scope.JUDGE:
+        return []
+    day = as_of_resolve(PeriodKind.YTD.value)
+    if day is None:
+        return []
+    rows = (
+        ScopeScore.objects.filter(unit.children_q(), as_of=day, period=PeriodKind.YTD)
+        .select_related("court", "division", "judge")
+        .order_by("court__code", "division__name", "judge__staff_id")
+    )
+    return [(ScopeKey.of_row(row), unit_name(row)) for row in rows]
