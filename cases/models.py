@@ -376,3 +376,26 @@ class AuditEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_id}"
+
+
+class RankingSetting(models.Model):
+    """The ranking mode (排名或区间) the city's office chose, one row per change (append-only:
+    the rows are the history of who changed it). The latest row holds; with none, the setting
+    COURTDASH_RANKING_MODE (read through metrics.selectors.ranking_mode only)."""
+
+    MODES = [("ranks", _("排名")), ("bands", _("区间（不公布名次）"))]
+
+    mode = models.CharField(_("排名方式"), max_length=8, choices=MODES)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    changed_by = models.ForeignKey(
+        User, verbose_name=_("修改人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("修改时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("排名方式")
+        verbose_name_plural = _("排名方式")
+
+    def __str__(self) -> str:
+        return f"{self.changed_at:%Y-%m-%d %H:%M} {self.mode}"

@@ -43,6 +43,8 @@ class Action(StrEnum):
     HEALTH_CHECK = "health_check"  # 体检 findings
     IMPORT = "import"  # case records of one's court (the city office: the city's)
     AUDIT_READ = "audit_read"
+    RANKING_MODE_SET = "ranking_mode_set"  # ranks or bands (the city's)
+    HEALTH_RULES_EDIT = "health_rules_edit"  # the health check's thresholds (the city's)
     # Supervision
     VIEW = "view"  # read the trail, marks, measures, letters, reviews, campaigns
     LEDGER_READ = "ledger_read"  # the four-type ledger (四类案件台账)
@@ -66,6 +68,12 @@ class Action(StrEnum):
     REVIEW_OBJECT = "review_object"
     JOINT_INSPECTION = "joint_inspection"  # the office's is in force; an inspector's, a request
     JOINT_INSPECTION_APPROVE = "joint_inspection_approve"  # approve or reject a request
+    SETTINGS_READ = "settings_read"  # the office's settings pages and their history
+    DETECTION_RULES_EDIT = "detection_rules_edit"  # abnormality thresholds (the city's)
+    DIVISION_LEADERS_EDIT = "division_leaders_edit"  # who leads which division (分管院领导)
+    CONTACTS_EDIT = "contacts_edit"  # people's mobile numbers and reminder channels
+    OWN_SETTINGS = "own_settings"  # one's own mobile number and reminder channels
+    DIVISION_LEAD = "division_lead"  # be recorded as a division's 分管院领导
 
 
 COURT_ROLES = frozenset({OFFICE, LEADER, PARTY, INSPECTOR})
@@ -85,6 +93,8 @@ PERMISSIONS: dict[Action, frozenset[str]] = {
     Action.HEALTH_CHECK: frozenset({OFFICE, LEADER, PARTY, HEAD, ANALYST}),
     Action.IMPORT: frozenset({OFFICE}),
     Action.AUDIT_READ: frozenset({OFFICE}),
+    Action.RANKING_MODE_SET: frozenset({OFFICE}),
+    Action.HEALTH_RULES_EDIT: frozenset({OFFICE}),
     Action.LEDGER_READ: EVERY_ROLE - {JUDGE},
     Action.TRAIL_READ: COURT_ROLES,
     Action.VIEW: EVERY_ROLE,
@@ -108,10 +118,27 @@ PERMISSIONS: dict[Action, frozenset[str]] = {
     Action.JOINT_INSPECTION: frozenset({INSPECTOR, OFFICE}),
     # Joining inspectors to cases (they then see them) is the office's, within its reach.
     Action.JOINT_INSPECTION_APPROVE: frozenset({OFFICE}),
+    # The settings pages: the office edits them; a court leader designates the approver there.
+    Action.SETTINGS_READ: frozenset({OFFICE, LEADER}),
+    Action.DETECTION_RULES_EDIT: frozenset({OFFICE}),
+    # Reminders: the office records who leads which division and people's numbers and
+    # channels (its court's people); everyone sets their own.
+    Action.DIVISION_LEADERS_EDIT: frozenset({OFFICE}),
+    Action.CONTACTS_EDIT: frozenset({OFFICE}),
+    Action.OWN_SETTINGS: EVERY_ROLE,
+    Action.DIVISION_LEAD: frozenset({LEADER}),
 }
 
 # Actions that hold for the whole city: its office (the intermediate court's) takes them.
-CITY_WIDE = frozenset({Action.TARGETS_EDIT, Action.MONTHLY_REVIEW_GENERATE})
+CITY_WIDE = frozenset(
+    {
+        Action.TARGETS_EDIT,
+        Action.MONTHLY_REVIEW_GENERATE,
+        Action.RANKING_MODE_SET,
+        Action.HEALTH_RULES_EDIT,
+        Action.DETECTION_RULES_EDIT,
+    }
+)
 
 # The project's own actions, which a superuser may take too; the rest are supervision's.
 PROJECT_ACTIONS = frozenset(list(Action)[: list(Action).index(Action.VIEW)])
@@ -137,6 +164,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.HEALTH_CHECK: _("查看质效体检"),
     Action.IMPORT: _("导入案件"),
     Action.AUDIT_READ: _("查看审计日志"),
+    Action.RANKING_MODE_SET: _("设定排名方式"),
+    Action.HEALTH_RULES_EDIT: _("设定办案体检规则参数"),
     Action.LEDGER_READ: _("查看四类案件台账"),
     Action.TRAIL_READ: _("查看监督留痕"),
     Action.VIEW: _("查看监督记录"),
@@ -159,6 +188,12 @@ ACTION_LABELS: dict[Action, str] = {
     Action.REVIEW_OBJECT: _("对评查意见提出异议"),
     Action.JOINT_INSPECTION: _("登记联合督查"),
     Action.JOINT_INSPECTION_APPROVE: _("审批联合督查"),
+    Action.SETTINGS_READ: _("查看督办设置"),
+    Action.DETECTION_RULES_EDIT: _("设定异常研判规则"),
+    Action.DIVISION_LEADERS_EDIT: _("登记分管院领导"),
+    Action.CONTACTS_EDIT: _("管理手机号码和提醒渠道"),
+    Action.OWN_SETTINGS: _("设置本人的提醒渠道"),
+    Action.DIVISION_LEAD: _("分管部门"),
 }
 
 

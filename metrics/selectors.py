@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from cases.models import Case
+from cases.models import Case, RankingSetting
 from cases.units import CHILD_SCOPE, ScopeKey
 from metrics.choices import PeriodKind, RankingMode, RunStatus, Scope, ScoreBand
 from metrics.models import ComputationRun, IndicatorValue, ScopeScore
@@ -129,7 +129,10 @@ def score_band(*, score: float | None, weight: float | None) -> ScoreBand | None
 
 
 def ranking_mode() -> RankingMode:
-    return RankingMode(settings.COURTDASH_RANKING_MODE)
+    """Ranks or bands: the city's office's latest choice (cases.models.RankingSetting, set on
+    the settings page), else COURTDASH_RANKING_MODE. Every reader of the mode asks here."""
+    latest = RankingSetting.objects.order_by("-changed_at", "-id").values_list("mode", flat=True)
+    return RankingMode(latest.first() or settings.COURTDASH_RANKING_MODE)
 
 
 def unit_code(row) -> str:
@@ -152,18 +155,20 @@ def unit_name(row) -> str:
     return str(Scope.CITY.label)
 
 
-def rankings(*, parent: ScopeKey, as_of: datetime.date, period: str) -> list[dict]:
+def rankings(
+    *, parent: ScopeKey, as_of: datetime.date, period: str, mode: RankingMode | None = None
+) -> list[dict]:
     """The units directly below `parent`, each with its total score.
 
     Ranks mode: ordered by rank (standard competition ranking, 1, 1, 3: by total, then
     clearance_rate; ties share a rank), then code; units with no total last, unranked.
     Bands mode: no order and no rank or total — by code, each indicator only as met / between /
     missed. For the city's courts, peers are courts of one level (the intermediate court ranks
-    alone).
+    alone). `mode`: the ranking mode already read (`ranking_mode()`), by a caller asking twice.
     """
     scores = ScopeScore.objects.filter(parent.children_q(), as_of=as_of, period=period)
     scores = scores.select_related("court", "division", "judge")
-    bands_only = ranking_mode() is RankingMode.BANDS
+    bands_only = (mode or ranking_mode()) is RankingMode.BANDS
     bands: dict[ScopeKey, dict] = defaultdict(dict)
     if bands_only:
         values = IndicatorValue.objects.filter(parent.children_q(), as_of=as_of, period=period)

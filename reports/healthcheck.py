@@ -2,8 +2,9 @@
 
 Each rule reads the case table with grouped aggregates (PostgreSQL does the counting; Python
 sees one row a judge or division) and returns findings, each with the cases it points at — by
-the very condition that counted them. The thresholds are the rules' parameters below, shown on
-the health-check page; `reports.services.health_check_run` stores what the rules find.
+the very condition that counted them. The thresholds are the rules' parameters: their defaults
+below, as the city's office changed them on the settings page (reports.models.HealthRuleSetting,
+read by `rules()` once a run); `reports.services.health_check_run` stores what the rules find.
 
 "Far above peers" means, for a share k/n of a unit against the city's share p of the same
 cases: at least `min_count` cases, k/n − p at least `excess` percentage points (or k/n at least
@@ -35,9 +36,10 @@ from metrics.conditions import (
 )
 from metrics.periods import ONE_DAY, add_months, months_before
 from reports.choices import FindingKind
+from reports.models import HealthRuleSetting
 
-# The parameters of every rule, in one place: the office reads them on the page.
-RULES: dict[str, dict] = {
+# The default parameters of every rule, in one place; the office changes them on a page.
+DEFAULTS: dict[str, dict] = {
     FindingKind.MONTH_END_CLOSINGS: {"last_days": 3, "min_count": 8, "min_base": 20,
                                      "excess": 15.0, "z": 3.0},
     FindingKind.YEAR_END_CLOSINGS: {"last_days": 7, "min_count": 8, "min_base": 20,
@@ -52,6 +54,25 @@ RULES: dict[str, dict] = {
                                     "baseline_days": 30, "dip": 0.6, "contrast": 2.0,
                                     "min_count": 10, "z": 3.0},
 }  # fmt: skip
+
+
+def rules() -> dict[str, dict]:
+    """Every rule's parameters as they hold now: the latest values the office set for a rule,
+    over its defaults (a parameter never set keeps its default)."""
+    current = {kind: dict(params) for kind, params in DEFAULTS.items()}
+    latest = (
+        HealthRuleSetting.objects.order_by("kind", "-changed_at", "-id")
+        .distinct("kind")
+        .values_list("kind", "params")
+    )
+    for kind, params in latest:
+        if kind in current:
+            current[kind].update(
+                {name: value for name, value in params.items() if name in DEFAULTS[kind]}
+            )
+    return current
+
+
 # A health check looks back this far (the rules about a year end use the last one before it).
 WINDOW_MONTHS = 12
 
@@ -129,10 +150,10 @@ def _share_findings(
     base: Q,
     hit: Q,
     levels: tuple[Scope, ...],
+    params: dict,
     facts: dict | None = None,
 ) -> list[Draft]:
     """Units whose share of `hit` among their `base` cases is far above the city's."""
-    params = RULES[kind]
     city = cases.filter(base).aggregate(n=Count("pk"), k=Count("pk", filter=hit))
     if not city["n"]:
         return []
@@ -162,9 +183,9 @@ def _share_findings(
     return drafts
 
 
-def month_end_closings(cases: QuerySet, window: Window) -> list[Draft]:
+def month_end_closings(cases: QuerySet, window: Window, params: dict) -> list[Draft]:
     """Closings bunched in the last days of months (月底突击结案)."""
-    days = RULES[FindingKind.MONTH_END_CLOSINGS]["last_days"]
+    days = params["last_days"]
     cases = cases.alias(
         month_end=RawSQL(
             "date_trunc('month', cases_case.closed_on + %s) > "
@@ -179,16 +200,17 @@ def month_end_closings(cases: QuerySet, window: Window) -> list[Draft]:
         base=WORKLOAD & window.closed,
         hit=Q(month_end=True),
         levels=(Scope.JUDGE, Scope.DIVISION),
+        params=params,
         facts={"last_days": days, "from": window.start.isoformat(), "to": window.as_of.isoformat()},
     )
 
 
-def year_end_closings(cases: QuerySet, window: Window) -> list[Draft]:
+def year_end_closings(cases: QuerySet, window: Window, params: dict) -> list[Draft]:
     """Closings bunched in the last days of the year (年底突击结案)."""
     year = window.last_year_end()
     if year is None:
         return []
-    days = RULES[FindingKind.YEAR_END_CLOSINGS]["last_days"]
+    days = params["last_days"]
     closed = Q(closed_on__gte=datetime.date(year, 1, 1), closed_on__lte=datetime.date(year, 12, 31))
     last = Q(closed_on__gt=datetime.date(year, 12, 31) - datetime.timedelta(days=days))
     return _share_findings(
@@ -197,11 +219,12 @@ def year_end_closings(cases: QuerySet, window: Window) -> list[Draft]:
         base=WORKLOAD & closed,
         hit=last,
         levels=(Scope.JUDGE, Scope.DIVISION),
+        params=params,
         facts={"year": year, "last_days": days},
     )
 
 
-def high_withdrawal_share(cases: QuerySet, window: Window) -> list[Draft]:
+def high_withdrawal_share(cases: QuerySet, window: Window, params: dict) -> list[Draft]:
     """A share of withdrawals (撤诉) among civil first-instance closings far above the city's."""
     return _share_findings(
         kind=FindingKind.HIGH_WITHDRAWAL_SHARE,
@@ -209,6 +232,7 @@ def high_withdrawal_share(cases: QuerySet, window: Window) -> list[Draft]:
         base=CIVIL_FIRST_INSTANCE & window.closed,
         hit=Q(closing_method=ClosingMethod.WITHDRAWAL),
         levels=(Scope.JUDGE, Scope.DIVISION),
+        params=params,
         facts={"from": window.start.isoformat(), "to": window.as_of.isoformat()},
     )
 
@@ -221,11 +245,10 @@ def _reversed_in(window: Window) -> Q:
     )
 
 
-def reversal_clusters(cases: QuerySet, window: Window) -> list[Draft]:
+def reversal_clusters(cases: QuerySet, window: Window, params: dict) -> list[Draft]:
     """A judge's first-instance cases reversed or remanded on appeal far more often than the
     city's (reversals over first-instance closings), and one cause reversed again and again in
     a division (far more often than the city's rate, among that cause's closings)."""
-    params = RULES[FindingKind.REVERSAL_CLUSTER]
     reversed_ = _reversed_in(window)
     closed = FIRST_INSTANCE & window.closed
     city = cases.aggregate(n=Count("pk", filter=closed), k=Count("pk", filter=reversed_))
@@ -290,9 +313,8 @@ def reversal_clusters(cases: QuerySet, window: Window) -> list[Draft]:
     return drafts
 
 
-def stalled_long_pending(cases: QuerySet, window: Window) -> list[Draft]:
+def stalled_long_pending(cases: QuerySet, window: Window, params: dict) -> list[Draft]:
     """Long-pending cases whose record has not changed for months (Case.updated_at)."""
-    params = RULES[FindingKind.STALLED_LONG_PENDING]
     idle_since = window.as_of - datetime.timedelta(days=params["idle_days"])
     condition = (
         WORKLOAD
@@ -319,10 +341,9 @@ def stalled_long_pending(cases: QuerySet, window: Window) -> list[Draft]:
     ]
 
 
-def repeated_extensions(cases: QuerySet, window: Window) -> list[Draft]:
+def repeated_extensions(cases: QuerySet, window: Window, params: dict) -> list[Draft]:
     """Cases whose time limit was extended by at least their whole base limit (and by at least
     `min_days`): more than one ordinary extension. A finding where a judge has several."""
-    params = RULES[FindingKind.REPEATED_EXTENSIONS]
     # The extension the deadline counts: the imported one or Courtdash's approvals, whichever
     # is larger (cases.services.deadline_sql).
     cases = cases.alias(extension=Greatest("extension_days", "approved_extension_days"))
@@ -362,10 +383,9 @@ def repeated_extensions(cases: QuerySet, window: Window) -> list[Draft]:
     ]
 
 
-def held_back_filings(cases: QuerySet, window: Window) -> list[Draft]:
+def held_back_filings(cases: QuerySet, window: Window, params: dict) -> list[Draft]:
     """Filings held back at the year end (年底压案不立): a dip in late December and a jump in
     early January against the unit's own weeks around them, far beyond the city's."""
-    params = RULES[FindingKind.HELD_BACK_FILINGS]
     year = window.as_of.year - 1
     january = datetime.date(year + 1, 1, 1)
     baseline_days = params["baseline_days"]
@@ -466,7 +486,8 @@ def detect(*, as_of: datetime.date, cases: QuerySet | None = None) -> list[Draft
     """Every rule over the city's cases (or `cases`) as of a day."""
     cases = Case.objects.all() if cases is None else cases
     window = Window.ending(as_of)
+    params = rules()
     drafts: list[Draft] = []
-    for detector in DETECTORS.values():
-        drafts += detector(cases, window)
+    for kind, detector in DETECTORS.items():
+        drafts += detector(cases, window, params[kind])
     return drafts

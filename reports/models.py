@@ -228,3 +228,30 @@ class FindingCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.finding_id} → {self.case_id}"
+
+
+class HealthRuleSetting(models.Model):
+    """The parameters of one health-check rule as the city's office set them, one row per change
+    (append-only: the rows are the history of who changed what). The latest row of a kind
+    holds; a parameter it does not name keeps its default (reports.healthcheck.DEFAULTS)."""
+
+    kind = models.CharField(_("问题类型"), max_length=32, choices=FindingKind.choices)
+    params = models.JSONField(_("参数"), default=dict)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("修改人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("修改时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("体检规则参数")
+        verbose_name_plural = _("体检规则参数")
+        indexes = [models.Index(fields=["kind", "-changed_at"], name="health_rule_kind_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.changed_at:%Y-%m-%d %H:%M} {self.kind}"

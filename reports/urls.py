@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import daily, health, monthly, targets
+from reports.views import daily, health, monthly, settings, targets
 
 app_name = "reports"
 
@@ -15,4 +15,6 @@ urlpatterns = [
     path("monthly/<int:pk>/report.xlsx", monthly.monthly_xlsx, name="monthly_xlsx"),
     path("health/", health.health, name="health"),
     path("health/findings/<int:pk>/", health.finding, name="finding"),
+    path("settings/health/", settings.health_settings, name="health_settings"),
+    path("settings/ranking/", settings.ranking_settings, name="ranking_settings"),
 ]

@@ -65,8 +65,18 @@ class TraceEntryAdmin(ReadOnlyAdmin):
 
 @admin.register(Reminder)
 class ReminderAdmin(ReadOnlyAdmin):
-    list_display = ["due_on", "kind", "channel", "recipient", "state", "attempts", "sent_at"]
-    list_filter = ["state", "channel", "kind"]
+    list_display = [
+        "due_on",
+        "subject_kind",
+        "subject_id",
+        "stage",
+        "channel",
+        "recipient",
+        "state",
+        "attempts",
+        "sent_at",
+    ]
+    list_filter = ["state", "channel", "subject_kind", "stage"]
 
 
 @admin.register(SmsMessage)

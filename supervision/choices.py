@@ -113,6 +113,30 @@ class ReminderState(models.TextChoices):
     SENT = "sent", _("已发送")
 
 
+class ReminderSubject(models.TextChoices):
+    """What a reminder is about (supervision.services.reminders.SOURCES: one source each)."""
+
+    NOTICE = "notice", _("督办通知")
+    INQUIRY = "inquiry", _("异常函询")
+    MEASURE = "measure", _("监督管理措施")
+    CAMPAIGN_CASE = "campaign_case", _("清理攻坚案件")
+    REVIEW = "review", _("发改再评查异议答复")
+    EXTENSION = "extension", _("延长审限审批")
+    TIME_LIMIT = "time_limit", _("审限届满")
+
+
+class ReminderStage(models.TextChoices):
+    """When, relative to the due date, and to whom: the person responsible before and on the
+    day and once overdue; then the leader above (庭长), then the one above them (分管院领导)."""
+
+    BEFORE_15 = "before_15", _("届满前15日")
+    BEFORE_5 = "before_5", _("届满前5日")
+    DUE = "due", _("到期当日")
+    OVERDUE = "overdue", _("已逾期")
+    ESCALATE_1 = "escalate_1", _("逾期提醒庭长")
+    ESCALATE_2 = "escalate_2", _("逾期提醒分管院领导")
+
+
 class ReviewTrigger(models.TextChoices):
     APPEAL = "appeal", _("二审改判、发回")
     RETRIAL = "retrial", _("再审改判、发回")
@@ -194,4 +218,7 @@ class TraceKind(models.TextChoices):
     JOINT_INSPECTION_REQUESTED = "joint_inspection_requested", _("申请联合督查")
     JOINT_INSPECTION_APPROVED = "joint_inspection_approved", _("批准联合督查")
     JOINT_INSPECTION_REJECTED = "joint_inspection_rejected", _("不批准联合督查")
+    DIVISION_LEADER_SET = "division_leader_set", _("指定分管院领导")
+    DIVISION_LEADER_REMOVED = "division_leader_removed", _("撤销分管院领导")
+    CONTACT_CHANGED = "contact_changed", _("修改联系方式和提醒渠道")
     REFUSED = "refused", _("操作被拒绝")

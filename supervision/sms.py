@@ -4,14 +4,16 @@
   machine. Right for development, tests and courts without an SMS service.
 - HttpGateway: POSTs JSON {"mobile", "text", "reference"} to COURTDASH_SMS_HTTP_URL (with
   `Authorization: Bearer COURTDASH_SMS_HTTP_TOKEN` when set); a 2xx answer is success. The
-  reference is stable per reminder, so a gateway can drop the repeat of a message that a dying
-  worker sent but could not mark as sent.
+  reference is stable per reminder (for a person's SMS of a day, which bundles their reminders:
+  per person and day), so a gateway can drop the repeat of a message that a dying worker sent
+  but could not mark as sent.
 
 A court's own gateway is a subclass of SmsGateway with a `deliver` method, named in settings.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 import urllib.error
@@ -34,8 +36,23 @@ class SmsGateway:
 
     name = "base"
 
-    def send(self, *, mobile: str, text: str, reminder: Reminder | None = None) -> SmsMessage:
-        status, response = self.deliver(mobile=mobile, text=text, reference=_reference(reminder))
+    def send(
+        self,
+        *,
+        mobile: str,
+        text: str,
+        reminder: Reminder | None = None,
+        recipient=None,
+        day: datetime.date | None = None,
+    ) -> SmsMessage:
+        """Send, and record. A person's SMS of a day (recipient and day given) bundles their
+        reminders: its reference is the person and the day, the same for a repeat."""
+        reference = (
+            _bundle_reference(recipient, day)
+            if recipient is not None and day
+            else _reference(reminder)
+        )
+        status, response = self.deliver(mobile=mobile, text=text, reference=reference)
         return SmsMessage.objects.create(
             mobile=mobile,
             text=text,
@@ -43,6 +60,8 @@ class SmsGateway:
             status=status,
             response=response[:2000],
             reminder=reminder,
+            recipient=recipient,
+            day=day,
         )
 
     def deliver(self, *, mobile: str, text: str, reference: str) -> tuple[str, str]:
@@ -87,6 +106,10 @@ class HttpGateway(SmsGateway):
 
 def _reference(reminder: Reminder | None) -> str:
     return f"courtdash-reminder-{reminder.pk}" if reminder is not None else ""
+
+
+def _bundle_reference(recipient, day: datetime.date) -> str:
+    return f"courtdash-sms-{recipient.pk}-{day.isoformat()}"
 
 
 def get_gateway() -> SmsGateway:

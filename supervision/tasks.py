@@ -11,8 +11,9 @@ from supervision import services
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=900, soft_time_limit=840)
 def send_due_reminders(day: str | None = None) -> dict:
-    """Remind the recipients and their leaders of letters unanswered by their deadline; safe to
-    run twice or at once (each reminder is claimed before it is sent)."""
+    """Remind the people responsible for everything due (letters, measures, campaign cases,
+    review answers, extension decisions, time limits) and the leaders above them; safe to run
+    twice or at once (each reminder is claimed before it is sent; one SMS a person a day)."""
     run = services.reminders_send_due(day=datetime.date.fromisoformat(day) if day else None)
     return run.as_dict()
 

@@ -8,6 +8,8 @@ app_name = "supervision"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="supervision:inbox"), name="home"),
     path("inbox/", views.inbox, name="inbox"),
+    path("notifications/read/", views.notifications_read_all, name="notifications_read"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
     path("abnormalities/", views.abnormalities, name="abnormalities"),
     path("ledger/", views.ledger, name="ledger"),
     path("long-pending/", views.long_pending, name="long_pending"),
@@ -28,4 +30,25 @@ urlpatterns = [
     path("notices/new/", views.notice_new, name="notice_new"),
     path("notices/<int:pk>/", views.notice_detail, name="notice"),
     path("inquiries/<int:pk>/", views.inquiry_detail, name="inquiry"),
+    path("inquiries/new/", views.inquiry_new, name="inquiry_new"),
+    path("referrals/<int:pk>/", views.referral_detail, name="referral"),
+    # 督办设置: the office's settings, each with its history
+    path("settings/", views.settings_home, name="settings"),
+    path("settings/rules/", views.settings_rules, name="settings_rules"),
+    path("settings/rules/new/", views.settings_rule_new, name="settings_rule_new"),
+    path("settings/rules/<int:pk>/", views.settings_rule, name="settings_rule"),
+    path("settings/detection/", views.settings_detection, name="settings_detection"),
+    path(
+        "settings/detection/<slug:slug>/",
+        views.settings_detection_rule,
+        name="settings_detection_rule",
+    ),
+    path("settings/approver/", views.settings_approver, name="settings_approver"),
+    path(
+        "settings/division-leaders/",
+        views.settings_division_leaders,
+        name="settings_division_leaders",
+    ),
+    path("settings/contacts/", views.settings_contacts, name="settings_contacts"),
+    path("my-settings/", views.my_settings, name="my_settings"),
 ]

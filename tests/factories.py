@@ -85,3 +85,31 @@ class CaseFactory(factory.django.DjangoModelFactory):
         if create:
             case_derived_refresh(case_ids=[obj.id])
             obj.refresh_from_db()
+
+
+def stalled_finding(world):
+    """A health-check finding of the supervision tests' world (tests/supervision/conftest.py):
+    its judge's long-pending case with no step for 90 days, as of 2025-06-29; the case is
+    `finding.old_case`."""
+    import datetime
+
+    from django.utils import timezone
+
+    from metrics.choices import Scope
+    from reports.choices import FindingKind, RunStatus
+    from reports.models import Finding, FindingCase, HealthCheckRun
+
+    day = datetime.date
+    run = HealthCheckRun.objects.create(
+        as_of=day(2025, 6, 29), window_start=day(2024, 6, 30), status=RunStatus.DONE,
+        started_at=timezone.now(), finished_at=timezone.now(), findings=1,
+    )  # fmt: skip
+    old = world.new_case(filed_on=day(2023, 3, 1))
+    finding = Finding.objects.create(
+        run=run, kind=FindingKind.STALLED_LONG_PENDING, scope=Scope.JUDGE,
+        court=world.court, division=world.division, judge=world.judge, value=1, case_count=1,
+        facts={"count": 1, "idle_days": 90, "since": "2025-03-31"},
+    )  # fmt: skip
+    FindingCase.objects.create(finding=finding, case=old)
+    finding.old_case = old
+    return finding

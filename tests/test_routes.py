@@ -290,6 +290,33 @@ CAMPAIGN = lambda w, who, slot: {  # noqa: E731
     "target_on": "2025-12-31",
     "note": "",
 }
+# The office's settings pages and letters from where a problem is seen (issue 11).
+RULE_PAGE = lambda w, who, slot: {  # noqa: E731
+    "slug": "rt-page-rule", "name": "RT走查规则", "kind": "long_pending", "months": "18",
+    "category": "1", "court": _court(w, slot).pk, "active": "on",
+}  # fmt: skip
+INQUIRY_PAGE = lambda w, who, slot: {  # noqa: E731
+    "division": _division(w, slot).pk, "indicator": "", "period": "", "as_of": "2025-06-29",
+    "value": "", "reference": "", "title": "RT走查新函询", "body": "RT走查新函询内容",
+    "deadline": "2025-07-31",
+}  # fmt: skip
+HEALTH_RULE = _constant(
+    {"kind": "stalled_long_pending", "stalled_long_pending-months": "13",
+     "stalled_long_pending-idle_days": "60"}
+)  # fmt: skip
+# Reminders (issue 11): who leads a division; a person's mobile and channels; one's own.
+DIVISION_LEADER_PAGE = lambda w, who, slot: {  # noqa: E731
+    "division": _division(w, slot).pk,
+    "user": _leader(w, slot).pk,
+    "since": "2025-07-01",
+}
+CONTACT_PAGE = lambda w, who, slot: {  # noqa: E731
+    "user": _leader(w, slot).pk,
+    "mobile": "13900001111",
+    "sms_enabled": "on",
+    "email_enabled": "on",
+}
+MY_CHANNELS = lambda w, who, slot: {"mobile": "13900002222", "sms_enabled": "on"}  # noqa: E731
 ASSIGN_PAGE = lambda w, who, slot: {  # noqa: E731
     "entry": w.objects["campaign_case"][slot],
     "leader": _leader(w, slot).pk,
@@ -464,6 +491,11 @@ TABLE: list[Row] = [
     # --- supervision pages -------------------------------------------------------------------
     T("supervision/", LIST("home"),                         REDIR, REDIR, REDIR, REDIR, REDIR, REDIR, REDIR, REDIR),  # noqa: E501
     T("supervision/inbox/", LIST(),                         LOGIN, OK, OK, OK, OK, OK, OK, OK),
+    # 我的待办's messages: one's own, marked read one by one or all at once.
+    T("supervision/notifications/<pk>/read/", POST("read", kind="notification"),
+      LOGIN, DONE, DONE, DONE, DONE, DONE, DONE, DONE),
+    T("supervision/notifications/read/", POST("read all"),
+      LOGIN, DONE, DONE, DONE, DONE, DONE, DONE, DONE),
     # The detection's drafts: "draft inquiries are seen by the office alone".
     T("supervision/abnormalities/", LIST(),                 LOGIN, DENY, DENY, DENY, OK, DENY, DENY, DENY),  # noqa: E501
     T("supervision/abnormalities/", POST("send draft", body=_draft_page("send")),
@@ -522,6 +554,40 @@ TABLE: list[Row] = [
       LOGIN, HIDDEN, HIDDEN, HIDDEN, DONE, DENY, DENY, DENY),
     # The trail of the scope: DOMAIN.md does not say whether judges and divisions read it.
     T("supervision/trail/", LIST(),                         LOGIN, EITHER, EITHER, EITHER, OK, OK, OK, OK),  # noqa: E501
+    # Reminders: the office records who leads which division and people's channels (court
+    # leaders read them); everyone sets their own.
+    T("supervision/settings/division-leaders/", LIST(),     LOGIN, DENY, DENY, DENY, OK, OK, DENY, DENY),  # noqa: E501
+    T("supervision/settings/division-leaders/", POST("record", body=DIVISION_LEADER_PAGE),
+      LOGIN, DENY, DENY, DENY, DONE, DENY, DENY, DENY),
+    T("supervision/settings/contacts/", LIST(),             LOGIN, DENY, DENY, DENY, OK, OK, DENY, DENY),  # noqa: E501
+    T("supervision/settings/contacts/", POST("save", body=CONTACT_PAGE),
+      LOGIN, DENY, DENY, DENY, DONE, DENY, DENY, DENY),
+    T("supervision/my-settings/", LIST(),                   LOGIN, OK, OK, OK, OK, OK, OK, OK),
+    # The rules and thresholds are the office's (a city-wide one its city office's: 苏05's,
+    # not 苏0505's); a court leader names the approver (审限变更一支笔); both read them all.
+    T("supervision/settings/", LIST(),                      LOGIN, DENY, DENY, DENY, OK, OK, DENY, DENY),  # noqa: E501
+    T("supervision/settings/rules/", LIST(scope="records"), LOGIN, DENY, DENY, DENY, OK, OK, DENY, DENY),  # noqa: E501
+    T("supervision/settings/rules/new/", LIST("form"),      LOGIN, DENY, DENY, DENY, OK, DENY, DENY, DENY),  # noqa: E501
+    T("supervision/settings/rules/new/", POST("add rule", body=RULE_PAGE),
+      LOGIN, DENY, DENY, DENY, DONE, DENY, DENY, DENY),
+    T("supervision/settings/rules/<pk>/", DETAIL("rule", scope="records"),
+      LOGIN, DENY, DENY, DENY, OK, OK, DENY, DENY),
+    T("supervision/settings/rules/<pk>/", POST("change rule", kind="rule", body=RULE_PAGE, scope="records"),  # noqa: E501
+      LOGIN, DENY, DENY, DENY, DONE, DENY, DENY, DENY),
+    T("supervision/settings/detection/", LIST(),            LOGIN, DENY, DENY, DENY, OK, OK, DENY, DENY),  # noqa: E501
+    T("supervision/settings/detection/<slug>/", LIST("form"),
+      LOGIN, DENY, DENY, DENY, OK, OK, DENY, DENY),
+    T("supervision/settings/detection/<slug>/", POST("detection rule", body=_constant(
+        {"enabled": "on", "check_warning": "on", "fall_threshold": "4", "min_denominator": "10",
+         "repeat_days": "14"})),
+      LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY),
+    T("supervision/settings/approver/", LIST(scope="records"),
+      LOGIN, DENY, DENY, DENY, OK, OK, DENY, DENY),
+    T("supervision/settings/approver/", POST("designate", body=lambda w, who, s: {
+        "court": _court(w, s).pk, "user": _leader(w, s).pk}),
+      LOGIN, DENY, DENY, DENY, DENY, DONE, DENY, DENY),
+    T("supervision/my-settings/", POST("own channels", body=MY_CHANNELS),
+      LOGIN, DONE, DONE, DONE, DONE, DONE, DONE, DONE),
     # A case's supervision page: "inspectors ... ONLY cases joined to an inspection".
     T("supervision/cases/<case_id>/", DETAIL("case"),       LOGIN, OK, OK, OK, OK, OK, OK, OK),
     # Who marks: the handling judge (reporting), the division head, the president, the office.
@@ -559,6 +625,15 @@ TABLE: list[Row] = [
     T("supervision/notices/new/", LIST("form"),             LOGIN, EITHER, EITHER, EITHER, OK, EITHER, EITHER, EITHER),  # noqa: E501
     T("supervision/notices/new/", POST("issue", body=NOTICE_PAGE),
       LOGIN, DENY, DENY, DENY, DONE, DENY, DENY, DENY),
+    # A hand-written inquiry, prefilled from where the problem was seen: the office's.
+    T("supervision/inquiries/new/", LIST("form"),           LOGIN, DENY, DENY, DENY, OK, DENY, DENY, DENY),  # noqa: E501
+    T("supervision/inquiries/new/", POST("send inquiry", body=INQUIRY_PAGE),
+      LOGIN, DENY, DENY, DENY, DONE, DENY, DENY, DENY),
+    # A referral's page, where its result is recorded (as in the API).
+    T("supervision/referrals/<pk>/", DETAIL("referral"),    LOGIN, OK, OK, OK, OK, OK, OK, OK),
+    T("supervision/referrals/<pk>/", POST("result", kind="referral", body=_constant(
+        {"result": "RT走查讨论结果", "discussed_on": "2025-06-28"})),
+      LOGIN, DENY, DONE, DENY, DONE, DONE, DENY, DENY),
     T("supervision/notices/<pk>/", DETAIL("notice", scope="records"),
       LOGIN, OK, OK, OK, OK, OK, OK, OK),
     T("supervision/notices/<pk>/", POST("acknowledge", kind="notice", body=_constant(
@@ -612,6 +687,14 @@ TABLE: list[Row] = [
       LOGIN, DENY, DENY, DENY, OK, OK, OK, DENY),
     T("reports/health/", UNITPAGE(),                        LOGIN, DENY, OK, OK, OK, OK, OK, DENY),
     T("reports/health/findings/<pk>/", DETAIL("finding"),   LOGIN, DENY, OK, OK, OK, OK, OK, DENY),
+    # The health check's thresholds and the ranking mode hold for the whole city: its office
+    # (苏05's) changes them; 苏0505's office and leaders read them with their history.
+    T("reports/settings/health/", LIST(),                   LOGIN, DENY, DENY, DENY, OK, OK, DENY, DENY),  # noqa: E501
+    T("reports/settings/health/", POST("thresholds", body=HEALTH_RULE),
+      LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY),
+    T("reports/settings/ranking/", LIST(),                  LOGIN, DENY, DENY, DENY, OK, OK, DENY, DENY),  # noqa: E501
+    T("reports/settings/ranking/", POST("ranking mode", body=_constant({"mode": "bands"})),
+      LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY),
     # --- the cases API ----------------------------------------------------------------------
     T("api/v1/cases/", LIST(shows=_own_case, count=_cases_count),
       LOGIN, OK, OK, OK, OK, OK, OK, OK),
@@ -639,6 +722,31 @@ TABLE: list[Row] = [
       LOGIN, DENY, OK, DENY, OK, OK, OK, DENY),
     T("api/v1/indicator-cases/", UNITPAGE(query=f"indicator={INDICATOR}&{DRILL}", unit_params="codes"),  # noqa: E501
       LOGIN, OK, OK, OK, OK, OK, OK, DENY),
+    # --- the reports API: as the reports pages (targets, projections and the daily page are
+    # dashboards; the health check is not the judges'; the monthly review the leadership's) --
+    T("api/v1/quarter-targets/", UNITPAGE(unit_params="codes"),
+      LOGIN, OK, OK, OK, OK, OK, OK, DENY),
+    T("api/v1/projections/", UNITPAGE(unit_params="codes"),
+      LOGIN, OK, OK, OK, OK, OK, OK, DENY),
+    T("api/v1/daily-dynamics/", UNITPAGE(unit_params="codes"),
+      LOGIN, OK, OK, OK, OK, OK, OK, DENY),
+    T("api/v1/daily-dynamics/bands/", UNITPAGE(unit_params="codes"),
+      LOGIN, OK, OK, OK, OK, OK, OK, DENY),
+    T("api/v1/daily-dynamics/long-pending/", UNITPAGE(unit_params="codes"),
+      LOGIN, OK, OK, OK, OK, OK, OK, DENY),
+    T("api/v1/daily-dynamics/letters/", UNITPAGE(unit_params="codes"),
+      LOGIN, OK, OK, OK, OK, OK, OK, DENY),
+    T("api/v1/health-findings/", UNITPAGE(unit_params="codes"),
+      LOGIN, DENY, OK, OK, OK, OK, OK, DENY),
+    T("api/v1/health-findings/<pk>/", DETAIL("finding"),   LOGIN, DENY, OK, OK, OK, OK, OK, DENY),
+    T("api/v1/health-findings/<pk>/cases/", DETAIL("finding"),
+      LOGIN, DENY, OK, OK, OK, OK, OK, DENY),
+    T("api/v1/monthly-reviews/", LIST(scope="records"),    LOGIN, DENY, DENY, DENY, OK, OK, OK, DENY),  # noqa: E501
+    T("api/v1/monthly-reviews/<pk>/", DETAIL("monthly"),   LOGIN, DENY, DENY, DENY, OK, OK, OK, DENY),  # noqa: E501
+    T("api/v1/monthly-reviews/<pk>/pdf/", DETAIL("monthly"),
+      LOGIN, DENY, DENY, DENY, OK, OK, OK, DENY),
+    T("api/v1/monthly-reviews/<pk>/xlsx/", DETAIL("monthly"),
+      LOGIN, DENY, DENY, DENY, OK, OK, OK, DENY),
     # --- the supervision API: as the pages -------------------------------------------------
     T("api/v1/supervision/marks/", LIST(shows=_own_case),   LOGIN, OK, OK, OK, OK, OK, OK, OK),
     T("api/v1/supervision/marks/", POST("mark", body=lambda w, who, s: {
@@ -1200,7 +1308,7 @@ def _names_objects(row: Row) -> bool:
     """An action whose body names cases, people or units (a create), not a bare button."""
     return row.ask.label.split(" ", 1)[1] not in {
         "language", "logout", "own password", "own credentials", "upload", "open missing",
-        "suggest", "generate", "targets",
+        "suggest", "generate", "targets", "read all", "own channels",
     }  # fmt: skip
 
 

@@ -1,7 +1,8 @@
 """The demo city: 苏州 (苏05 and eight basic courts), five years of cases, one account per role.
 
 `demo_seed(...)` is what `manage.py seed_demo` runs: generate (numpy), optionally write an
-import file, then load everything in one transaction.
+import file, then load everything in one transaction; with `steps`, also the higher layers'
+demo steps (a year of supervision, targets, findings, monthly reviews: cases.demo.steps).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from cases.demo.load import (
     users_reattach,
 )
 from cases.demo.people import city_plan
+from cases.demo.steps import DemoContext, demo_steps
 from cases.models import Case, TimeLimit
 from cases.services import case_derived_refresh
 
@@ -61,6 +63,8 @@ def demo_seed(
     accounts: bool = True,
     password: str = DEMO_PASSWORD,
     progress: Callable[[str], None] = lambda message: None,
+    steps: bool = False,
+    monthly_reviews: int = 2,
 ) -> DemoSeedResult:
     """Generate the demo city and load it (and/or write it as an import file).
 
@@ -111,6 +115,9 @@ def demo_seed(
         keep = DEMO_USERNAMES if accounts else frozenset()
         detached = demo_reset(keep_usernames=keep) if reset else []
         if reset:
+            for step in demo_steps():
+                if step.reset is not None:
+                    step.reset()
             lap(_("清空旧数据"))
         units = units_create(plan)
         # Dropping and rebuilding the indexes pays off only for a bulk load.
@@ -127,4 +134,11 @@ def demo_seed(
             result.accounts = demo_accounts_create(password=password, today=today)
         result.users_without_unit = users_reattach(detached)
         lap(_("创建账号"))
+        if steps and accounts:
+            context = DemoContext(
+                today=today, seed=seed, progress=progress, monthly_reviews=monthly_reviews
+            )
+            for step in demo_steps():
+                step.seed(context)
+                lap(str(step.name))
     return result

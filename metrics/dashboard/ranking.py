@@ -15,9 +15,13 @@ def weekly_ranking(*, parent: ScopeKey, as_of: datetime.date) -> dict:
     """The units below `parent` on the YTD indicators as of `as_of`, with the change against
     the week before: rank and total (ranks mode), or the number of indicators met (bands)."""
     week_before = as_of - WEEK
-    rows = rankings(parent=parent, as_of=as_of, period=YTD)
-    before = {row["unit"]: row for row in rankings(parent=parent, as_of=week_before, period=YTD)}
-    ranks = ranking_mode() is RankingMode.RANKS
+    mode = ranking_mode()  # read once: the two weeks are shown the same way
+    rows = rankings(parent=parent, as_of=as_of, period=YTD, mode=mode)
+    before = {
+        row["unit"]: row
+        for row in rankings(parent=parent, as_of=week_before, period=YTD, mode=mode)
+    }
+    ranks = mode is RankingMode.RANKS
     levels = {}
     if parent.scope is Scope.CITY:
         court_ids = [row["unit"].court_id for row in rows]

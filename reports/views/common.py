@@ -11,10 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.permissions import Action, may
 from cases.units import ScopeKey, unit_crumbs, unit_url
-from metrics.choices import PeriodKind, Scope
-from metrics.dashboard import as_of_resolve
-from metrics.models import ScopeScore
-from metrics.selectors import unit_name
 
 PAGE_SIZE = 20
 
@@ -64,18 +60,3 @@ def pager(request, rows, param: str, *, size: int = PAGE_SIZE) -> dict:
 def crumbs(request, info, name: str, **params) -> list[dict]:
     """The units from the viewer's own down to this one, each linking to the same page."""
     return unit_crumbs(request.user, info, lambda key: report_url(name, unit=key, **params))
-
-
-def child_units(unit: ScopeKey) -> list[tuple[ScopeKey, str]]:
-    """The units one level down that have computed results (from the latest scores)."""
-    if unit.scope is Scope.JUDGE:
-        return []
-    day = as_of_resolve(PeriodKind.YTD.value)
-    if day is None:
-        return []
-    rows = (
-        ScopeScore.objects.filter(unit.children_q(), as_of=day, period=PeriodKind.YTD)
-        .select_related("court", "division", "judge")
-        .order_by("court__code", "division__name", "judge__staff_id")
-    )
-    return [(ScopeKey.of_row(row), unit_name(row)) for row in rows]

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,24 +18,22 @@ from cases.dates import today
 from cases.permissions import Action, may
 from cases.services import audit_record
 from reports.choices import DocumentKind
-from reports.models import MonthlyReport, ReportDocument
-from reports.monthly.documents import XLSX_TYPE
+from reports.downloads import document_download
 from reports.periods import previous_month
+from reports.selectors.monthly import monthly_reviews
 from reports.tasks import generate_monthly_reports_enqueue
 from reports.views.common import PAGE_SIZE, tabs
-
-CONTENT_TYPES = {DocumentKind.PDF: "application/pdf", DocumentKind.XLSX: XLSX_TYPE}
 
 
 def _reports(request):
     if not may(request.user, Action.MONTHLY_REVIEW_READ):
         raise PermissionDenied
-    return MonthlyReport.objects.in_scope(request.user).select_related("court")
+    return monthly_reviews(request.user)
 
 
 @login_required
 def monthly_list(request):
-    rows = _reports(request).defer("content").order_by("-month", "scope", "court__code")
+    rows = _reports(request).defer("content")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -73,20 +70,9 @@ def monthly(request, pk: int):
 
 def _download(request, pk: int, kind: str) -> HttpResponse:
     report = get_object_or_404(_reports(request).defer("content"), pk=pk)
-    document = get_object_or_404(ReportDocument, report=report, kind=kind)
-    audit_record(
-        action=AuditAction.EXPORT,
-        request=request,
-        object_type="monthly_report",
-        object_id=report.pk,
-        detail={"format": kind, "sha256": document.sha256},
-    )
-    name = f"{report.month:%Y-%m}-{report.title}-{_('月讲评')}.{kind}".replace(" ", "-")
-    response = HttpResponse(bytes(document.content), content_type=CONTENT_TYPES[kind])
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"report.{kind}\"; filename*=UTF-8''{quote(name)}"
-    )
-    response["Content-Length"] = str(document.size)
+    response = document_download(request=request, report=report, kind=kind)
+    if response is None:
+        raise Http404("no such file")
     return response
 
 
@@ -114,7 +100,13 @@ def monthly_generate(request):
     if month >= today().replace(day=1):
         messages.error(request, _("只能生成已经结束的月份的讲评"))
         return redirect("reports:monthly_list")
-    generate_monthly_reports_enqueue(month=month)
+    if not generate_monthly_reports_enqueue(month=month):
+        messages.error(
+            request,
+            _("后台任务队列暂时无法连接，%(month)s 的月讲评未能提交生成，请稍后重试。")
+            % {"month": f"{month:%Y-%m}"},
+        )
+        return redirect("reports:monthly_list")
     audit_record(
         action=AuditAction.CHANGE,
         request=request,

@@ -11,20 +11,13 @@ from django.utils.translation import gettext as _
 
 from cases.dates import today
 from cases.permissions import Action, may
-from cases.units import ScopeKey
 from metrics.periods import quarter_bounds, quarter_of
 from metrics.views.common import requested_unit
 from reports.forms import QuarterlyTargetsForm
 from reports.models import QuarterlyTarget
-from reports.selectors.targets import target_progress
+from reports.selectors.targets import quarter_targets
 from reports.services.targets import quarterly_targets_save
-from reports.views.common import (
-    child_units,
-    crumbs,
-    pager,
-    report_url,
-    tabs,
-)
+from reports.views.common import crumbs, pager, report_url, tabs
 
 
 def _quarter(request) -> tuple[int, int]:
@@ -49,24 +42,12 @@ def _neighbours(year: int, quarter: int) -> dict:
 def targets(request):
     unit, info = requested_unit(request)
     year, quarter = _quarter(request)
-    day = today()
-    children = child_units(unit)
-    with_targets = {
-        key
-        for key in (ScopeKey.of_row(row) for row in QuarterlyTarget.objects.within(unit).filter(
-            year=year, quarter=quarter
-        ))
-        if key != unit
-    }  # fmt: skip
-    targeted = [key for key, _name in children if key in with_targets]
-    progress = target_progress(units=[unit, *targeted], year=year, quarter=quarter, today=day)
-    names = dict(children)
+    overview = quarter_targets(unit=unit, year=year, quarter=quarter, today=today())
     child_rows = [
-        {"unit": key, "name": names[key], "url": report_url("targets", unit=key, year=year,
-                                                            quarter=quarter), "row": row}
-        for key in targeted
-        for row in progress[key]
-        if row.target is not None
+        {"unit": child.unit, "name": child.name, "url": report_url("targets", unit=child.unit,
+                                                                  year=year, quarter=quarter),
+         "row": child.row}
+        for child in overview.children
     ]  # fmt: skip
     first, last = quarter_bounds(year, quarter)
     neighbours = _neighbours(year, quarter)
@@ -80,7 +61,7 @@ def targets(request):
             "quarter": quarter,
             "first": first,
             "last": last,
-            "rows": progress[unit],
+            "rows": overview.rows,
             "children": pager(request, child_rows, "page", size=50),
             "may_edit": may(request.user, Action.QUARTER_TARGETS_SET, unit),
             "edit_url": report_url("targets_edit", unit=unit, year=year, quarter=quarter),

@@ -4,6 +4,7 @@ scope look alike (the querysets are scoped before these filters apply)."""
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from cases.api.views import MomentFilter
 from supervision.choices import (
     ExtensionState,
     FourTypeCategory,
@@ -147,10 +148,8 @@ class TraceEntryFilterSet(django_filters.FilterSet):
     court = _number(_("法院"), "court_id")
     division = _number(_("部门"), "division_id")
     kind = django_filters.MultipleChoiceFilter(label=_("事项"), choices=TraceKind.choices)
-    at_from = django_filters.IsoDateTimeFilter(
-        label=_("时间起"), field_name="at", lookup_expr="gte"
-    )
-    at_to = django_filters.IsoDateTimeFilter(label=_("时间止"), field_name="at", lookup_expr="lt")
+    at_from = MomentFilter(label=_("时间起"), field_name="at", lookup_expr="gte")
+    at_to = MomentFilter(label=_("时间止"), field_name="at", lookup_expr="lt")
 
     class Meta:
         model = TraceEntry

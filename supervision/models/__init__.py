@@ -6,6 +6,7 @@ from supervision.models.delivery import Contact, Notification, Reminder, SmsMess
 from supervision.models.extensions import ExtensionApprover, ExtensionRequest
 from supervision.models.fourtype import FourTypeMark, FourTypeRule, Measure, Referral
 from supervision.models.inspections import JointInspection
+from supervision.models.leaders import DivisionLeader
 from supervision.models.letters import Inquiry, Notice
 from supervision.models.reviews import ReversalReview
 from supervision.models.trace import TraceEntry
@@ -16,6 +17,7 @@ __all__ = [
     "ClearanceCampaign",
     "Contact",
     "DetectionRule",
+    "DivisionLeader",
     "ExtensionApprover",
     "ExtensionRequest",
     "FourTypeMark",

@@ -22,7 +22,8 @@ from metrics.registry import INDICATORS
 
 
 class DetectionRule(models.Model):
-    """How one indicator is watched, kept as data (the office edits it in the admin).
+    """How one indicator is watched, kept as data: the city office edits it on
+    /supervision/settings/detection/, with its history.
 
     `fall_threshold` is in the indicator's own unit — percentage points, days, or the ratio —
     and counts a change for the worse: down for a higher-is-better indicator, up for a

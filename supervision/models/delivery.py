@@ -8,12 +8,20 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from supervision.choices import Channel, ReminderKind, ReminderState
+from supervision.choices import (
+    Channel,
+    ReminderKind,
+    ReminderStage,
+    ReminderState,
+    ReminderSubject,
+)
 from supervision.querysets import NotificationQuerySet
 
 
 class Contact(models.Model):
-    """A user's mobile number for reminder SMS (the user model of the cases app has none)."""
+    """A user's mobile number and the channels they want reminders by (the user model of the
+    cases app has none). In-app messages always; e-mail when they have an address and want it;
+    SMS when they have a mobile number and want it. No row: in-app and e-mail."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -23,6 +31,16 @@ class Contact(models.Model):
     )
     mobile = models.CharField(_("手机号码"), max_length=20, blank=True)
     sms_enabled = models.BooleanField(_("接收短信"), default=True)
+    email_enabled = models.BooleanField(_("接收电子邮件"), default=True)
+    updated_at = models.DateTimeField(_("修改时间"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("修改人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("联系方式")
@@ -82,12 +100,18 @@ class Notification(models.Model):
 
 
 class Reminder(models.Model):
-    """One reminder (a letter, a recipient, a kind, a channel, the day it fell due), claimed
-    by inserting this row before it is sent, so that two runs never send it twice.
+    """One reminder (a subject of any kind, a recipient, a stage, a channel, the due date it is
+    about), claimed by inserting this row before it is sent, so that two runs never send it
+    twice. A letter's reminder also keeps its notice or inquiry (the links of the trail).
 
     pending + claimed_at: a run has claimed it and is sending (or died while sending: a claim
-    older than COURTDASH_REMINDER_STALE_MINUTES is retried); sent: done.
+    older than COURTDASH_REMINDER_STALE_MINUTES is retried); sent: done. An SMS reminder is sent
+    in its recipient's one SMS of the day (`sms`).
     """
+
+    subject_kind = models.CharField(_("事项类型"), max_length=16, choices=ReminderSubject.choices)
+    subject_id = models.PositiveBigIntegerField(_("事项"))
+    stage = models.CharField(_("阶段"), max_length=16, choices=ReminderStage.choices)
 
     notice = models.ForeignKey(
         "supervision.Notice",
@@ -121,6 +145,14 @@ class Reminder(models.Model):
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=1)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
     error = models.TextField(_("错误"), blank=True)
+    sms = models.ForeignKey(
+        "supervision.SmsMessage",
+        verbose_name=_("短信"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="bundled_reminders",
+    )
 
     class Meta:
         ordering = ["-claimed_at", "-id"]
@@ -128,18 +160,19 @@ class Reminder(models.Model):
         verbose_name_plural = _("催办提醒")
         constraints = [
             models.UniqueConstraint(
-                fields=["notice", "recipient", "kind", "channel", "due_on"],
-                condition=Q(notice__isnull=False),
-                name="reminder_once_per_notice",
-            ),
-            models.UniqueConstraint(
-                fields=["inquiry", "recipient", "kind", "channel", "due_on"],
-                condition=Q(inquiry__isnull=False),
-                name="reminder_once_per_inquiry",
+                fields=["subject_kind", "subject_id", "recipient", "stage", "channel", "due_on"],
+                name="reminder_once",
             ),
             models.CheckConstraint(
-                condition=Q(notice__isnull=True) ^ Q(inquiry__isnull=True),
-                name="reminder_one_subject",
+                condition=(
+                    Q(subject_kind=ReminderSubject.NOTICE, notice__isnull=False)
+                    | ~Q(subject_kind=ReminderSubject.NOTICE) & Q(notice__isnull=True)
+                )
+                & (
+                    Q(subject_kind=ReminderSubject.INQUIRY, inquiry__isnull=False)
+                    | ~Q(subject_kind=ReminderSubject.INQUIRY) & Q(inquiry__isnull=True)
+                ),
+                name="reminder_letter_linked",
             ),
         ]
         indexes = [
@@ -149,11 +182,12 @@ class Reminder(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.get_channel_display()} → {self.recipient}"
+        return f"{self.get_stage_display()} {self.get_channel_display()} → {self.recipient}"
 
 
 class SmsMessage(models.Model):
-    """Each SMS handed to a gateway, as the gateway reported it."""
+    """Each SMS handed to a gateway, as the gateway reported it. A reminder SMS bundles the
+    day's SMS reminders of one person (`recipient`, `day`): at most one such SMS a day."""
 
     at = models.DateTimeField(_("时间"), default=timezone.now)
     mobile = models.CharField(_("手机号码"), max_length=20)
@@ -169,11 +203,27 @@ class SmsMessage(models.Model):
         on_delete=models.SET_NULL,
         related_name="sms_messages",
     )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("收件人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    day = models.DateField(_("日期"), null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = _("短信")
         verbose_name_plural = _("短信")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "day"],
+                condition=Q(recipient__isnull=False, day__isnull=False),
+                name="sms_once_a_day_per_person",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.mobile}"

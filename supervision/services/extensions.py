@@ -16,7 +16,7 @@ from cases.services import audit_record, case_derived_refresh
 from cases.units import unit_reached, user_scope
 from supervision.choices import CIVIL_EXTENSION_LEAD_DAYS, ExtensionState, TraceKind
 from supervision.models import ExtensionApprover, ExtensionRequest
-from supervision.services.notify import notify_users
+from supervision.services.notify import case_page_url, notify_users
 from supervision.services.trail import (
     require_case,
     require_text,
@@ -141,6 +141,7 @@ def extension_request(*, case: Case, days: int, reason: str, actor: User) -> Ext
             title=_("延长审限申请：%(case)s 延长%(days)s日")
             % {"case": case.case_number, "days": days},
             body=reason,
+            url=case_page_url(case, "extensions"),
         )
     return extension
 
@@ -258,6 +259,7 @@ def extension_decide(
         )
         % {"case": case.case_number, "deadline": _iso(extension.new_deadline)},
         body=extension.decision_note,
+        url=case_page_url(case, "extensions"),
     )
     return extension
 

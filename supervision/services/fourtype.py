@@ -28,7 +28,12 @@ from supervision.choices import (
     TraceKind,
 )
 from supervision.models import FourTypeMark, FourTypeRule, Measure, Referral
-from supervision.services.notify import notify_users
+from supervision.services.notify import (
+    case_page_url,
+    division_heads,
+    judge_users,
+    notify_users,
+)
 from supervision.services.trail import (
     actor_name,
     require_case,
@@ -83,6 +88,18 @@ def four_type_mark(*, case: Case, category: int, reason: str, actor: User) -> Fo
         case=case,
         note=reason,
         detail={"category": category, "source": mark.source},
+    )
+    # The judge and the division head are told the case is now supervised (not the marker).
+    notify_users(
+        users=[
+            user
+            for user in [*judge_users(case.judge_id), *division_heads(case.division_id)]
+            if user.pk != actor.pk
+        ],
+        title=_("四类案件标注：%(case)s（第%(category)s类）")
+        % {"case": case.case_number, "category": category},
+        body=reason,
+        url=case_page_url(case, "marks"),
     )
     return mark
 
@@ -288,6 +305,7 @@ def measure_take(
         % {"case": case.case_number, "measure": measure.get_kind_display()},
         body=_("%(instruction)s\n请于%(deadline)s前回复。")
         % {"instruction": instruction, "deadline": deadline.isoformat()},
+        url=case_page_url(case, "measures"),
     )
     return measure
 
@@ -320,6 +338,7 @@ def measure_respond(*, measure: Measure, response: str, actor: User) -> Measure:
         title=_("承办法官已回复：%(case)s %(measure)s")
         % {"case": case.case_number, "measure": measure.get_kind_display()},
         body=response,
+        url=case_page_url(case, "measures"),
     )
     return measure
 

@@ -49,6 +49,12 @@ def notification_mark_read(*, notification: Notification, actor: User) -> Notifi
     return notification
 
 
+@transaction.atomic
+def notifications_mark_all_read(*, actor: User) -> int:
+    """Mark all of one's unread notifications read; how many were."""
+    return Notification.objects.in_scope(actor).unread().update(read_at=timezone.now())
+
+
 def letter_url(letter: Notice | Inquiry) -> str:
     """The page of a letter, when the pages are installed."""
     name = "supervision:notice" if isinstance(letter, Notice) else "supervision:inquiry"
@@ -56,6 +62,15 @@ def letter_url(letter: Notice | Inquiry) -> str:
         return reverse(name, args=[letter.pk])
     except NoReverseMatch:
         return ""
+
+
+def case_page_url(case, section: str = "") -> str:
+    """A case's supervision page (its marks, measures, extensions), at `section`."""
+    try:
+        url = reverse("supervision:case", args=[case.pk])
+    except NoReverseMatch:
+        return ""
+    return f"{url}#{section}" if section else url
 
 
 def letter_recipients(letter: Notice | Inquiry) -> QuerySet[User]:
@@ -77,6 +92,27 @@ def letter_leaders(letter: Notice | Inquiry) -> QuerySet[User]:
     return User.objects.filter(
         is_active=True, role=Role.DIVISION_HEAD, division_id=letter.division_id
     ).exclude(pk__in=recipients)
+
+
+def judge_users(judge_id: int | None) -> list[User]:
+    """The accounts of a handling judge (who a case's measure, time limit… reminds)."""
+    if judge_id is None:
+        return []
+    return list(User.objects.filter(is_active=True, role=Role.JUDGE, judge_id=judge_id))
+
+
+def division_heads(division_id: int | None) -> list[User]:
+    """The heads of a division (庭长): the leader above its judges."""
+    if division_id is None:
+        return []
+    return list(
+        User.objects.filter(is_active=True, role=Role.DIVISION_HEAD, division_id=division_id)
+    )
+
+
+def court_office(court_id: int) -> list[User]:
+    """The office (审管办) of a court."""
+    return list(User.objects.filter(is_active=True, role=Role.OFFICE, court_id=court_id))
 
 
 def recipient_filters(user) -> tuple[Q | None, Q | None]:

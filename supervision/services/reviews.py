@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,7 +14,8 @@ from cases.permissions import Action, refuse_personal, require
 from cases.services import audit_record
 from cases.units import cases_reached_sql
 from supervision.choices import ReasonClass, ReviewState, ReviewTrigger, Severity, TraceKind
-from supervision.models import ReversalReview
+from supervision.models import Notification, ReversalReview
+from supervision.services.notify import judge_users
 from supervision.services.trail import (
     actor_name,
     require_case,
@@ -74,10 +76,13 @@ def reviews_open_missing(*, actor: User | None = None) -> int:
                    %(actor_role)s, %(kind)s, 'reversalreview', i.id::text, '',
                    jsonb_build_object('trigger', i.trigger, 'outcome', i.outcome)
             FROM inserted i JOIN cases_case c ON c.id = i.case_id
+            RETURNING object_id
             """,
             params,
         )
-        opened = cursor.rowcount
+        opened_ids = [int(row[0]) for row in cursor.fetchall()]
+        opened = len(opened_ids)
+    _tell_original_judges(opened_ids)
     if opened:
         audit_record(
             action=AuditAction.CHANGE,
@@ -90,6 +95,39 @@ def reviews_open_missing(*, actor: User | None = None) -> int:
             },
         )
     return opened
+
+
+def _tell_original_judges(review_ids: list[int]) -> None:
+    """Tell each original judge, in the app, that a review was opened on their case."""
+    if not review_ids:
+        return
+    reviews = ReversalReview.objects.filter(pk__in=review_ids).select_related("case")
+    users_by_judge = {
+        judge_id: judge_users(judge_id) for judge_id in {review.case.judge_id for review in reviews}
+    }
+    now = timezone.now()
+    Notification.objects.bulk_create(
+        Notification(
+            recipient=user,
+            title=(
+                _("发改再评查：%(case)s（%(trigger)s）已立项")
+                % {"case": review.case.case_number, "trigger": review.get_trigger_display()}
+            )[:200],
+            body=_("您承办的案件被%(outcome)s，已列入发改再评查；评查意见作出后可提出异议。")
+            % {"outcome": review.get_outcome_display()},
+            url=_review_url(review),
+            created_at=now,
+        )
+        for review in reviews
+        for user in users_by_judge.get(review.case.judge_id, [])
+    )
+
+
+def _review_url(review: ReversalReview) -> str:
+    try:
+        return reverse("supervision:review", args=[review.pk])
+    except NoReverseMatch:
+        return ""
 
 
 def _locked(review: ReversalReview) -> ReversalReview:

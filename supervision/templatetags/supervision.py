@@ -14,7 +14,12 @@ register = template.Library()
 
 # (url name, label, the action that shows the tab, the pages that belong to it)
 TABS = [
-    ("inbox", _("待办"), Action.VIEW, {"inbox", "notice", "inquiry", "notice_new"}),
+    (
+        "inbox",
+        _("我的待办"),
+        Action.VIEW,
+        {"inbox", "notice", "inquiry", "notice_new", "inquiry_new"},
+    ),
     ("abnormalities", _("异常研判"), Action.LETTER_ISSUE, set()),
     ("ledger", _("四类案件台账"), Action.LEDGER_READ, set()),
     ("long_pending", _("长期未结"), Action.VIEW, set()),
@@ -23,6 +28,23 @@ TABS = [
     ("reviews", _("发改再评查"), Action.VIEW, {"review", "review_report"}),
     ("inspections", _("联合督查"), Action.TRAIL_READ, {"inspection", "inspection_new"}),
     ("trail", _("监督留痕"), Action.TRAIL_READ, set()),
+    (
+        "settings",
+        _("设置"),
+        Action.SETTINGS_READ,
+        {
+            "settings_rules",
+            "settings_rule",
+            "settings_rule_new",
+            "settings_detection",
+            "settings_detection_rule",
+            "settings_approver",
+            "settings_division_leaders",
+            "settings_contacts",
+            "health_settings",
+            "ranking_settings",
+        },
+    ),
 ]
 
 

@@ -145,6 +145,7 @@ def case_supervision(request, case_id: int):
                 # never on one's own case (the service refuses it too)
                 "decide": approver is not None and approver.user_id == user.pk and not is_own,
                 "notice": may(user, Action.LETTER_ISSUE),
+                "referral_result": may(user, Action.REFERRAL_RESULT),
             },
             "forms": {
                 "mark": forms.MarkForm(),

@@ -1,4 +1,4 @@
-"""Notices and inquiries: the inbox, a letter's page with its actions, a new notice."""
+"""Notices and inquiries: a letter's page with its actions, a new notice (the inbox: queue.py)."""
 
 from __future__ import annotations
 
@@ -10,30 +10,14 @@ from django.views.decorators.http import require_http_methods
 
 from cases.choices import AuditAction
 from cases.dates import today
-from cases.models import Case
 from cases.permissions import Action, may
 from cases.services import audit_record
-from cases.units import case_reached
 from supervision import forms, selectors, services
 from supervision.choices import AWAITING_ANSWER_STATES, LetterState
-from supervision.models import Inquiry, Notice, Notification
+from supervision.models import Inquiry, Notice
 from supervision.services.notify import is_letter_recipient
 from supervision.views.common import form_errors, run_service
-
-
-@login_required
-def inbox(request):
-    user = request.user
-    return render(
-        request,
-        "supervision/inbox.html",
-        {
-            "items": selectors.inbox(user=user),
-            "notifications": Notification.objects.in_scope(user).unread()[:20],
-            "can_issue": may(user, Action.LETTER_ISSUE),
-        },
-    )
-
+from supervision.views.prefill import Prefill, prefill_from
 
 LETTER_ACTIONS = {
     "acknowledge": None,
@@ -130,13 +114,9 @@ def inquiry_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def notice_new(request):
     user = request.user
-    initial: dict = {}
-    case_id = request.GET.get("case", "")
-    if case_id.isdigit():
-        case = Case.objects.filter(pk=case_id).select_related("judge").first()
-        if case is not None and case_reached(user, case):
-            initial = {"case_numbers": case.case_number, "judge": case.judge_id}
-    form = forms.NoticeForm(request.POST or None, user=user, initial=initial)
+    # Prefilled from where the problem was seen (?case=…&judge=…&evidence=…: views.prefill).
+    prefill = prefill_from(request) if request.method == "GET" else Prefill()
+    form = forms.NoticeForm(request.POST or None, user=user, initial=prefill.notice_initial())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         created: list[Notice] = []
@@ -159,5 +139,5 @@ def notice_new(request):
     return render(
         request,
         "supervision/notice_new.html",
-        {"form": form, "can_issue": may(user, Action.LETTER_ISSUE)},
+        {"form": form, "can_issue": may(user, Action.LETTER_ISSUE), "prefill": prefill},
     )

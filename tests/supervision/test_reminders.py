@@ -11,7 +11,13 @@ from django.utils import timezone
 
 from cases.choices import Role
 from supervision import services, tasks
-from supervision.choices import Channel, ReminderKind, ReminderState
+from supervision.choices import (
+    Channel,
+    ReminderKind,
+    ReminderStage,
+    ReminderState,
+    ReminderSubject,
+)
 from supervision.models import Contact, Notification, Reminder, SmsMessage
 from tests.factories import UserFactory
 
@@ -50,7 +56,7 @@ def test_running_the_job_twice_sends_each_reminder_once(world, overdue_notice):
     second = tasks.send_due_reminders()
     # judge + division head, each in the app, by e-mail and by SMS
     assert first["sent"] == 6
-    assert second == {"claimed": 0, "retried": 0, "sent": 0, "failed": 0}
+    assert second == {"claimed": 0, "retried": 0, "sent": 0, "failed": 0, "held": 0, "sms": 0}
     assert Reminder.objects.filter(state=ReminderState.SENT).count() == 6
     assert len(mail.outbox) == 2
     assert SmsMessage.objects.filter(gateway="log", status="logged").count() == 2
@@ -79,9 +85,12 @@ def test_an_answered_letter_is_not_reminded(world, overdue_notice):
 def test_a_claim_left_by_a_dead_run_is_sent_once_when_stale(world, overdue_notice):
     # A run claimed the judge's SMS reminder, then died before sending it.
     dead = Reminder.objects.create(
+        subject_kind=ReminderSubject.NOTICE,
+        subject_id=overdue_notice.pk,
         notice=overdue_notice,
         recipient=world.user(Role.JUDGE),
         kind=ReminderKind.RECIPIENT,
+        stage=ReminderStage.OVERDUE,
         channel=Channel.SMS,
         due_on=overdue_notice.deadline,
         claimed_at=timezone.now() - datetime.timedelta(hours=1),
@@ -92,15 +101,18 @@ def test_a_claim_left_by_a_dead_run_is_sent_once_when_stale(world, overdue_notic
     assert first["retried"] == 1
     assert dead.state == ReminderState.SENT
     assert dead.attempts == 2
-    assert SmsMessage.objects.filter(reminder=dead).count() == 1
+    assert SmsMessage.objects.filter(bundled_reminders=dead).count() == 1
     assert Reminder.objects.filter(state=ReminderState.SENT).count() == 6
 
 
 def test_a_fresh_claim_of_a_running_job_is_left_alone(world, overdue_notice):
     running = Reminder.objects.create(
+        subject_kind=ReminderSubject.NOTICE,
+        subject_id=overdue_notice.pk,
         notice=overdue_notice,
         recipient=world.user(Role.JUDGE),
         kind=ReminderKind.RECIPIENT,
+        stage=ReminderStage.OVERDUE,
         channel=Channel.SMS,
         due_on=overdue_notice.deadline,
     )
@@ -108,7 +120,7 @@ def test_a_fresh_claim_of_a_running_job_is_left_alone(world, overdue_notice):
     running.refresh_from_db()
     assert run["retried"] == 0
     assert running.state == ReminderState.PENDING
-    assert not SmsMessage.objects.filter(reminder=running).exists()
+    assert not SmsMessage.objects.filter(bundled_reminders=running).exists()
 
 
 def test_a_failed_delivery_stays_pending_for_a_later_run(world, overdue_notice, settings):

@@ -41,6 +41,18 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-accounts", action="store_true", help=_("不创建演示账号"))
         parser.add_argument(
+            "--no-supervision",
+            action="store_true",
+            help=_("只写案件和账号，不写一年的督办、评查、体检、季度目标和月度讲评"),
+        )
+        parser.add_argument(
+            "--monthly-reviews",
+            type=int,
+            default=2,
+            metavar="N",
+            help=_("生成并保存最近N个月的月度讲评（PDF和XLSX，每月约需数秒；默认2）"),
+        )
+        parser.add_argument(
             "--password", default=DEMO_PASSWORD, help=_("演示账号的共同密码（默认 %(default)s）")
         )
 
@@ -64,6 +76,8 @@ class Command(BaseCommand):
                 accounts=not options["no_accounts"],
                 password=options["password"],
                 progress=self.stdout.write if verbose else (lambda message: None),
+                steps=not options["no_supervision"],
+                monthly_reviews=max(options["monthly_reviews"], 0),
             )
         except DemoLoadError as error:
             raise CommandError(str(error)) from error

@@ -50,6 +50,8 @@ from supervision.api.serializers.letters import (  # noqa: F401
     AnswerSerializer,
     CloseSerializer,
     InboxItemSerializer,
+    InboxPageSerializer,
+    InboxQuerySerializer,
     InquiryCreateSerializer,
     InquirySendSerializer,
     InquirySerializer,

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from cases.api.serializers import ReadModelSerializer
 from cases.models import Division
 from supervision.api.serializers.common import PersonSerializer, ReachableUnitField
 from supervision.models import Abnormality
 
 
-class AbnormalitySerializer(serializers.ModelSerializer):
+class AbnormalitySerializer(ReadModelSerializer):
     court_code = serializers.CharField(source="court.code", read_only=True)
     division_name = serializers.CharField(source="division.name", read_only=True, default=None)
     indicator_label = serializers.CharField(source="get_indicator_display", read_only=True)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cases.api.serializers import ReadModelSerializer
 from cases.models import Case, Court, Division
 from cases.units import OWN_COLUMNS, unit_q
 from supervision.api.serializers.common import (
@@ -23,7 +24,7 @@ from supervision.models import (
 )
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class CampaignSerializer(ReadModelSerializer):
     court_code = serializers.CharField(source="court.code", read_only=True)
     division_name = serializers.CharField(source="division.name", read_only=True, default=None)
     created_by = PersonSerializer(read_only=True)
@@ -71,7 +72,7 @@ class CampaignProgressSerializer(serializers.Serializer):
     by_bucket = serializers.DictField(child=BucketProgressSerializer())
 
 
-class CampaignCaseSerializer(serializers.ModelSerializer):
+class CampaignCaseSerializer(ReadModelSerializer):
     case = CaseBriefSerializer(read_only=True)
     bucket_at_start_label = label_field("bucket_at_start")
     leader = PersonSerializer(read_only=True)
@@ -96,7 +97,7 @@ class CampaignAssignSerializer(serializers.Serializer):
     target_on = serializers.DateField(label=_("目标结案日期"))
 
 
-class JointInspectionSerializer(serializers.ModelSerializer):
+class JointInspectionSerializer(ReadModelSerializer):
     court_code = serializers.CharField(source="court.code", read_only=True)
     state_label = label_field("state")
     # How many cases the inspection names; the cases themselves only as far as the requesting

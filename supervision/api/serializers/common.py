@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cases.api.serializers import ReadModelSerializer
 from cases.choices import Role
 from cases.models import Case, Court, User
 from supervision.models import (
@@ -16,7 +17,7 @@ from supervision.models import (
 )
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(ReadModelSerializer):
     name = serializers.SerializerMethodField()
 
     class Meta:
@@ -28,7 +29,7 @@ class PersonSerializer(serializers.ModelSerializer):
         return user.display_name
 
 
-class CaseBriefSerializer(serializers.ModelSerializer):
+class CaseBriefSerializer(ReadModelSerializer):
     court_code = serializers.CharField(source="court.code", read_only=True)
     division_name = serializers.CharField(source="division.name", read_only=True)
     judge_name = serializers.CharField(source="judge.name", read_only=True)
@@ -95,7 +96,7 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(label=_("理由"))
 
 
-class TraceEntrySerializer(serializers.ModelSerializer):
+class TraceEntrySerializer(ReadModelSerializer):
     kind_label = label_field("kind")
     actor_role_label = serializers.SerializerMethodField()
     case_number = serializers.CharField(source="case.case_number", read_only=True, default=None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from cases.api.serializers import ReadModelSerializer
 from cases.models import Court
 from supervision.api.serializers.common import (
     CaseBriefSerializer,
@@ -20,7 +21,7 @@ from supervision.models import (
 )
 
 
-class ExtensionApproverSerializer(serializers.ModelSerializer):
+class ExtensionApproverSerializer(ReadModelSerializer):
     court_code = serializers.CharField(source="court.code", read_only=True)
     user = PersonSerializer(read_only=True)
     designated_by = PersonSerializer(read_only=True)
@@ -36,7 +37,7 @@ class ExtensionApproverDesignateSerializer(serializers.Serializer):
     user = CourtUserField(label=_("审批人"))
 
 
-class ExtensionRequestSerializer(serializers.ModelSerializer):
+class ExtensionRequestSerializer(ReadModelSerializer):
     case = CaseBriefSerializer(read_only=True)
     state_label = label_field("state")
     requested_by = PersonSerializer(read_only=True)

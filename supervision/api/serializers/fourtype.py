@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from cases.api.serializers import ReadModelSerializer
 from supervision.api.serializers.common import (
     CaseBriefSerializer,
     PersonSerializer,
@@ -24,7 +25,7 @@ from supervision.models import (
 )
 
 
-class FourTypeRuleSerializer(serializers.ModelSerializer):
+class FourTypeRuleSerializer(ReadModelSerializer):
     kind_label = label_field("kind")
     category_label = label_field("category")
 
@@ -50,7 +51,7 @@ class SuggestResultSerializer(serializers.Serializer):
     created = serializers.IntegerField(help_text=_("本次新提示的标注数"))
 
 
-class FourTypeMarkSerializer(serializers.ModelSerializer):
+class FourTypeMarkSerializer(ReadModelSerializer):
     case = CaseBriefSerializer(read_only=True)
     category_label = label_field("category")
     source_label = label_field("source")
@@ -87,7 +88,7 @@ class FourTypeMarkCreateSerializer(serializers.Serializer):
     reason = serializers.CharField(label=_("标注理由"))
 
 
-class MeasureSerializer(serializers.ModelSerializer):
+class MeasureSerializer(ReadModelSerializer):
     case = CaseBriefSerializer(read_only=True)
     kind_label = label_field("kind")
     taken_by = PersonSerializer(read_only=True)
@@ -123,7 +124,7 @@ class ResponseSerializer(serializers.Serializer):
     response = serializers.CharField(label=_("回复"))
 
 
-class ReferralSerializer(serializers.ModelSerializer):
+class ReferralSerializer(ReadModelSerializer):
     case = CaseBriefSerializer(read_only=True)
     body_label = label_field("body")
     referred_by = PersonSerializer(read_only=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from cases.api.serializers import ReadModelSerializer
 from cases.models import Division, Judge
 from supervision.api.serializers.common import (
     CaseBriefSerializer,
@@ -18,6 +19,7 @@ from supervision.models import (
     Notice,
     Notification,
 )
+from supervision.selectors import queue
 
 
 class LetterFieldsMixin(serializers.Serializer):
@@ -54,7 +56,7 @@ class LetterFieldsMixin(serializers.Serializer):
     ]
 
 
-class NoticeSerializer(LetterFieldsMixin, serializers.ModelSerializer):
+class NoticeSerializer(LetterFieldsMixin, ReadModelSerializer):
     recipient_kind_label = label_field("recipient_kind")
     judge_name = serializers.CharField(source="judge.name", read_only=True, default=None)
     cases = CaseBriefSerializer(many=True, read_only=True)
@@ -81,7 +83,7 @@ class NoticeCreateSerializer(serializers.Serializer):
     deadline = serializers.DateField(label=_("答复期限"))
 
 
-class InquirySerializer(LetterFieldsMixin, serializers.ModelSerializer):
+class InquirySerializer(LetterFieldsMixin, ReadModelSerializer):
     class Meta:
         model = Inquiry
         fields = [
@@ -132,22 +134,56 @@ class ReturnSerializer(serializers.Serializer):
 
 
 class InboxItemSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=[("notice", _("督办通知")), ("inquiry", _("异常函询"))])
-    id = serializers.IntegerField()
+    """One item of 我的待办 (supervision.selectors.queue.QueueItem). The first fields are the
+    inbox's since it listed letters only (`type`: notice or inquiry for a letter, else the
+    kind); the rest came with the other kinds."""
+
+    type = serializers.CharField(help_text=_("督办通知 notice、异常函询 inquiry，其余同 kind"))
+    id = serializers.IntegerField(source="pk")
     title = serializers.CharField()
     state = serializers.CharField()
     state_label = serializers.CharField()
-    deadline = serializers.DateField()
+    deadline = serializers.DateField(source="due_on", allow_null=True)
     overdue = serializers.BooleanField()
     division_name = serializers.CharField()
     court_code = serializers.CharField()
-    action = serializers.ChoiceField(
-        choices=[("answer", _("签收答复")), ("close", _("办结或退回")), ("send", _("审核发送"))]
+    action = serializers.CharField(
+        help_text=_(
+            "answer 签收答复、close 办结或退回、send 审核发送、respond 回复措施、confirm 确认标注、"
+            "decide 审批延长审限、record 评查、object 可提出异议、answer_objection 答复异议、"
+            "clear 清理攻坚结案、conclude 审限将届满、handle 处理体检发现"
+        )
     )
-    issued_at = serializers.DateTimeField(allow_null=True)
+    issued_at = serializers.DateTimeField(source="since", allow_null=True)
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+    unit = serializers.CharField()
+    due_on = serializers.DateField(allow_null=True)
+    url = serializers.CharField()
+    action_label = serializers.CharField()
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class InboxPageSerializer(serializers.Serializer):
+    """A page of 我的待办 (?page= or ?page_size=)."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = InboxItemSerializer(many=True)
+
+
+class InboxQuerySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=[], required=False, label=_("类型"))
+    page = serializers.IntegerField(min_value=1, required=False, label=_("页码"))
+    page_size = serializers.IntegerField(min_value=1, max_value=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The kinds registered by now (reports adds its own from its AppConfig.ready).
+        self.fields["kind"].choices = queue.kinds()
+
+
+class NotificationSerializer(ReadModelSerializer):
     class Meta:
         model = Notification
         fields = ["id", "title", "body", "url", "notice", "inquiry", "created_at", "read_at"]

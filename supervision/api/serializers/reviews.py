@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from cases.api.serializers import ReadModelSerializer
 from supervision.api.serializers.common import (
     CaseBriefSerializer,
     PersonSerializer,
@@ -19,7 +20,7 @@ from supervision.models import (
 )
 
 
-class ReversalReviewSerializer(serializers.ModelSerializer):
+class ReversalReviewSerializer(ReadModelSerializer):
     case = CaseBriefSerializer(read_only=True)
     trigger_label = label_field("trigger")
     outcome_label = label_field("outcome")

@@ -4,6 +4,7 @@ drafts are inquiries (supervision/inquiries, state draft), sent or discarded her
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -31,7 +32,7 @@ STATES = {
         ),
         parameters=[
             OpenApiParameter("state", str, enum=list(STATES)),
-            OpenApiParameter("as_of", str, description=_("统计截止日 YYYY-MM-DD")),
+            OpenApiParameter("as_of", OpenApiTypes.DATE, description=_("统计截止日 YYYY-MM-DD")),
         ],
         tags=TAGS,
     ),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -12,6 +12,7 @@ from supervision.api import serializers as s
 from supervision.api.filters import InquiryFilterSet, NoticeFilterSet
 from supervision.api.views.base import ReadViewSet, SupervisionViewSet
 from supervision.models import Inquiry, Notice, Notification
+from supervision.selectors.queue import QueueList
 
 TAGS = ["supervision: notices and inquiries"]
 LETTER_RELATED = (
@@ -139,20 +140,36 @@ class InquiryViewSet(LetterActionsMixin, ReadViewSet):
 
 class InboxViewSet(SupervisionViewSet):
     serializer_class = s.InboxItemSerializer
-    filter_backends = []
-    pagination_class = None
+    filter_backends = []  # the default pagination, when ?page= or ?page_size= is asked
 
     @extend_schema(
-        summary=_("待办"),
+        summary=_("我的待办"),
         description=_(
-            "等待您处理的督办通知和异常函询：收件人待签收、答复的；"
-            "审管办待办结或退回的、待审核发送的草稿。按答复期限先后。"
+            "等待您处理的一切，按到期日先后（已逾期的在前，无期限的在后）：待签收、答复的督办通知"
+            "和异常函询，待办结或退回的、待审核发送的函询草稿（审管办），待回复的监督管理措施，"
+            "待确认的四类案件标注，待审批的延长审限申请（审批人），发改再评查（待评查、待答复异议；"
+            "原审法官：可提出异议的），清理攻坚案件（包案领导、承办法官），审限将届满（15日内）"
+            "或已超审限的本人案件，最近一次办案体检的发现（审管办）。?kind= 只列一类；"
+            "不带 page 时返回全部（与旧版一致），带 page 或 page_size 时分页。"
         ),
-        responses=s.InboxItemSerializer(many=True),
+        parameters=[s.InboxQuerySerializer],
+        # Without page / page_size the whole list; with either, a page of it.
+        responses=PolymorphicProxySerializer(
+            component_name="InboxAnswer",
+            serializers=[s.InboxItemSerializer(many=True), s.InboxPageSerializer],
+            resource_type_field_name=None,
+            many=False,
+        ),
         tags=TAGS,
     )
     def list(self, request):
-        return Response(s.InboxItemSerializer(selectors.inbox(user=request.user), many=True).data)
+        query = s.InboxQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        items = QueueList(request.user, kind=query.validated_data.get("kind"))
+        if "page" in request.query_params or "page_size" in request.query_params:
+            page = self.paginate_queryset(items)
+            return self.get_paginated_response(s.InboxItemSerializer(page, many=True).data)
+        return Response(s.InboxItemSerializer(items[: len(items)], many=True).data)
 
 
 @extend_schema_view(

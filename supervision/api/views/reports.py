@@ -23,7 +23,13 @@ TAGS = ["supervision: reports"]
 
 
 class DayQuerySerializer(serializers.Serializer):
-    day = serializers.DateField(required=False, help_text=_("统计日，默认今天"))
+    day = serializers.DateField(required=False, help_text=_("统计日，默认今天（1900—2999 年）"))
+
+    def validate_day(self, value):
+        # Ages count months back from the day: a day near year 1 has no such months.
+        if value is not None and not 1900 <= value.year <= 2999:
+            raise serializers.ValidationError(_("统计日须在 1900 年至 2999 年之间"))
+        return value
 
 
 class BucketQuerySerializer(DayQuerySerializer):

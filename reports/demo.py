@@ -1,0 +1,146 @@
+"""The demo's leadership material (cases.demo.steps): the offices' quarterly targets of this
+year, yesterday's health check (体检) findings, and the monthly reviews (月讲评) of the last
+past months kept with their PDF and XLSX — through the reports services, as the office would.
+Runs after the supervision step, so the reviews count the year's notices and inquiries.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.management import call_command
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.demo.people import DEMO_BASIC_COURT
+from cases.demo.steps import DemoContext, on_day, register
+from cases.models import Court, User
+from cases.units import ScopeKey
+from metrics.choices import Direction, RunStatus
+from metrics.engine import metrics_compute
+from metrics.models import ComputationRun, IndicatorTarget
+from metrics.periods import ALL_PERIODS, add_months
+from metrics.registry import INDICATORS
+from reports.models import HealthCheckRun, MonthlyReport
+from reports.monthly.documents import Printer
+from reports.periods import month_bounds
+from reports.services.healthcheck import health_check_run
+from reports.services.monthly import monthly_report_generate
+from reports.services.targets import quarterly_targets_save
+
+DAY = datetime.timedelta(days=1)
+# Quarter by quarter the targets tighten towards the year's (INDICATORS.md defaults).
+QUARTER_SLACK = {1: Decimal("0.06"), 2: Decimal("0.04"), 3: Decimal("0.02"), 4: Decimal("0")}
+
+
+def reports_demo(context: DemoContext) -> None:
+    with on_day(context.today):
+        _material(context)
+
+
+def _material(context: DemoContext) -> None:
+    today = context.today
+    office = User.objects.get(username="demo_office")
+    office_basic = User.objects.get(username="demo_office_basic")
+    head = User.objects.get(username="demo_division_head")
+    city_court = office.court
+    basic = Court.objects.get(code=DEMO_BASIC_COURT)
+    units = [
+        (ScopeKey.city(), office),
+        (ScopeKey.of(court=city_court), office),
+        (ScopeKey.of(court=basic), office_basic),
+        (ScopeKey.of(court=basic, division=head.division), office_basic),
+    ]
+    targets_set(units, today)
+    health_check_run(as_of=today - DAY)
+    monthly_reviews_keep(
+        [ScopeKey.city(), ScopeKey.of(court=city_court), ScopeKey.of(court=basic)],
+        today=today,
+        months=context.monthly_reviews,
+    )
+
+
+def _entry(target: IndicatorTarget, quarter: int) -> dict | None:
+    slack = QUARTER_SLACK[quarter]
+    direction = INDICATORS[target.indicator].direction
+    if direction == Direction.BAND:
+        if target.lower_target is None or target.upper_target is None:
+            return None
+        return {"target": target.lower_target, "upper_target": target.upper_target}
+    if target.target is None:
+        return None
+    factor = 1 - slack if direction == Direction.HIGHER else 1 + slack
+    return {"target": (target.target * factor).quantize(Decimal("0.01"))}
+
+
+def targets_set(units: list[tuple[ScopeKey, User]], today: datetime.date) -> None:
+    """This year's quarterly targets, up to the current quarter, for the city, 苏05, the demo
+    basic court and the demo division: the indicators' yearly targets, a little looser in the
+    early quarters."""
+    defaults = list(IndicatorTarget.objects.order_by("indicator"))
+    for quarter in range(1, (today.month - 1) // 3 + 2):
+        for unit, actor in units:
+            entries = {}
+            for target in defaults:
+                if unit.scope not in INDICATORS[target.indicator].scopes:
+                    continue
+                entry = _entry(target, quarter)
+                if entry is not None:
+                    entries[target.indicator] = {
+                        **entry,
+                        "note": _("按年度目标分季度推进") if quarter < 4 else "",
+                    }
+            quarterly_targets_save(
+                unit=unit, year=today.year, quarter=quarter, entries=entries, actor=actor
+            )
+
+
+def monthly_reviews_keep(units: list[ScopeKey], *, today: datetime.date, months: int) -> None:
+    """The monthly reviews of the last `months` past months, each kept with its PDF and XLSX
+    (one Chromium prints them all). The month's end is computed first if it is not."""
+    if months <= 0:
+        return
+    _static_collected()
+    first_of_month = today.replace(day=1)
+    with Printer() as printer:
+        for back in range(months, 0, -1):
+            month = add_months(first_of_month, -back)
+            _first, last = month_bounds(month)
+            done = ComputationRun.objects.filter(as_of=last, status=RunStatus.DONE).count()
+            if done < len(ALL_PERIODS):
+                metrics_compute(as_of=last)
+            # As the monthly task would have: in the night after the month's end.
+            made = datetime.datetime.combine(
+                last + DAY, datetime.time(1), ZoneInfo(settings.TIME_ZONE)
+            )
+            for unit in units:
+                report = monthly_report_generate(unit=unit, month=month, printer=printer)
+                MonthlyReport.objects.filter(pk=report.pk).update(generated_at=made)
+
+
+def _static_collected() -> None:
+    """The reviews are printed from the collected static files (hashed names, when the
+    manifest storage is on): a fresh demo seeds before bin/demo collects them, so collect now."""
+    try:
+        staticfiles_storage.url("reports/review.css")
+    except ValueError:
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def reports_demo_reset() -> None:
+    """Before the demo is seeded again: the runs that do not point into the cleared units but
+    say the days are done (the health check's runs, the metrics' computation runs)."""
+    HealthCheckRun.objects.all().delete()
+    ComputationRun.objects.all().delete()
+
+
+register(
+    20,
+    gettext_lazy("季度目标、质效体检和月度讲评（PDF、XLSX）"),
+    reports_demo,
+    reports_demo_reset,
+)
