@@ -127,8 +127,13 @@ def kinds() -> list[tuple[str, str]]:
     return [(source.kind, source.label) for source in SOURCES]
 
 
-def _unit(case) -> str:
-    return f"{case.court.code} {case.division.name}"
+def _of_case(case) -> dict:
+    """An item's unit fields, from the case it is about."""
+    return {
+        "unit": f"{case.court.code} {case.division.name}",
+        "court_code": case.court.code,
+        "division_name": case.division.name,
+    }
 
 
 def _ordered(rows: QuerySet) -> QuerySet:
@@ -256,14 +261,12 @@ def _measure_item(measure, day) -> QueueItem:
         kind_label=str(_("监督管理措施")),
         pk=measure.pk,
         title=f"{case.case_number} {measure.get_kind_display()}：{measure.instruction}",
-        unit=_unit(case),
+        **_of_case(case),
         due_on=measure.deadline,
         overdue=measure.deadline < day,
         url=reverse("supervision:case", args=[case.pk]) + "#measures",
         action="respond",
         action_label=str(_("回复")),
-        court_code=case.court.code,
-        division_name=case.division.name,
         since=measure.taken_at,
     )
 
@@ -288,7 +291,7 @@ def _mark_item(mark, day) -> QueueItem:
         kind_label=str(_("四类案件确认")),
         pk=mark.pk,
         title=f"{case.case_number} {mark.get_category_display()}：{mark.reason}",
-        unit=_unit(case),
+        **_of_case(case),
         due_on=None,
         overdue=False,
         url=url + "#marks",
@@ -303,8 +306,6 @@ def _mark_item(mark, day) -> QueueItem:
         ),
         state=mark.state,
         state_label=mark.get_state_display(),
-        court_code=case.court.code,
-        division_name=case.division.name,
         since=mark.marked_at,
     )
 
@@ -336,7 +337,7 @@ def _extension_item(extension, day) -> QueueItem:
             _("%(case)s 申请延长审限%(days)s日：%(reason)s")
             % {"case": case.case_number, "days": extension.days, "reason": extension.reason}
         ),
-        unit=_unit(case),
+        **_of_case(case),
         due_on=extension.queue_due,
         overdue=extension.queue_due is not None and extension.queue_due < day,
         url=reverse("supervision:case", args=[case.pk]) + "#extensions",
@@ -344,8 +345,6 @@ def _extension_item(extension, day) -> QueueItem:
         action_label=str(_("审批")),
         state=extension.state,
         state_label=extension.get_state_display(),
-        court_code=case.court.code,
-        division_name=case.division.name,
         since=extension.requested_at,
     )
 
@@ -376,7 +375,7 @@ def _deadline_item(case, day) -> QueueItem:
         kind_label=str(_("审限预警")),
         pk=case.pk,
         title=f"{case.case_number} {case.cause}".strip(),
-        unit=_unit(case),
+        **_of_case(case),
         due_on=case.deadline,
         overdue=left < 0,
         url=reverse("cases:case_detail", args=[case.pk]),
@@ -384,8 +383,6 @@ def _deadline_item(case, day) -> QueueItem:
         action_label=str(_("结案或申请延长")),
         state="overdue" if left < 0 else "nearing",
         state_label=str(state),
-        court_code=case.court.code,
-        division_name=case.division.name,
     )
 
 
@@ -427,7 +424,7 @@ def _review_item(review, day) -> QueueItem:
         kind_label=str(_("发改再评查")),
         pk=review.pk,
         title=f"{case.case_number} {review.get_trigger_display()}{review.get_outcome_display()}",
-        unit=_unit(case),
+        **_of_case(case),
         due_on=review.queue_due,
         overdue=False,
         url=reverse("supervision:review", args=[review.pk]),
@@ -435,8 +432,6 @@ def _review_item(review, day) -> QueueItem:
         action_label=str(label),
         state=review.state,
         state_label=review.get_state_display(),
-        court_code=case.court.code,
-        division_name=case.division.name,
         since=review.objected_at or review.reviewed_at or review.created_at,
     )
 
@@ -463,14 +458,12 @@ def _campaign_item(entry, day) -> QueueItem:
         kind_label=str(_("清理攻坚")),
         pk=entry.pk,
         title=f"{case.case_number}（{entry.campaign.name}）",
-        unit=_unit(case),
+        **_of_case(case),
         due_on=entry.queue_due,
         overdue=entry.queue_due < day,
         url=reverse("supervision:campaign", args=[entry.campaign_id]),
         action="clear",
         action_label=str(_("按期结案")),
-        court_code=case.court.code,
-        division_name=case.division.name,
         since=entry.assigned_at,
     )
 
