@@ -74,6 +74,20 @@ class Action(StrEnum):
     CONTACTS_EDIT = "contacts_edit"  # people's mobile numbers and reminder channels
     OWN_SETTINGS = "own_settings"  # one's own mobile number and reminder channels
     DIVISION_LEAD = "division_lead"  # be recorded as a division's 分管院领导
+    # The seed's remaining mechanisms (issue 12)
+    TALK_MANAGE = "talk_manage"  # 约谈提醒: the suggestions, record talks, check commitments
+    TALK_COMMIT = "talk_commit"  # report on one's own commitment made in a talk
+    TALK_RULES_EDIT = "talk_rules_edit"  # the suggestion rules (the city's)
+    CONSULT_OPEN = "consult_open"  # 拟发改再事先沟通: record an intended reversal and its outcome
+    CONSULT_ANSWER = "consult_answer"  # the original judge or their division head answers
+    QUALITY_REVIEW_MANAGE = "quality_review_manage"  # 评查: campaigns, sampling, reviewers, sheets
+    QUALITY_REVIEW_SCORE = "quality_review_score"  # score a case one is assigned to review
+    QUALITY_REVIEW_READ = "quality_review_read"  # results per unit and per item
+    RECTIFY_ANSWER = "rectify_answer"  # the case's judge answers a rectification request
+    MEETING_MANAGE = "meeting_manage"  # 数据会商: agenda, decisions, actions, minutes
+    MEETING_READ = "meeting_read"
+    MEETING_ACTION_DONE = "meeting_action_done"  # the owner reports a meeting action done
+    EFFECTS_READ = "effects_read"  # 跟踪问效: what changed after each action
 
 
 COURT_ROLES = frozenset({OFFICE, LEADER, PARTY, INSPECTOR})
@@ -127,6 +141,24 @@ PERMISSIONS: dict[Action, frozenset[str]] = {
     Action.CONTACTS_EDIT: frozenset({OFFICE}),
     Action.OWN_SETTINGS: EVERY_ROLE,
     Action.DIVISION_LEAD: frozenset({LEADER}),
+    # --- issue 12: talks (约谈提醒)
+    Action.TALK_MANAGE: frozenset({OFFICE, LEADER, PARTY}),
+    Action.TALK_COMMIT: frozenset({JUDGE, HEAD, ANALYST, LEADER}),
+    Action.TALK_RULES_EDIT: frozenset({OFFICE}),
+    # --- issue 12: consultation before a reversal (拟发改再事先沟通)
+    Action.CONSULT_OPEN: frozenset({JUDGE, HEAD}),
+    Action.CONSULT_ANSWER: frozenset({JUDGE, HEAD}),
+    # --- issue 12: case quality review (评查)
+    Action.QUALITY_REVIEW_MANAGE: frozenset({OFFICE}),
+    Action.QUALITY_REVIEW_SCORE: frozenset({JUDGE, HEAD, OFFICE, LEADER}),
+    Action.QUALITY_REVIEW_READ: frozenset({OFFICE, LEADER, PARTY, HEAD, ANALYST}),
+    Action.RECTIFY_ANSWER: frozenset({JUDGE}),
+    # --- issue 12: data-review meeting (数据会商)
+    Action.MEETING_MANAGE: frozenset({OFFICE}),
+    Action.MEETING_READ: frozenset({OFFICE, LEADER, PARTY, HEAD, ANALYST}),
+    Action.MEETING_ACTION_DONE: EVERY_ROLE,
+    # --- issue 12: did it work? (跟踪问效)
+    Action.EFFECTS_READ: frozenset({OFFICE, LEADER, PARTY}),
 }
 
 # Actions that hold for the whole city: its office (the intermediate court's) takes them.
@@ -137,6 +169,7 @@ CITY_WIDE = frozenset(
         Action.RANKING_MODE_SET,
         Action.HEALTH_RULES_EDIT,
         Action.DETECTION_RULES_EDIT,
+        Action.TALK_RULES_EDIT,
     }
 )
 
@@ -150,6 +183,11 @@ PERSONAL: dict[Action, str] = {
     Action.EXTENSION_DECIDE: _("只有本院指定的审限变更审批人可以审批延长审限（审限变更一支笔）"),
     Action.LETTER_ANSWER: _("只有收件人可以签收和答复"),
     Action.REVIEW_OBJECT: _("只有原审承办法官可以提出异议"),
+    Action.TALK_COMMIT: _("只有作出承诺的人可以报告整改承诺的落实情况"),
+    Action.CONSULT_ANSWER: _("只有原审承办法官或其庭长可以答复事先沟通"),
+    Action.QUALITY_REVIEW_SCORE: _("只有指定的评查人可以评查此案"),
+    Action.RECTIFY_ANSWER: _("只有本案承办法官可以答复整改要求"),
+    Action.MEETING_ACTION_DONE: _("只有责任人可以报告会商事项的办理情况"),
 }
 
 ACTION_LABELS: dict[Action, str] = {
@@ -194,6 +232,19 @@ ACTION_LABELS: dict[Action, str] = {
     Action.CONTACTS_EDIT: _("管理手机号码和提醒渠道"),
     Action.OWN_SETTINGS: _("设置本人的提醒渠道"),
     Action.DIVISION_LEAD: _("分管部门"),
+    Action.TALK_MANAGE: _("管理约谈提醒"),
+    Action.TALK_COMMIT: _("报告约谈承诺的落实情况"),
+    Action.TALK_RULES_EDIT: _("设定约谈提示规则"),
+    Action.CONSULT_OPEN: _("登记拟发改再事先沟通"),
+    Action.CONSULT_ANSWER: _("答复拟发改再事先沟通"),
+    Action.QUALITY_REVIEW_MANAGE: _("管理案件评查"),
+    Action.QUALITY_REVIEW_SCORE: _("评查案件"),
+    Action.QUALITY_REVIEW_READ: _("查看评查结果"),
+    Action.RECTIFY_ANSWER: _("答复评查整改要求"),
+    Action.MEETING_MANAGE: _("组织数据会商"),
+    Action.MEETING_READ: _("查看数据会商"),
+    Action.MEETING_ACTION_DONE: _("报告会商事项办理情况"),
+    Action.EFFECTS_READ: _("查看跟踪问效"),
 }
 
 

@@ -10,3 +10,4 @@ class ReportsConfig(AppConfig):
         from reports.queue import register_queue_source
 
         register_queue_source()  # the health check's findings in the office's 我的待办
+        # --- issue 12: meetings (add below this line) ---

@@ -144,3 +144,7 @@ register(
     reports_demo,
     reports_demo_reset,
 )
+
+# --- issue 12: meetings (add below this line) ---
+# --- issue 12: contributions (add below this line) ---
+# --- issue 12: funnel (add below this line) ---

@@ -123,6 +123,10 @@ class ReminderSubject(models.TextChoices):
     REVIEW = "review", _("发改再评查异议答复")
     EXTENSION = "extension", _("延长审限审批")
     TIME_LIMIT = "time_limit", _("审限届满")
+    TALK_COMMITMENT = "talk_commitment", _("约谈整改承诺")
+    CONSULTATION = "consultation", _("拟发改再事先沟通答复")
+    RECTIFICATION = "rectification", _("评查整改答复")
+    MEETING_ACTION = "meeting_action", _("数据会商决定事项")
 
 
 class ReminderStage(models.TextChoices):

@@ -922,6 +922,13 @@ TABLE: list[Row] = [
       LOGIN, OK, OK, OK, OK, OK, OK, OK),
     T("api/v1/supervision/reports/overdue/", LIST(count=_overdue_count),
       LOGIN, OK, OK, OK, OK, OK, OK, OK),
+    # --- issue 12: talks (add below this line) ---
+    # --- issue 12: consultations (add below this line) ---
+    # --- issue 12: quality reviews (add below this line) ---
+    # --- issue 12: meetings (add below this line) ---
+    # --- issue 12: effects (add below this line) ---
+    # --- issue 12: contributions (add below this line) ---
+    # --- issue 12: funnel (add below this line) ---
 ]  # fmt: skip
 
 # The admin is one group: only superusers and staff; all seven roles (and anonymous) are sent

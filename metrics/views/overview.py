@@ -60,6 +60,7 @@ def overview(request):
             age_figure=charts.age_figure(profile),
             pending_total=sum(bucket["count"] for bucket in profile),
         )
+        # --- issue 12: contributions (add below this line) ---
     return render(request, "metrics/overview.html", context)
 
 

@@ -64,4 +64,6 @@ def ranking(request):
             data=data,
             previous_url=page_url("ranking", unit=parent, as_of=data["week_before"]),
         )
+        # --- issue 12: contributions (add below this line) ---
+        # --- issue 12: funnel (add below this line) ---
     return render(request, "metrics/ranking.html", context)

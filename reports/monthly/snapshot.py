@@ -241,6 +241,11 @@ def monthly_snapshot(*, unit: ScopeKey, month: datetime.date, health_run=None) -
         "supervision": sections.supervision(unit, as_of, first, last),
         "findings": sections.findings(unit, health_run),
         "health_as_of": _iso(health_run.as_of) if health_run else None,
+        # --- issue 12: talks (add below this line) ---
+        # --- issue 12: quality reviews (add below this line) ---
+        # --- issue 12: meetings (add below this line) ---
+        # --- issue 12: effects (add below this line) ---
+        # --- issue 12: funnel (add below this line) ---
         "flow": [
             {key: (_iso(value) if key == "end" else value) for key, value in month_row.items()}
             for month_row in months

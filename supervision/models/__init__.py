@@ -11,6 +11,11 @@ from supervision.models.letters import Inquiry, Notice
 from supervision.models.reviews import ReversalReview
 from supervision.models.trace import TraceEntry
 
+# --- issue 12: talks (add below this line) ---
+# --- issue 12: consultations (add below this line) ---
+# --- issue 12: quality reviews (add below this line) ---
+# --- issue 12: effects (add below this line) ---
+
 __all__ = [
     "Abnormality",
     "CampaignCase",

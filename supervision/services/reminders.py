@@ -552,6 +552,14 @@ SOURCES: dict[str, Source] = {
 }
 
 
+def register_source(source: Source) -> Source:
+    """Add (or replace) the source of one kind of subject. supervision's own are listed above;
+    an app above supervision (reports: the data-review meeting's actions) registers its own
+    from its AppConfig.ready, as it does its work-queue kinds."""
+    SOURCES[source.kind.value] = source
+    return source
+
+
 # Claiming
 
 

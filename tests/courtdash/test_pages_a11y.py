@@ -86,6 +86,13 @@ def pages(case: Case) -> list[str]:
         "/supervision/settings/contacts/",
         "/supervision/my-settings/",
         f"/supervision/cases/{case.pk}/",
+        # --- issue 12: talks (add below this line) ---
+        # --- issue 12: consultations (add below this line) ---
+        # --- issue 12: quality reviews (add below this line) ---
+        # --- issue 12: meetings (add below this line) ---
+        # --- issue 12: effects (add below this line) ---
+        # --- issue 12: contributions (add below this line) ---
+        # --- issue 12: funnel (add below this line) ---
         *[
             url.format(pk)
             for model, url in objects

@@ -526,6 +526,11 @@ def world_build() -> World:
     _reports(world)
     _uploads(world)
     _directory(world)
+    # --- issue 12: talks (add below this line) ---
+    # --- issue 12: consultations (add below this line) ---
+    # --- issue 12: quality reviews (add below this line) ---
+    # --- issue 12: meetings (add below this line) ---
+    # --- issue 12: effects (add below this line) ---
     return world
 
 

@@ -1,0 +1,11 @@
+"""约谈提醒 (talks): its models. Owned by the talks work; empty until then."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("supervision", "0009_reminder_subjects_issue_12"),
+    ]
+
+    operations = []
