@@ -11,3 +11,4 @@ class ReportsConfig(AppConfig):
 
         register_queue_source()  # the health check's findings in the office's 我的待办
         # --- issue 12: meetings (add below this line) ---
+        # --- issue 12: talks (add below this line) ---

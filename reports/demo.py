@@ -146,5 +146,6 @@ register(
 )
 
 # --- issue 12: meetings (add below this line) ---
+# --- issue 12: talks (add below this line) ---
 # --- issue 12: contributions (add below this line) ---
 # --- issue 12: funnel (add below this line) ---

@@ -18,6 +18,7 @@ urlpatterns = [
     path("settings/health/", settings.health_settings, name="health_settings"),
     path("settings/ranking/", settings.ranking_settings, name="ranking_settings"),
     # --- issue 12: meetings (add below this line) ---
+    # --- issue 12: talks (add below this line) ---
     # --- issue 12: contributions (add below this line) ---
     # --- issue 12: funnel (add below this line) ---
 ]

@@ -9,7 +9,6 @@ class SupervisionConfig(AppConfig):
     def ready(self):
         from supervision import signals  # noqa: F401  (connects the receivers)
 
-        # --- issue 12: talks (add below this line) ---
         # --- issue 12: consultations (add below this line) ---
         # --- issue 12: quality reviews (add below this line) ---
         # --- issue 12: effects (add below this line) ---

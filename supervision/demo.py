@@ -543,7 +543,6 @@ def supervision_demo_reset() -> None:
 register(10, gettext_lazy("一年的审判监督（督办、函询、四类案件、清理攻坚、评查、提醒）"),
          supervision_demo, supervision_demo_reset)  # fmt: skip
 
-# --- issue 12: talks (add below this line) ---
 # --- issue 12: consultations (add below this line) ---
 # --- issue 12: quality reviews (add below this line) ---
 # --- issue 12: effects (add below this line) ---

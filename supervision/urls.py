@@ -51,7 +51,6 @@ urlpatterns = [
     ),
     path("settings/contacts/", views.settings_contacts, name="settings_contacts"),
     path("my-settings/", views.my_settings, name="my_settings"),
-    # --- issue 12: talks (add below this line) ---
     # --- issue 12: consultations (add below this line) ---
     # --- issue 12: quality reviews (add below this line) ---
     # --- issue 12: effects (add below this line) ---

@@ -480,4 +480,6 @@ ROUTES = [
     ("daily-dynamics", DailyDynamicsViewSet, "daily-dynamics"),
     ("health-findings", HealthFindingViewSet, "health-finding"),
     ("monthly-reviews", MonthlyReviewViewSet, "monthly-review"),
+    # --- issue 12: meetings (add below this line) ---
+    # --- issue 12: talks (add below this line) ---
 ]

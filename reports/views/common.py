@@ -26,6 +26,8 @@ def tabs(request, current: str, unit: ScopeKey | None = None) -> list[dict]:
         entries.append(("monthly_list", _("月讲评")))
     if may(user, Action.HEALTH_CHECK):
         entries.append(("health", _("办案体检")))
+    # --- issue 12: meetings (add below this line) ---
+    # --- issue 12: talks (add below this line) ---
     return [
         {
             "name": name,

@@ -11,7 +11,6 @@ from supervision.models.letters import Inquiry, Notice
 from supervision.models.reviews import ReversalReview
 from supervision.models.trace import TraceEntry
 
-# --- issue 12: talks (add below this line) ---
 # --- issue 12: consultations (add below this line) ---
 # --- issue 12: quality reviews (add below this line) ---
 # --- issue 12: effects (add below this line) ---

@@ -28,7 +28,6 @@ TABS = [
     ("reviews", _("发改再评查"), Action.VIEW, {"review", "review_report"}),
     ("inspections", _("联合督查"), Action.TRAIL_READ, {"inspection", "inspection_new"}),
     ("trail", _("监督留痕"), Action.TRAIL_READ, set()),
-    # --- issue 12: talks (add below this line) ---
     # --- issue 12: consultations (add below this line) ---
     # --- issue 12: quality reviews (add below this line) ---
     # --- issue 12: effects (add below this line) ---

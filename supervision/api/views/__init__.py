@@ -48,7 +48,6 @@ ROUTES = [
     ("supervision/trace", TraceEntryViewSet, "supervision-trace"),
     ("supervision/timelines", CaseTimelineViewSet, "supervision-timeline"),
     ("supervision/reports", SupervisionReportViewSet, "supervision-report"),
-    # --- issue 12: talks (add below this line) ---
     # --- issue 12: consultations (add below this line) ---
     # --- issue 12: quality reviews (add below this line) ---
     # --- issue 12: effects (add below this line) ---

@@ -255,3 +255,7 @@ class HealthRuleSetting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.changed_at:%Y-%m-%d %H:%M} {self.kind}"
+
+
+# --- issue 12: meetings (add below this line: from reports.models.meetings import ...) ---
+# --- issue 12: talks (add below this line: from reports.models.talks import ...) ---

@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("supervision", "0009_reminder_subjects_issue_12"),
+        ("reports", "0003_meetings"),
     ]
 
     operations = []
