@@ -5,7 +5,9 @@ from rest_framework.routers import DefaultRouter
 from cases.api import views as cases_api
 from cases.api.imports import CaseImportViewSet
 from courtdash.pagination import Pagination  # noqa: F401 - defined apart to avoid an import cycle
+from metrics.api import contributions as contributions_api
 from metrics.api import views as metrics_api
+from metrics.api.funnel import FunnelViewSet
 from reports.api.views import ROUTES as REPORTS_ROUTES
 from supervision.api.views import ROUTES as SUPERVISION_ROUTES
 
@@ -22,6 +24,12 @@ router.register("indicators", metrics_api.IndicatorViewSet, basename="indicator"
 router.register("indicator-values", metrics_api.IndicatorValueViewSet, basename="indicator-value")
 router.register("rankings", metrics_api.RankingViewSet, basename="ranking")
 router.register("indicator-cases", metrics_api.IndicatorCaseViewSet, basename="indicator-case")
+router.register("funnels", FunnelViewSet, basename="funnel")  # issue 12: funnel plots
+# issue 12: 比贡献 and 第一方阵 (metrics.api.contributions)
+router.register("contributions", contributions_api.ContributionViewSet, basename="contribution")
+router.register(
+    "target-suggestions", contributions_api.TargetSuggestionViewSet, basename="target-suggestion"
+)
 for prefix, viewset, basename in SUPERVISION_ROUTES:
     router.register(prefix, viewset, basename=basename)
 for prefix, viewset, basename in REPORTS_ROUTES:

@@ -291,6 +291,11 @@ CELERY_BEAT_SCHEDULE["supervision-suggest-four-type-cases"] = {
     "task": "supervision.tasks.suggest_four_type_cases",
     "schedule": crontab(hour=5, minute=40),
 }
+# 跟踪问效: the 30/60/90-day checks of tracked actions, after the nightly metrics (idempotent).
+CELERY_BEAT_SCHEDULE["supervision-check-effects"] = {
+    "task": "supervision.tasks.check_effects",
+    "schedule": crontab(hour=5, minute=50),
+}
 # Reports: the case health check (办案体检) as of yesterday, after the nightly metrics; and on
 # the 1st of each month last month's reviews (月讲评) of the city and every court, generated
 # with their PDF and XLSX and kept (reports.services.monthly says why a rerun is safe).
@@ -337,6 +342,8 @@ COURTDASH_REMINDER_ESCALATE_DAYS = env.int("COURTDASH_REMINDER_ESCALATE_DAYS", d
 COURTDASH_REMINDER_LOOKBACK_DAYS = env.int("COURTDASH_REMINDER_LOOKBACK_DAYS", default=30)
 COURTDASH_EXTENSION_DECISION_DAYS = env.int("COURTDASH_EXTENSION_DECISION_DAYS", default=3)
 COURTDASH_REVIEW_ANSWER_DAYS = env.int("COURTDASH_REVIEW_ANSWER_DAYS", default=10)
+# 拟发改再事先沟通: days the original judge (or their division head) has to answer.
+COURTDASH_CONSULT_ANSWER_DAYS = env.int("COURTDASH_CONSULT_ANSWER_DAYS", default=5)
 # The import page's uploads: an upload never confirmed is removed after this many hours; an
 # imported one's note and error report after this many days.
 COURTDASH_UPLOAD_KEEP_HOURS = env.int("COURTDASH_UPLOAD_KEEP_HOURS", default=24)

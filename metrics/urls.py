@@ -1,6 +1,7 @@
 from django.urls import path
 
 from metrics import views
+from metrics.views.funnel import funnel_page
 
 app_name = "metrics"
 
@@ -13,4 +14,5 @@ urlpatterns = [
     path("<slug:slug>/cases/", views.case_list, name="cases"),
     path("<slug:slug>/cases.xlsx", views.case_export, name="cases_export"),
     path("<slug:slug>/trend/", views.trend, name="trend"),
+    path("<slug:slug>/funnel/", funnel_page, name="funnel"),
 ]

@@ -25,12 +25,14 @@ from metrics.engine import metrics_compute
 from metrics.models import ComputationRun, IndicatorTarget
 from metrics.periods import ALL_PERIODS, add_months
 from metrics.registry import INDICATORS
+from reports.meeting_demo import meetings_demo, meetings_demo_reset
 from reports.models import HealthCheckRun, MonthlyReport
 from reports.monthly.documents import Printer
 from reports.periods import month_bounds
 from reports.services.healthcheck import health_check_run
 from reports.services.monthly import monthly_report_generate
 from reports.services.targets import quarterly_targets_save
+from reports.talks.demo import talks_demo, talks_demo_reset
 
 DAY = datetime.timedelta(days=1)
 # Quarter by quarter the targets tighten towards the year's (INDICATORS.md defaults).
@@ -145,7 +147,6 @@ register(
     reports_demo_reset,
 )
 
-# --- issue 12: meetings (add below this line) ---
-# --- issue 12: talks (add below this line) ---
-# --- issue 12: contributions (add below this line) ---
-# --- issue 12: funnel (add below this line) ---
+# The mechanisms that read the health check and the indicators, after them.
+register(22, gettext_lazy("约谈提醒：约谈记录和整改承诺"), talks_demo, talks_demo_reset)
+register(24, gettext_lazy("数据会商：议题、决定和交办事项"), meetings_demo, meetings_demo_reset)

@@ -1,6 +1,7 @@
-from django.urls import path
+from django.urls import include, path
 
 from reports.views import daily, health, monthly, settings, targets
+from reports.views import meetings as meetings  # issue 12: meetings
 
 app_name = "reports"
 
@@ -17,8 +18,11 @@ urlpatterns = [
     path("health/findings/<int:pk>/", health.finding, name="finding"),
     path("settings/health/", settings.health_settings, name="health_settings"),
     path("settings/ranking/", settings.ranking_settings, name="ranking_settings"),
-    # --- issue 12: meetings (add below this line) ---
-    # --- issue 12: talks (add below this line) ---
-    # --- issue 12: contributions (add below this line) ---
-    # --- issue 12: funnel (add below this line) ---
+    path("meetings/", meetings.meetings, name="meetings"),
+    path("meetings/new/", meetings.meeting_new, name="meeting_new"),
+    path("meetings/<int:pk>/", meetings.meeting, name="meeting"),
+    path("meetings/<int:pk>/minutes.pdf", meetings.meeting_pdf, name="meeting_pdf"),
+    path("meetings/actions/", meetings.meeting_actions_list, name="meeting_actions"),
+    path("meetings/actions/<int:pk>/", meetings.meeting_action, name="meeting_action"),
+    path("", include("reports.talks.urls")),
 ]

@@ -8,7 +8,10 @@ class SupervisionConfig(AppConfig):
 
     def ready(self):
         from supervision import signals  # noqa: F401  (connects the receivers)
+        from supervision.quality_queue import register_quality_sources
+        from supervision.selectors.consultations import register_queue_sources
+        from supervision.services.consultations import register_reminder_source
 
-        # --- issue 12: consultations (add below this line) ---
-        # --- issue 12: quality reviews (add below this line) ---
-        # --- issue 12: effects (add below this line) ---
+        register_queue_sources()  # 事先沟通: answers and outcomes in 我的待办
+        register_reminder_source()  # … and the answer's reminders
+        register_quality_sources()  # 评查: scoring and rectifications in 我的待办, reminders

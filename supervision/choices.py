@@ -244,3 +244,73 @@ class TraceKind(models.TextChoices):
     MEETING_ACTION_DONE = "meeting_action_done", _("会商事项办结")
     EFFECT_CHECKED = "effect_checked", _("跟踪问效")
     REFUSED = "refused", _("操作被拒绝")
+
+
+class EffectSource(models.TextChoices):
+    """跟踪问效: the kinds of action whose effect is tracked (issue 12 item 5)."""
+
+    NOTICE = "notice", _("督办通知")
+    INQUIRY = "inquiry", _("异常函询")
+    TALK = "talk", _("约谈")
+    CAMPAIGN = "campaign", _("清理攻坚")
+    QUALITY_REVIEW = "quality_review", _("案件评查")
+    MEETING_ACTION = "meeting_action", _("会商事项")
+
+
+# --- issue 12: consultations ---
+
+
+class ConsultIntention(models.TextChoices):
+    """拟发改再事先沟通: what the second-instance or retrial judge intends."""
+
+    MODIFY = "modify", _("拟改判")
+    REMAND = "remand", _("拟发回重审")
+
+
+class ConsultState(models.TextChoices):
+    AWAITING = "awaiting", _("待原审答复")
+    ANSWERED = "answered", _("原审已答复")
+    CONCLUDED = "concluded", _("已登记结果")
+
+
+class ConsultAnswer(models.TextChoices):
+    AGREE = "agree", _("同意")
+    DISAGREE = "disagree", _("不同意")
+
+
+class ConsultOutcome(models.TextChoices):
+    AS_INTENDED = "as_intended", _("按拟意见改判、发回")
+    CHANGED = "changed", _("沟通后改变意见")
+    COMMITTEE = "committee", _("提交审判委员会讨论")
+
+
+# --- issue 12: quality reviews ---
+
+
+class QualityGrade(models.TextChoices):
+    """评查等次: by the score (100 less the deductions) against the sheet's thresholds."""
+
+    EXCELLENT = "excellent", _("优秀")
+    PASS = "pass", _("合格")
+    FLAW = "flaw", _("瑕疵")
+    ERROR = "error", _("差错")
+
+
+class QualityReviewState(models.TextChoices):
+    PENDING = "pending", _("待评查")
+    SCORED = "scored", _("已评查")
+
+
+class QualitySource(models.TextChoices):
+    """How a case came into a review campaign."""
+
+    ROUTINE = "routine", _("常规抽查")
+    EXTENSIONS = "extensions", _("多次延长审限")
+    WITHDRAWALS = "withdrawals", _("长期未结后撤诉")
+    CHOSEN = "chosen", _("指定案件")
+
+
+class RectificationState(models.TextChoices):
+    OPEN = "open", _("待整改答复")
+    ANSWERED = "answered", _("已答复待审核")
+    ACCEPTED = "accepted", _("整改完成")

@@ -39,6 +39,9 @@ from supervision.choices import (
     ReviewState,
     Severity,
 )
+from supervision.demo_consultations import consultations_demo, consultations_demo_reset
+from supervision.demo_effects import effects_demo, effects_demo_reset
+from supervision.demo_quality import quality_demo, quality_demo_reset
 from supervision.models import (
     CampaignCase,
     Contact,
@@ -543,6 +546,13 @@ def supervision_demo_reset() -> None:
 register(10, gettext_lazy("一年的审判监督（督办、函询、四类案件、清理攻坚、评查、提醒）"),
          supervision_demo, supervision_demo_reset)  # fmt: skip
 
-# --- issue 12: consultations (add below this line) ---
-# --- issue 12: quality reviews (add below this line) ---
-# --- issue 12: effects (add below this line) ---
+# The mechanisms of issue 12 in supervision: after a year of supervision (10). Effects are
+# checked after it (before the monthly reviews are kept, 20) and again late, after the talks,
+# reviews and meeting actions of the later steps (idempotent).
+register(12, gettext_lazy("拟发改再事先沟通（答复、结果、随发改再评查）"), consultations_demo,
+         consultations_demo_reset)  # fmt: skip
+register(14, gettext_lazy("案件质量评查：常规抽查、交叉评查、整改"), quality_demo,
+         quality_demo_reset)  # fmt: skip
+register(15, gettext_lazy("跟踪问效：督办、函询、清理攻坚的30、60、90天检查"), effects_demo,
+         effects_demo_reset)  # fmt: skip
+register(40, gettext_lazy("跟踪问效：约谈、评查、会商事项的检查"), effects_demo)

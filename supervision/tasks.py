@@ -35,3 +35,12 @@ def detect_abnormalities(as_of: str) -> dict:
     """Draft the inquiries of a day's abnormal indicator values (idempotent); the nightly
     computation runs it itself (supervision.signals), this is for running it again."""
     return services.abnormalities_detect(as_of=datetime.date.fromisoformat(as_of)).as_dict()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=900, soft_time_limit=840)
+def check_effects(day: str | None = None) -> int:
+    """跟踪问效: write the 30/60/90-day checks due (each once per track and mark; a check whose
+    stored values are not computed yet waits for the next run)."""
+    from supervision.services.effects import effects_check_due
+
+    return len(effects_check_due(datetime.date.fromisoformat(day) if day else None))

@@ -2,6 +2,9 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from supervision import views
+from supervision.views import consultations as consultation_views
+from supervision.views import effects as effect_views
+from supervision.views import quality as quality_views
 
 app_name = "supervision"
 
@@ -51,7 +54,28 @@ urlpatterns = [
     ),
     path("settings/contacts/", views.settings_contacts, name="settings_contacts"),
     path("my-settings/", views.my_settings, name="my_settings"),
-    # --- issue 12: consultations (add below this line) ---
-    # --- issue 12: quality reviews (add below this line) ---
-    # --- issue 12: effects (add below this line) ---
+    path("consultations/", consultation_views.consultations, name="consultations"),
+    path(
+        "consultations/figures/",
+        consultation_views.consultation_figures,
+        name="consultation_figures",
+    ),
+    path("consultations/<int:pk>/", consultation_views.consultation_detail, name="consultation"),
+    path(
+        "cases/<int:case_id>/consult/",
+        consultation_views.consultation_new,
+        name="consultation_new",
+    ),
+    path("quality/", quality_views.quality_campaigns, name="quality_campaigns"),
+    path("quality/new/", quality_views.quality_campaign_new, name="quality_campaign_new"),
+    path("quality/<int:pk>/", quality_views.quality_campaign, name="quality_campaign"),
+    path("quality/reviews/<int:pk>/", quality_views.quality_review, name="quality_review"),
+    path("quality/rectifications/", quality_views.rectifications, name="rectifications"),
+    path("quality/rectifications/<int:pk>/", quality_views.rectification, name="rectification"),
+    path("quality/sheets/", quality_views.quality_sheets, name="quality_sheets"),
+    path("quality/sheets/<int:pk>/", quality_views.quality_sheet, name="quality_sheet"),
+    path("quality/results/", quality_views.quality_results, name="quality_results"),
+    path("quality/results.xlsx", quality_views.quality_results_xlsx, name="quality_results_xlsx"),
+    path("effects/", effect_views.effects, name="effects"),
+    path("effects/<int:pk>/", effect_views.effect_detail, name="effect"),
 ]

@@ -326,6 +326,65 @@ ASSIGN_PAGE = lambda w, who, slot: {  # noqa: E731
 ASSIGN_API = lambda w, who, slot: {"leader": _leader(w, "J1").pk, "target_on": "2025-09-30"}  # noqa: E731
 
 
+# 数据会商 (issue 12): hold a meeting of a unit and month; a decision given to the judge (J1).
+MEETING_PAGE = _constant({"held_on": "2025-06-30", "attendees": "RT走查参会人员"})
+MEETING_API = lambda w, who, slot: {  # noqa: E731
+    "court": _court(w, slot).code, "month": "2025-05", "held_on": "2025-06-30",
+}  # fmt: skip
+MEETING_DECIDE_PAGE = lambda w, who, slot: {  # noqa: E731
+    "action": "decide", "item": "rt:item", "text": "RT走查决定", "owner": w.users["judge"].pk,
+    "due_on": "2025-07-31", "task": "",
+}  # fmt: skip
+MEETING_DECIDE_API = lambda w, who, slot: {  # noqa: E731
+    "item": "rt:item", "text": "RT走查决定", "owner": w.users["judge"].pk, "due_on": "2025-07-31",
+}  # fmt: skip
+
+
+# 评查 (issue 12): a campaign on the slot's court with its sheet; a reviewer pool of 苏05
+# (the world's reviewer); a score with every item of the review's sheet; a new sheet.
+def _quality_court(w: World, slot: str):
+    return w.courts["A" if slot != "B" else "B"]
+
+
+QUALITY_PAGE = lambda w, who, slot: {  # noqa: E731
+    "name": "RT走查新评查", "court": _quality_court(w, slot).pk, "closed_from": "2024-01-01",
+    "closed_to": "2025-06-30", "sheet": w.objects["quality_sheet"]["J1" if slot != "B" else "B"],
+    "sources": ["routine"], "share_percent": "50", "seed": "7", "min_pending_days": "",
+    "case_numbers": "", "score_due_on": "", "rectify_days": "15", "note": "",
+}  # fmt: skip
+QUALITY_API = lambda w, who, slot: {  # noqa: E731
+    "name": "RT走查新评查", "court": _quality_court(w, slot).pk, "closed_from": "2024-01-01",
+    "closed_to": "2025-06-30", "sheet": w.objects["quality_sheet"]["J1" if slot != "B" else "B"],
+    "sources": ["routine"], "share_percent": "50", "seed": 7,
+}  # fmt: skip
+
+
+def _quality_reviewer(w: World) -> int:
+    from cases.models import User
+
+    return User.objects.get(username="rt-q-reviewer").pk
+
+
+QUALITY_POOL_PAGE = lambda w, who, slot: {"action": "pool", "reviewers": [_quality_reviewer(w)]}  # noqa: E731
+QUALITY_POOL_API = lambda w, who, slot: {"reviewers": [_quality_reviewer(w)]}  # noqa: E731
+QUALITY_SHEET_PAGE = lambda w, who, slot: {  # noqa: E731
+    "name": "RT走查新评查表", "court": _quality_court(w, slot).pk, "excellent_from": "90",
+    "pass_from": "80", "flaw_from": "60", "items": "事实认定｜30\n程序｜20", "note": "",
+}  # fmt: skip
+
+
+def QUALITY_SCORE_PAGE(w: World, who: str, slot: str) -> dict:
+    from supervision.models import QualityReview
+
+    pk = w.objects["quality_review"][slot]
+    review = QualityReview.objects.select_related("campaign__sheet").get(pk=pk)
+    data = {"opinion": "RT走查评查"}
+    for item in review.campaign.sheet.items.all():
+        data[f"points_{item.pk}"] = "0"
+        data[f"note_{item.pk}"] = ""
+    return data
+
+
 def _inspection(page: bool) -> Body:
     """A joint inspection naming a case of the court not joined to the inspector yet (J2's);
     outside: 苏0506 with its case."""
@@ -922,13 +981,215 @@ TABLE: list[Row] = [
       LOGIN, OK, OK, OK, OK, OK, OK, OK),
     T("api/v1/supervision/reports/overdue/", LIST(count=_overdue_count),
       LOGIN, OK, OK, OK, OK, OK, OK, OK),
-    # --- issue 12: talks (add below this line) ---
-    # --- issue 12: consultations (add below this line) ---
-    # --- issue 12: quality reviews (add below this line) ---
-    # --- issue 12: meetings (add below this line) ---
-    # --- issue 12: effects (add below this line) ---
-    # --- issue 12: contributions (add below this line) ---
-    # --- issue 12: funnel (add below this line) ---
+    # 约谈提醒 (tests/routes/world_talks.py): the office, the court leaders and the party
+    # leadership suggest, record and check off talks of their reach; a commitment's owner sees
+    # it and its talk and alone reports on it; the rules are the city office's.
+    T("reports/talks/", UNITPAGE(),                         LOGIN, OK, OK, OK, OK, OK, OK, DENY),
+    T("reports/talks/suggestions/", UNITPAGE(),             LOGIN, DENY, DENY, DENY, OK, OK, OK, DENY),  # noqa: E501
+    T("reports/talks/new/", UNITPAGE("form"),               LOGIN, DENY, DENY, DENY, OK, OK, OK, DENY),  # noqa: E501
+    T("reports/talks/new/", POST("record", body=lambda w, who, s: {
+        "court": _court(w, s).pk, "division": _division(w, s).pk, "judge": _judge(w, s).pk,
+        "held_on": "2025-06-25", "conducted_by": _leader(w, s).pk, "problems": "RT走查约谈",
+        "text_1": "RT走查承诺", "due_on_1": "2025-07-31", "owner_1": w.users[
+            {"J1": "judge", "J2": "a2-judge", "CR": "acr-judge", "B": "b-judge"}[s]].pk}),
+      LOGIN, DENY, DENY, DENY, DONE, DONE, DONE, DENY),
+    T("reports/talks/<pk>/", DETAIL("talk"),                LOGIN, OK, GONE, GONE, OK, OK, OK, GONE),  # noqa: E501
+    T("reports/talks/<pk>/", POST("close", kind="talk", body=lambda w, who, s: {
+        "commitment": w.objects["talk_commitment"][s], "note": "RT走查核销"}),
+      LOGIN, DENY, GONE, GONE, DONE, DONE, DONE, GONE),
+    T("reports/talks/commitments/<pk>/", DETAIL("talk_commitment"),
+      LOGIN, OK, GONE, GONE, OK, OK, OK, GONE),
+    T("reports/talks/commitments/<pk>/", POST("report", kind="talk_commitment", body=_constant(
+        {"action": "report", "report": "RT走查落实"})),
+      LOGIN, DONE, GONE, GONE, DENY, DENY, DENY, GONE),
+    T("reports/talks/commitments/<pk>/", POST("close", kind="talk_commitment", body=_constant(
+        {"action": "close", "note": "RT走查核销"})),
+      LOGIN, DENY, GONE, GONE, DONE, DONE, DONE, GONE),
+    T("reports/settings/talks/", LIST(),                    LOGIN, DENY, DENY, DENY, OK, OK, DENY, DENY),  # noqa: E501
+    T("reports/settings/talks/", POST("rules", body=_constant({
+        "kind": "below_warning", "below_warning-enabled": "on", "below_warning-weeks": "2",
+        "below_warning-min_denominator": "10"})),
+      LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY),
+    T("api/v1/talks/", LIST(),                              LOGIN, OK, NONE, NONE, OK, OK, OK, NONE),  # noqa: E501
+    T("api/v1/talks/", POST("record", body=lambda w, who, s: {
+        "court": _court(w, s).code, "judge": _judge(w, s).pk, "held_on": "2025-06-25",
+        "conducted_by": _leader(w, s).pk, "problems": "RT走查约谈", "commitments": [{
+            "text": "RT走查承诺", "due_on": "2025-07-31", "owner": w.users[
+                {"J1": "judge", "J2": "a2-judge", "CR": "acr-judge", "B": "b-judge"}[s]].pk}]}),
+      LOGIN, DENY, DENY, DENY, DONE, DONE, DONE, DENY),
+    T("api/v1/talks/<pk>/", DETAIL("talk"),                 LOGIN, OK, GONE, GONE, OK, OK, OK, GONE),  # noqa: E501
+    T("api/v1/talk-commitments/", LIST(),                   LOGIN, OK, NONE, NONE, OK, OK, OK, NONE),  # noqa: E501
+    T("api/v1/talk-commitments/<pk>/", DETAIL("talk_commitment"),
+      LOGIN, OK, GONE, GONE, OK, OK, OK, GONE),
+    T("api/v1/talk-commitments/<pk>/report/", POST("report", kind="talk_commitment", body=_constant(
+        {"report": "RT走查落实"})),
+      LOGIN, DONE, GONE, GONE, DENY, DENY, DENY, GONE),
+    T("api/v1/talk-commitments/<pk>/close/", POST("close", kind="talk_commitment", body=_constant(
+        {"note": "RT走查核销"})),
+      LOGIN, DENY, GONE, GONE, DONE, DONE, DONE, GONE),
+    T("api/v1/talk-suggestions/", UNITPAGE(unit_params="codes"),
+      LOGIN, DENY, DENY, DENY, OK, OK, OK, DENY),
+    # 拟发改再事先沟通 (tests/routes/world_consultations.py): every role reads them in reach;
+    # the judge of the retrial case (or the division head) records the intention and, the
+    # judge, its outcome; only the original judge or their head answers (PERSONAL).
+    T("supervision/consultations/", LIST(),                 LOGIN, OK, OK, OK, OK, OK, OK, OK),
+    T("supervision/consultations/figures/", LIST("figures", query="year=2025&quarter=2"),
+      LOGIN, OK, OK, OK, OK, OK, OK, OK),
+    T("supervision/consultations/<pk>/", DETAIL("consultation"),
+      LOGIN, OK, OK, OK, OK, OK, OK, OK),
+    T("supervision/consultations/<pk>/", POST("answer", kind="consultation", body=_constant(
+        {"action": "answer", "answer": "disagree", "answer_text": "RT走查沟通答复"})),
+      LOGIN, DONE, DONE, DENY, DENY, DENY, DENY, DENY),
+    T("supervision/consultations/<pk>/", POST("outcome", kind="consultation_answered",
+        body=_constant({"action": "outcome", "outcome": "as_intended"})),
+      LOGIN, DONE, DENY, DENY, DENY, DENY, DENY, DENY),
+    T("supervision/cases/<case_id>/consult/", DETAIL("consult_case"),
+      LOGIN, OK, OK, DENY, DENY, DENY, DENY, DENY),
+    T("supervision/cases/<case_id>/consult/", POST("open", kind="consult_case", body=_constant(
+        {"intention": "remand", "reasons": ["procedure"], "reasoning": "RT走查拟发回"})),
+      LOGIN, DONE, DONE, DENY, DENY, DENY, DENY, DENY),
+    T("api/v1/supervision/consultations/", LIST(),           LOGIN, OK, OK, OK, OK, OK, OK, OK),
+    T("api/v1/supervision/consultations/", POST("open", body=lambda w, who, s: {
+        "case": w.objects["consult_case"][s], "intention": "modify",
+        "reasons": ["fact_finding"], "reasoning": "RT走查拟改判"}),
+      LOGIN, DONE, DONE, DENY, DENY, DENY, DENY, DENY),
+    T("api/v1/supervision/consultations/figures/", LIST("figures", query="year=2025&quarter=2"),
+      LOGIN, OK, OK, OK, OK, OK, OK, OK),
+    T("api/v1/supervision/consultations/<pk>/", DETAIL("consultation"),
+      LOGIN, OK, OK, OK, OK, OK, OK, OK),
+    T("api/v1/supervision/consultations/<pk>/answer/", POST("answer", kind="consultation",
+        body=_constant({"answer": "agree"})),
+      LOGIN, DONE, DONE, DENY, DENY, DENY, DENY, DENY),
+    T("api/v1/supervision/consultations/<pk>/outcome/", POST("outcome",
+        kind="consultation_answered", body=_constant({"outcome": "committee",
+                                                      "outcome_note": "RT走查提交审委会"})),
+      LOGIN, DONE, DENY, DENY, DENY, DENY, DENY, DENY),
+    # 评查: the office runs campaigns; readers (QUALITY_REVIEW_READ) see them and the results;
+    # only the assigned reviewer (of another court: none of these identities) scores; the case's
+    # judge answers a rectification, the office accepts or returns it.
+    T("supervision/quality/", LIST(scope="records"),        LOGIN, OK, OK, OK, OK, OK, OK, OK),
+    T("supervision/quality/new/", LIST("form"),             LOGIN, DENY, DENY, DENY, OK, DENY, DENY, DENY),  # noqa: E501
+    T("supervision/quality/new/", POST("open", body=QUALITY_PAGE),
+      LOGIN, DENY, DENY, DENY, DONE, DENY, DENY, DENY),
+    T("supervision/quality/<pk>/", DETAIL("quality_campaign", scope="records"),
+      LOGIN, DENY, OK, OK, OK, OK, OK, DENY),
+    # Reviewers from other courts are named by the city's office, not a basic court's.
+    T("supervision/quality/<pk>/", POST("assign", kind="quality_campaign", body=QUALITY_POOL_PAGE),
+      LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY),
+    T("supervision/quality/reviews/<pk>/", DETAIL("quality_review"),
+      LOGIN, OK, OK, OK, OK, OK, OK, DENY),
+    T("supervision/quality/reviews/<pk>/", POST("score", kind="quality_review", body=QUALITY_SCORE_PAGE),  # noqa: E501
+      LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY),
+    T("supervision/quality/rectifications/", LIST(),        LOGIN, OK, OK, OK, OK, OK, OK, OK),
+    T("supervision/quality/rectifications/<pk>/", DETAIL("rectification"),
+      LOGIN, OK, OK, OK, OK, OK, OK, DENY),
+    T("supervision/quality/rectifications/<pk>/", POST("answer", kind="rectification", body=_constant(  # noqa: E501
+        {"action": "answer", "answer": "RT走查整改情况"})),
+      LOGIN, DONE, DENY, DENY, DENY, DENY, DENY, DENY),
+    T("supervision/quality/rectifications/<pk>/", POST("decide", kind="rectification_answered", body=_constant(  # noqa: E501
+        {"action": "decide", "decision": "accept", "note": "RT走查审核"})),
+      LOGIN, DENY, DENY, DENY, DONE, DENY, DENY, DENY),
+    T("supervision/quality/sheets/", LIST(scope="records"), LOGIN, DENY, OK, OK, OK, OK, OK, DENY),
+    T("supervision/quality/sheets/", POST("create", body=QUALITY_SHEET_PAGE),
+      LOGIN, DENY, DENY, DENY, DONE, DENY, DENY, DENY),
+    T("supervision/quality/sheets/<pk>/", DETAIL("quality_sheet", scope="records"),
+      LOGIN, DENY, OK, OK, OK, OK, OK, DENY),
+    T("supervision/quality/sheets/<pk>/", POST("revise", kind="quality_sheet", body=_constant(
+        {"name": "RT走查评查表", "excellent_from": "90", "pass_from": "80", "flaw_from": "60",
+         "items": "事实认定｜30\n程序｜20", "note": "RT走查修改"})),
+      LOGIN, DENY, DENY, DENY, DONE, DENY, DENY, DENY),
+    T("supervision/quality/results/", UNITPAGE(),           LOGIN, DENY, OK, OK, OK, OK, OK, DENY),
+    T("supervision/quality/results.xlsx", UNITPAGE("export"),
+      LOGIN, DENY, OK, OK, OK, OK, OK, DENY),
+    T("api/v1/supervision/quality-campaigns/", LIST(scope="records"),
+      LOGIN, DENY, OK, OK, OK, OK, OK, DENY),
+    T("api/v1/supervision/quality-campaigns/", POST("open", body=QUALITY_API),
+      LOGIN, DENY, DENY, DENY, DONE, DENY, DENY, DENY),
+    T("api/v1/supervision/quality-campaigns/<pk>/", DETAIL("quality_campaign", scope="records"),
+      LOGIN, DENY, OK, OK, OK, OK, OK, DENY),
+    T("api/v1/supervision/quality-campaigns/<pk>/assign/", POST("assign", kind="quality_campaign", body=QUALITY_POOL_API),  # noqa: E501
+      LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY),
+    T("api/v1/supervision/quality-campaigns/<pk>/results/", DETAIL("quality_campaign", scope="records"),  # noqa: E501
+      LOGIN, DENY, OK, OK, OK, OK, OK, DENY),
+    T("api/v1/supervision/quality-reviews/", LIST(),        LOGIN, OK, OK, OK, OK, OK, OK, OK),
+    T("api/v1/supervision/quality-reviews/<pk>/", DETAIL("quality_review"),
+      LOGIN, OK, OK, OK, OK, OK, OK, HIDDEN),
+    T("api/v1/supervision/quality-reviews/<pk>/score/", POST("score", kind="quality_review", body=_constant(  # noqa: E501
+        {"deductions": [], "opinion": "RT走查评查"})),
+      LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, HIDDEN),
+    T("api/v1/supervision/rectifications/", LIST(),         LOGIN, OK, OK, OK, OK, OK, OK, NONE),
+    T("api/v1/supervision/rectifications/<pk>/", DETAIL("rectification"),
+      LOGIN, OK, OK, OK, OK, OK, OK, HIDDEN),
+    T("api/v1/supervision/rectifications/<pk>/answer/", POST("answer", kind="rectification", body=_constant(  # noqa: E501
+        {"answer": "RT走查整改情况"})),
+      LOGIN, DONE, DENY, DENY, DENY, DENY, DENY, HIDDEN),
+    T("api/v1/supervision/rectifications/<pk>/decide/", POST("decide", kind="rectification_answered", body=_constant(  # noqa: E501
+        {"accept": True, "note": "RT走查审核"})),
+      LOGIN, DENY, DENY, DENY, DONE, DENY, DENY, HIDDEN),
+    # 数据会商: the office holds meetings and closes actions; leaders, heads and analysts read
+    # them; an action's owner (any role) sees and reports their own.
+    T("reports/meetings/", UNITPAGE(),                      LOGIN, DENY, OK, OK, OK, OK, OK, DENY),
+    T("reports/meetings/new/", UNITPAGE(),                  LOGIN, DENY, DENY, DENY, OK, DENY, DENY, DENY),  # noqa: E501
+    T("reports/meetings/new/", UNITPAGE("agenda", query="month=2025-05"),
+      LOGIN, DENY, DENY, DENY, OK, DENY, DENY, DENY),
+    T("reports/meetings/new/", POST("hold", unit=True, query="month=2025-05", body=MEETING_PAGE),
+      LOGIN, DENY, DENY, DENY, DONE, DENY, DENY, DENY),
+    T("reports/meetings/<pk>/", DETAIL("meeting", scope="records"),
+      LOGIN, DENY, OK, OK, OK, OK, OK, DENY),
+    T("reports/meetings/<pk>/", POST("note", kind="meeting", body=_constant(
+        {"action": "note", "item": "rt:item", "note": "RT走查讨论"}), scope="records"),
+      LOGIN, DENY, DENY, DENY, DONE, DENY, DENY, DENY),
+    T("reports/meetings/<pk>/", POST("decide", kind="meeting", body=MEETING_DECIDE_PAGE, scope="records"),  # noqa: E501
+      LOGIN, DENY, DENY, DENY, DONE, DENY, DENY, DENY),
+    T("reports/meetings/<pk>/minutes.pdf", DETAIL("meeting", scope="records"),
+      LOGIN, DENY, OK, OK, OK, OK, OK, DENY),
+    T("reports/meetings/actions/", LIST(scope="records"),  LOGIN, OK, OK, OK, OK, OK, OK, OK),
+    T("reports/meetings/actions/<pk>/", DETAIL("meeting_action", scope="records"),
+      LOGIN, OK, OK, OK, OK, OK, OK, HIDDEN),
+    T("reports/meetings/actions/<pk>/", POST("done", kind="meeting_action", body=_constant(
+        {"action": "done", "note": "RT走查已办结"}), scope="records"),
+      LOGIN, DONE, DENY, DENY, DENY, DENY, DENY, HIDDEN),
+    T("reports/meetings/actions/<pk>/", POST("close", kind="meeting_action_done", body=_constant(
+        {"action": "close", "note": "RT走查销号"}), scope="records"),
+      LOGIN, DENY, DENY, DENY, DONE, DENY, DENY, HIDDEN),
+    T("api/v1/meetings/", LIST(scope="records"),           LOGIN, DENY, OK, OK, OK, OK, OK, DENY),
+    T("api/v1/meetings/", POST("hold", body=MEETING_API),  LOGIN, DENY, DENY, DENY, DONE, DENY, DENY, DENY),  # noqa: E501
+    T("api/v1/meetings/agenda/", UNITPAGE("agenda", query="month=2025-05", unit_params="codes"),
+      LOGIN, DENY, OK, OK, OK, OK, OK, DENY),
+    T("api/v1/meetings/<pk>/", DETAIL("meeting", scope="records"),
+      LOGIN, DENY, OK, OK, OK, OK, OK, DENY),
+    T("api/v1/meetings/<pk>/decide/", POST("decide", kind="meeting", body=MEETING_DECIDE_API, scope="records"),  # noqa: E501
+      LOGIN, DENY, DENY, DENY, DONE, DENY, DENY, DENY),
+    T("api/v1/meeting-actions/", LIST(scope="records"),    LOGIN, OK, OK, OK, OK, OK, OK, OK),
+    T("api/v1/meeting-actions/<pk>/", DETAIL("meeting_action", scope="records"),
+      LOGIN, OK, OK, OK, OK, OK, OK, HIDDEN),
+    T("api/v1/meeting-actions/<pk>/done/", POST("done", kind="meeting_action", body=_constant(
+        {"note": "RT走查已办结"}), scope="records"),
+      LOGIN, DONE, DENY, DENY, DENY, DENY, DENY, HIDDEN),
+    T("api/v1/meeting-actions/<pk>/close/", POST("close", kind="meeting_action_done", body=_constant(  # noqa: E501
+        {"note": "RT走查销号"}), scope="records"),
+      LOGIN, DENY, DENY, DENY, DONE, DENY, DENY, HIDDEN),
+    # 跟踪问效 (tests/routes/world_effects.py): the office and the court's leaders read it
+    # (PERSONAL table: Action.EFFECTS_READ), within their court.
+    T("supervision/effects/", LIST(scope="records"),
+      LOGIN, DENY, DENY, DENY, OK, OK, OK, DENY),
+    T("supervision/effects/<pk>/", DETAIL("effect", scope="records"),
+      LOGIN, DENY, DENY, DENY, OK, OK, OK, DENY),
+    T("api/v1/supervision/effects/", LIST(scope="records"),
+      LOGIN, DENY, DENY, DENY, OK, OK, OK, DENY),
+    T("api/v1/supervision/effects/summary/", LIST("summary", scope="records"),
+      LOGIN, DENY, DENY, DENY, OK, OK, OK, DENY),
+    T("api/v1/supervision/effects/<pk>/", DETAIL("effect", scope="records"),
+      LOGIN, DENY, DENY, DENY, OK, OK, OK, DENY),
+    # 比贡献 and 第一方阵: the dashboards' readers, for a unit in reach (a judge's: no units
+    # below, an empty list; the judge's own first-third values).
+    T("api/v1/contributions/", UNITPAGE(query=f"indicator={INDICATOR}&period=ytd", unit_params="codes"),  # noqa: E501
+      LOGIN, OK, OK, OK, OK, OK, OK, DENY),
+    T("api/v1/target-suggestions/", UNITPAGE(query="period=ytd", unit_params="codes"),
+      LOGIN, OK, OK, OK, OK, OK, OK, DENY),
+    # Funnel plots replace the ranking where ranks are off: the ranking's readers'.
+    T("metrics/<slug>/funnel/", UNITPAGE(),                 LOGIN, DENY, OK, DENY, OK, OK, OK, DENY),  # noqa: E501
+    T("api/v1/funnels/", UNITPAGE(unit_params="codes"),     LOGIN, DENY, OK, DENY, OK, OK, OK, DENY),  # noqa: E501
 ]  # fmt: skip
 
 # The admin is one group: only superusers and staff; all seven roles (and anonymous) are sent

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 from cases.units import ScopeKey
 from metrics.choices import Direction, PeriodKind, RunStatus, ScoreBand
@@ -25,7 +25,12 @@ def rounded(value) -> Decimal | None:
     if value is None:
         return None
     text = repr(value) if isinstance(value, float) else str(value)
-    return Decimal(text).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+    number = Decimal(text)
+    if not number.is_finite():
+        return None
+    # Enough digits for any magnitude (the default 28 would refuse a huge value).
+    digits = Context(prec=max(28, number.adjusted() + 4))
+    return number.quantize(TWO_PLACES, rounding=ROUND_HALF_UP, context=digits)
 
 
 def plotted(value) -> float | None:

@@ -18,6 +18,7 @@ from metrics.views.common import (
     requested_period,
     requested_unit,
 )
+from metrics.views.contribution import contribution_panel, first_group_panel, tile_targets
 
 
 @login_required
@@ -60,7 +61,19 @@ def overview(request):
             age_figure=charts.age_figure(profile),
             pending_total=sum(bucket["count"] for bucket in profile),
         )
-        # --- issue 12: contributions (add below this line) ---
+        book = tile_targets(data["tiles"])  # the targets in force, read once above
+        context.update(
+            contribution=contribution_panel(
+                request,
+                parent=unit,
+                as_of=as_of,
+                period=period,
+                ranks=data["ranks"],
+                page="overview",
+                book=book,
+            ),
+            first_group=first_group_panel(unit=unit, as_of=as_of, period=period, book=book),
+        )
     return render(request, "metrics/overview.html", context)
 
 

@@ -19,6 +19,8 @@ from metrics.views.common import (
     requested_day,
     requested_unit,
 )
+from metrics.views.contribution import contribution_panel
+from metrics.views.funnel import funnel_section
 
 
 def _week_end(day: datetime.date) -> datetime.date:
@@ -64,6 +66,9 @@ def ranking(request):
             data=data,
             previous_url=page_url("ranking", unit=parent, as_of=data["week_before"]),
         )
-        # --- issue 12: contributions (add below this line) ---
-        # --- issue 12: funnel (add below this line) ---
+        context["contribution"] = contribution_panel(
+            request, parent=parent, as_of=as_of, period=ytd, ranks=data["ranks"], page="ranking"
+        )
+        if not data["ranks"]:  # bands mode: a funnel instead of ranks
+            context.update(funnel_section(request, parent=parent, as_of=as_of, period=ytd))
     return render(request, "metrics/ranking.html", context)

@@ -42,6 +42,7 @@ from cases.units import ScopeKey, UnitNotFound, reaches, unit_info, unit_resolve
 from metrics.periods import quarter_of
 from reports.api import serializers as s
 from reports.api.filters import HealthFindingFilterSet, MonthlyReviewFilterSet
+from reports.api.meetings import ROUTES as MEETING_ROUTES
 from reports.choices import DocumentKind
 from reports.downloads import CONTENT_TYPES, document_download
 from reports.models import ReportDocument
@@ -56,6 +57,7 @@ from reports.selectors.health import (
 )
 from reports.selectors.monthly import monthly_reviews
 from reports.selectors.targets import quarter_targets
+from reports.talks.api import ROUTES as TALK_ROUTES
 
 # The API's pagination (courtdash.pagination, a layer above: named by the settings).
 Pagination = api_settings.DEFAULT_PAGINATION_CLASS
@@ -480,6 +482,6 @@ ROUTES = [
     ("daily-dynamics", DailyDynamicsViewSet, "daily-dynamics"),
     ("health-findings", HealthFindingViewSet, "health-finding"),
     ("monthly-reviews", MonthlyReviewViewSet, "monthly-review"),
-    # --- issue 12: meetings (add below this line) ---
-    # --- issue 12: talks (add below this line) ---
+    *MEETING_ROUTES,
+    *TALK_ROUTES,
 ]

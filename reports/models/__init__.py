@@ -257,5 +257,13 @@ class HealthRuleSetting(models.Model):
         return f"{self.changed_at:%Y-%m-%d %H:%M} {self.kind}"
 
 
-# --- issue 12: meetings (add below this line: from reports.models.meetings import ...) ---
-# --- issue 12: talks (add below this line: from reports.models.talks import ...) ---
+# The data-review meeting's and the talks' models, in their own modules (they build on UnitRow
+# above, so they are imported after it).
+from reports.models.meetings import (  # noqa: E402, F401
+    AgendaKind,
+    Meeting,
+    MeetingAction,
+    MeetingActionState,
+    MeetingDecision,
+)
+from reports.models.talks import Talk, TalkCommitment, TalkRuleSetting  # noqa: E402, F401

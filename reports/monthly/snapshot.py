@@ -31,6 +31,11 @@ from metrics.templatetags.metrics_display import (
     warning_text,
 )
 from reports.monthly import charts, sections
+from reports.monthly.effects import effects_section
+from reports.monthly.funnel import funnel_section
+from reports.monthly.meetings import meetings_section
+from reports.monthly.quality import quality_section
+from reports.monthly.talks import talks_section
 from reports.periods import month_bounds, year_end
 from reports.projection import projections
 from reports.selectors.targets import target_progress
@@ -241,11 +246,11 @@ def monthly_snapshot(*, unit: ScopeKey, month: datetime.date, health_run=None) -
         "supervision": sections.supervision(unit, as_of, first, last),
         "findings": sections.findings(unit, health_run),
         "health_as_of": _iso(health_run.as_of) if health_run else None,
-        # --- issue 12: talks (add below this line) ---
-        # --- issue 12: quality reviews (add below this line) ---
-        # --- issue 12: meetings (add below this line) ---
-        # --- issue 12: effects (add below this line) ---
-        # --- issue 12: funnel (add below this line) ---
+        "talks": talks_section(unit, as_of or last, first, last),
+        "quality": quality_section(unit, first, last),
+        "meetings": meetings_section(unit, first),
+        "effects": effects_section(unit, first, last),
+        "funnel": funnel_section(unit=unit, as_of=as_of, mode=ranking_mode()),
         "flow": [
             {key: (_iso(value) if key == "end" else value) for key, value in month_row.items()}
             for month_row in months

@@ -26,8 +26,10 @@ def tabs(request, current: str, unit: ScopeKey | None = None) -> list[dict]:
         entries.append(("monthly_list", _("月讲评")))
     if may(user, Action.HEALTH_CHECK):
         entries.append(("health", _("办案体检")))
-    # --- issue 12: meetings (add below this line) ---
-    # --- issue 12: talks (add below this line) ---
+    if may(user, Action.MEETING_READ):
+        entries.append(("meetings", _("数据会商")))
+    if may(user, Action.TALK_MANAGE):
+        entries.append(("talks", _("约谈提醒")))
     return [
         {
             "name": name,

@@ -543,18 +543,26 @@ class QueueList(Sequence):
         self.rows = queue_rows(user, self.day, kind)
         self.ranks = {s.kind: rank for rank, s in enumerate(SOURCES)}
         self.makers = {s.kind: s.item for s in SOURCES}
-        self._count: int | None = None
+        self._counts: dict[str, int] | None = None
         if counts is not None:
-            self._count = sum(counts.get(kind, 0) for kind in self.rows)
+            self._counts = {kind: counts.get(kind, 0) for kind in self.rows}
+
+    def counts(self) -> dict[str, int]:
+        """{kind: rows}, in one query (or as given): a slice then reads only the kinds that
+        hold something, however many kinds a person may receive."""
+        if self._counts is None:
+            self._counts = _counted(self.rows)
+        return self._counts
 
     def __len__(self) -> int:
-        if self._count is None:
-            self._count = sum(_counted(self.rows).values())
-        return self._count
+        return sum(self.counts().values())
 
     def _merged(self, stop: int) -> Iterator[QueueItem]:
         streams = []
+        counts = self.counts()
         for kind, rows in self.rows.items():
+            if not counts.get(kind):
+                continue
             rank, make = self.ranks[kind], self.makers[kind]
             items = [make(row, self.day) for row in _ordered(rows)[:stop]]
             streams.append([(item.sort_key(rank), item) for item in items])
@@ -564,7 +572,7 @@ class QueueList(Sequence):
     def __getitem__(self, index):
         if isinstance(index, slice):
             if index.step is None and 0 <= (index.start or 0) and (index.stop or -1) >= 0:
-                start, stop = index.start or 0, index.stop  # no need to count
+                start, stop = index.start or 0, index.stop  # no need to add up
                 return list(itertools.islice(self._merged(stop), start, stop))
             start, stop, step = index.indices(len(self))
             return list(self._merged(stop))[start:stop:step]

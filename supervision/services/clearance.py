@@ -6,15 +6,18 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.dates import today
 from cases.models import Court, Division, User
 from cases.permissions import Action
+from cases.units import ScopeKey
 from supervision.ages import age_bucket_sql, plus_months_sql
-from supervision.choices import TraceKind
+from supervision.choices import EffectSource, TraceKind
 from supervision.models import CampaignCase, ClearanceCampaign
+from supervision.services.effects import track_effect
 from supervision.services.trail import (
     require_case,
     require_text,
@@ -25,6 +28,13 @@ from supervision.services.trail import (
 )
 
 MIN_CAMPAIGN_MONTHS = 12
+
+
+def _campaign_url(campaign: ClearanceCampaign) -> str:
+    try:
+        return reverse("supervision:campaign", args=[campaign.pk])
+    except NoReverseMatch:
+        return ""
 
 
 @supervision_service
@@ -97,6 +107,17 @@ def campaign_start(
             "min_months": min_months,
             "target_on": target_on.isoformat(),
         },
+    )
+    track_effect(  # 跟踪问效: the share of long-pending cases and the listed cases
+        source=EffectSource.CAMPAIGN,
+        object_id=campaign.pk,
+        unit=ScopeKey.of(court=court, division=division),
+        slugs=["long_pending_share"],
+        case_ids=list(campaign.entries.values_list("case_id", flat=True)),
+        started_on=day,
+        title=name,
+        url=_campaign_url(campaign),
+        actor=actor,
     )
     return campaign
 

@@ -13,8 +13,16 @@ from django.utils.translation import gettext as _
 from cases.dates import today
 from cases.models import Case, Division, Judge, User
 from cases.permissions import Action, refuse_personal
-from supervision.choices import AWAITING_ANSWER_STATES, LetterState, RecipientKind, TraceKind
+from cases.units import ScopeKey
+from supervision.choices import (
+    AWAITING_ANSWER_STATES,
+    EffectSource,
+    LetterState,
+    RecipientKind,
+    TraceKind,
+)
 from supervision.models import Inquiry, Notice
+from supervision.services.effects import track_effect
 from supervision.services.notify import (
     is_letter_recipient,
     letter_recipients,
@@ -62,9 +70,11 @@ def notice_issue(
     actor: User,
     judge: Judge | None = None,
     division: Division | None = None,
+    indicators: Sequence[str] = (),
 ) -> Notice:
     """The office sends a supervision notice about one or more cases to a judge or a division;
-    the cases must be the recipient's."""
+    the cases must be the recipient's. Its effect is tracked (跟踪问效) on the cases and on the
+    `indicators` the problem was seen in, if any."""
     if (judge is None) == (division is None):
         raise ValidationError(_("督办通知的收件人应为一名法官或一个部门"))
     unit_division = judge.division if judge is not None else division
@@ -118,6 +128,17 @@ def notice_issue(
             "cases": [case.case_number for case in cases],
             "recipient": str(judge or division),
         },
+    )
+    track_effect(
+        source=EffectSource.NOTICE,
+        object_id=notice.pk,
+        unit=ScopeKey.of(court=court_id, division=unit_division, judge=judge),
+        slugs=indicators,
+        case_ids=[case.pk for case in cases],
+        started_on=today(),
+        title=title,
+        url=letter_url(notice),
+        actor=actor,
     )
     _tell_recipients(notice)
     return notice
@@ -209,6 +230,16 @@ def inquiry_send(
             "as_of": inquiry.as_of.isoformat(),
             "value": str(inquiry.value) if inquiry.value is not None else None,
         },
+    )
+    track_effect(
+        source=EffectSource.INQUIRY,
+        object_id=inquiry.pk,
+        unit=ScopeKey.of(court=inquiry.court_id, division=inquiry.division_id),
+        slugs=[inquiry.indicator_slug],
+        started_on=today(),
+        title=inquiry.title,
+        url=letter_url(inquiry),
+        actor=actor,
     )
     _tell_recipients(inquiry)
     return inquiry

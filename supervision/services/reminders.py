@@ -245,6 +245,11 @@ class Source:
     def letter(self, subject) -> Notice | Inquiry | None:
         return None
 
+    def court_id(self, subject) -> int | None:
+        """The court whose trail records the reminder of a subject about no case nor letter
+        (a talk's commitment, a meeting's action)."""
+        return None
+
     def url(self, subject) -> str:
         case = self.case(subject)
         return case_page_url(case, self.section) if case is not None else ""
@@ -721,6 +726,7 @@ def _trail(reminder: Reminder, source: Source, subject, title: str) -> None:
         obj=reminder,
         case=source.case(subject),
         letter=source.letter(subject),
+        court_id=source.court_id(subject),
         note=title,
         detail={
             "recipient": reminder.recipient.get_username(),

@@ -28,9 +28,28 @@ TABS = [
     ("reviews", _("发改再评查"), Action.VIEW, {"review", "review_report"}),
     ("inspections", _("联合督查"), Action.TRAIL_READ, {"inspection", "inspection_new"}),
     ("trail", _("监督留痕"), Action.TRAIL_READ, set()),
-    # --- issue 12: consultations (add below this line) ---
-    # --- issue 12: quality reviews (add below this line) ---
-    # --- issue 12: effects (add below this line) ---
+    (
+        "consultations",
+        _("事先沟通"),
+        Action.VIEW,
+        {"consultation", "consultation_new", "consultation_figures"},
+    ),
+    (
+        "quality_campaigns",
+        _("案件评查"),
+        Action.VIEW,
+        {
+            "quality_campaign",
+            "quality_campaign_new",
+            "quality_review",
+            "rectifications",
+            "rectification",
+            "quality_sheets",
+            "quality_sheet",
+            "quality_results",
+        },
+    ),
+    ("effects", _("跟踪问效"), Action.EFFECTS_READ, {"effect"}),
     (
         "settings",
         _("设置"),
@@ -45,6 +64,7 @@ TABS = [
             "settings_division_leaders",
             "settings_contacts",
             "health_settings",
+            "talk_settings",
             "ranking_settings",
         },
     ),

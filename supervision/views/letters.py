@@ -15,6 +15,7 @@ from cases.services import audit_record
 from supervision import forms, selectors, services
 from supervision.choices import AWAITING_ANSWER_STATES, LetterState
 from supervision.models import Inquiry, Notice
+from supervision.selectors.effects import effect_of
 from supervision.services.notify import is_letter_recipient
 from supervision.views.common import form_errors, run_service
 from supervision.views.prefill import Prefill, prefill_from
@@ -76,6 +77,11 @@ def _letter_page(request, letter, url_name: str):
             "is_notice": isinstance(letter, Notice),
             "cases": letter.cases.select_related("judge") if isinstance(letter, Notice) else [],
             "trail": selectors.letter_trail(letter=letter),
+            "effect": effect_of(  # 跟踪问效
+                user=user,
+                source="notice" if isinstance(letter, Notice) else "inquiry",
+                object_id=letter.pk,
+            ),
             "overdue": letter.state in AWAITING_ANSWER_STATES and letter.deadline < today(),
             "can": {
                 "acknowledge": recipient and letter.state == LetterState.SENT,
@@ -131,6 +137,8 @@ def notice_new(request):
                     body=data["body"],
                     deadline=data["deadline"],
                     actor=user,
+                    # 跟踪问效: the indicator the problem was seen in (?indicator=, prefill).
+                    indicators=[request.GET.get("indicator", "")],
                 )
             )
 

@@ -22,6 +22,11 @@ from cases.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from cases.models import Case
 from metrics.registry import INDICATORS
 from tests.browser import OUT, axe_violations, horizontal_overflow, overflowing
+from tests.courtdash.a11y_consultations import consultation_pages
+from tests.courtdash.a11y_effects import effects_pages
+from tests.courtdash.a11y_meetings import meetings_pages
+from tests.courtdash.a11y_quality import quality_pages
+from tests.courtdash.a11y_talks import talks_pages
 
 pytestmark = [
     pytest.mark.browser,
@@ -86,13 +91,16 @@ def pages(case: Case) -> list[str]:
         "/supervision/settings/contacts/",
         "/supervision/my-settings/",
         f"/supervision/cases/{case.pk}/",
-        # --- issue 12: talks (add below this line) ---
-        # --- issue 12: consultations (add below this line) ---
-        # --- issue 12: quality reviews (add below this line) ---
-        # --- issue 12: meetings (add below this line) ---
-        # --- issue 12: effects (add below this line) ---
-        # --- issue 12: contributions (add below this line) ---
-        # --- issue 12: funnel (add below this line) ---
+        *talks_pages(),
+        *consultation_pages(),
+        *quality_pages(),
+        *meetings_pages(),
+        *effects_pages(),
+        f"/metrics/{slug}/target/",  # the office's target form, with 第一方阵 beside it
+        # (no #fragment: the walk opens a path again at 1440 px, and a fragment would make that
+        # a same-page jump, leaving the charts laid out for 390 px)
+        "/metrics/?contrib=within_limit_rate",
+        "/metrics/within_limit_rate/funnel/",
         *[
             url.format(pk)
             for model, url in objects

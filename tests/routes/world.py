@@ -526,11 +526,21 @@ def world_build() -> World:
     _reports(world)
     _uploads(world)
     _directory(world)
-    # --- issue 12: talks (add below this line) ---
-    # --- issue 12: consultations (add below this line) ---
-    # --- issue 12: quality reviews (add below this line) ---
-    # --- issue 12: meetings (add below this line) ---
-    # --- issue 12: effects (add below this line) ---
+    from tests.routes import world_talks
+
+    world_talks.build(world)
+    from tests.routes import world_consultations
+
+    world_consultations.build(world)
+    from tests.routes.world_quality import world_quality
+
+    world_quality(world)
+    from tests.routes import world_meetings
+
+    world_meetings.build(world)
+    from tests.routes import world_effects
+
+    world_effects.build(world)
     return world
 
 

@@ -209,6 +209,20 @@ def _review(walk: Walk, kind: str, pk: int, state: str) -> None:
     expect(page.locator(".alert-success")).to_be_visible()
 
 
+def _talk_commitment(walk: Walk, kind: str, pk: int, action: str) -> None:
+    page = walk.page
+    walk.item(kind, pk).locator("a.queue-title").click()
+    walk.check()
+    if action == "report":
+        page.fill("#report-form textarea[name=report]", "已逐案排查，结案计划已报分管院领导。")
+        page.click("#report-form button[type=submit]")
+        expect(page.locator("#commitment-state")).to_have_text("已报告待核销")
+    else:
+        page.fill("#close-form textarea[name=note]", "经核查属实，予以核销。")
+        page.click("#close-form button[type=submit]")
+        expect(page.locator("#commitment-state")).to_have_text("已核销")
+
+
 def _stays(walk: Walk, kind: str, pk: int) -> None:
     """Opening the item's page does not make it leave (see STAYING)."""
     walk.item(kind, pk).locator("a.queue-title").click()
@@ -236,6 +250,8 @@ def take_action(walk: Walk, user: User, kind: str) -> int:
         _decide_extension(walk, kind, first.pk)
     elif kind == "review":
         _review(walk, kind, first.pk, first.state)
+    elif kind == "talk_commitment":  # 约谈提醒 (issue 12): the owner reports, the office checks
+        _talk_commitment(walk, kind, first.pk, first.action)
     elif kind in STAYING:
         _stays(walk, kind, first.pk)
     else:

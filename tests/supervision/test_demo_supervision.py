@@ -86,7 +86,18 @@ def states(queryset) -> set[str]:
 
 
 def test_the_steps_are_found_in_each_apps_demo_module_and_timed(demo):
-    assert [step.seed.__module__ for step in demo_steps()] == ["supervision.demo", "reports.demo"]
+    # Found through each app's `demo` module (which registers its mechanisms' steps too), in
+    # order: a year of supervision, then what builds on it, the reports, and what reads them.
+    assert [(step.order, step.seed.__module__) for step in demo_steps()] == [
+        (10, "supervision.demo"),
+        (12, "supervision.demo_consultations"),
+        (14, "supervision.demo_quality"),
+        (15, "supervision.demo_effects"),
+        (20, "reports.demo"),
+        (22, "reports.talks.demo"),
+        (24, "reports.meeting_demo"),
+        (40, "supervision.demo_effects"),
+    ]
     for step in demo_steps():
         assert f"{step.name}：" in demo["output"]
 

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from cases.api.serializers import ReadModelSerializer
 from cases.models import Division, Judge
+from metrics.registry import INDICATORS
 from supervision.api.serializers.common import (
     CaseBriefSerializer,
     PersonSerializer,
@@ -81,6 +82,13 @@ class NoticeCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, label=_("标题"))
     body = serializers.CharField(label=_("内容"))
     deadline = serializers.DateField(label=_("答复期限"))
+    # 跟踪问效: the indicators the problem was seen in, followed at 30, 60 and 90 days.
+    indicators = serializers.ListField(
+        child=serializers.ChoiceField(choices=INDICATORS.choices()),
+        required=False,
+        default=list,
+        label=_("相关指标"),
+    )
 
 
 class InquirySerializer(LetterFieldsMixin, ReadModelSerializer):

@@ -8,6 +8,8 @@ trail and in the audit trail — what the role may not do.
 
 from supervision.api.views.abnormality import AbnormalityDraftViewSet, AbnormalityViewSet
 from supervision.api.views.clearance import CampaignCaseViewSet, CampaignViewSet
+from supervision.api.views.consultations import ConsultationViewSet
+from supervision.api.views.effects import EffectTrackViewSet
 from supervision.api.views.extensions import ExtensionApproverViewSet, ExtensionRequestViewSet
 from supervision.api.views.fourtype import (
     CaseTimelineViewSet,
@@ -23,6 +25,11 @@ from supervision.api.views.letters import (
     InquiryViewSet,
     NoticeViewSet,
     NotificationViewSet,
+)
+from supervision.api.views.quality import (
+    QualityCampaignViewSet,
+    QualityReviewViewSet,
+    RectificationViewSet,
 )
 from supervision.api.views.reports import SupervisionReportViewSet
 from supervision.api.views.reviews import ReversalReviewViewSet
@@ -48,9 +55,11 @@ ROUTES = [
     ("supervision/trace", TraceEntryViewSet, "supervision-trace"),
     ("supervision/timelines", CaseTimelineViewSet, "supervision-timeline"),
     ("supervision/reports", SupervisionReportViewSet, "supervision-report"),
-    # --- issue 12: consultations (add below this line) ---
-    # --- issue 12: quality reviews (add below this line) ---
-    # --- issue 12: effects (add below this line) ---
+    ("supervision/consultations", ConsultationViewSet, "supervision-consultation"),
+    ("supervision/quality-campaigns", QualityCampaignViewSet, "supervision-quality-campaign"),
+    ("supervision/quality-reviews", QualityReviewViewSet, "supervision-quality-review"),
+    ("supervision/rectifications", RectificationViewSet, "supervision-rectification"),
+    ("supervision/effects", EffectTrackViewSet, "supervision-effect"),
 ]
 
 __all__ = ["ROUTES"]
