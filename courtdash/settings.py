@@ -237,6 +237,8 @@ SPECTACULAR_SETTINGS = {
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
     {
         "CategoryEnum": "cases.choices.Category",
+        # The indicators' slugs, wherever a field names one or several (indicator, indicators).
+        "IndicatorEnum": "metrics.registry.INDICATORS.choices",
         **{
             f"{name}Enum": f"supervision.choices.{name}"
             for name in (
@@ -249,6 +251,9 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
                 "ReviewState",
                 "TraceKind",
                 "AgeBucket",
+                "ConsultOutcome",
+                "QualitySource",
+                "ReasonClass",
             )
         },
     }

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from cases.api.permissions import allowed
 from cases.permissions import Action
-from metrics.api.serializers import IndicatorSlugField, PlainNumberField
+from metrics.api.serializers import PlainNumberField
 from metrics.api.views import _unit_of_request
 from metrics.choices import Direction, PeriodKind, RankingMode, Scope, ScoreBand
 from metrics.dashboard.contribution import contributions, contributions_sorted
@@ -76,7 +76,8 @@ class ChildContributionSerializer(serializers.Serializer):
 
 class ContributionSerializer(serializers.Serializer):
     mode = serializers.ChoiceField(choices=RankingMode.choices)
-    indicator = IndicatorSlugField()
+    # The labelled choice set, as every `indicator` of the schema (one IndicatorEnum).
+    indicator = serializers.ChoiceField(choices=INDICATORS.choices())
     period = serializers.ChoiceField(choices=PeriodKind.choices)
     as_of = serializers.DateField(allow_null=True)
     scope = serializers.ChoiceField(choices=Scope.choices, help_text=_("上级单位的层级"))
@@ -164,8 +165,8 @@ class ContributionViewSet(viewsets.GenericViewSet):
         return Response(ContributionSerializer(_envelope(result, ranking_mode())).data)
 
 
-class SuggestionSerializer(serializers.Serializer):
-    indicator = IndicatorSlugField(source="indicator.slug")
+class TargetSuggestionSerializer(serializers.Serializer):
+    indicator = serializers.ChoiceField(choices=INDICATORS.choices(), source="indicator.slug")
     indicator_label = serializers.CharField(source="indicator.label")
     direction = serializers.ChoiceField(choices=Direction.choices, source="indicator.direction")
     value = serializers.FloatField(allow_null=True, help_text=_("本单位数值"))
@@ -188,7 +189,7 @@ class SuggestionsSerializer(serializers.Serializer):
     court = serializers.IntegerField(allow_null=True)
     division = serializers.IntegerField(allow_null=True)
     judge = serializers.IntegerField(allow_null=True)
-    results = SuggestionSerializer(many=True)
+    results = TargetSuggestionSerializer(many=True)
 
 
 @extend_schema_view(

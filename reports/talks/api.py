@@ -10,7 +10,8 @@ of reach is 404.
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 
@@ -97,6 +98,7 @@ class CommitmentInputSerializer(serializers.Serializer):
     due_on = serializers.DateField(label=_("完成期限"))
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class ReachableCourtField(serializers.SlugRelatedField):
     """A court code, found only among the courts in the requesting user's reach."""
 
@@ -135,7 +137,7 @@ class ReportSerializer(serializers.Serializer):
     report = serializers.CharField(label=_("落实情况"), max_length=5000)
 
 
-class CloseSerializer(serializers.Serializer):
+class CommitmentCloseSerializer(serializers.Serializer):
     note = serializers.CharField(label=_("核销意见"), required=False, allow_blank=True)
 
 
@@ -223,11 +225,14 @@ class TalkCommitmentViewSet(ReadViewSet):
         return self.answer(commitment)
 
     @extend_schema(
-        summary=_("核销承诺"), request=CloseSerializer, responses=CommitmentSerializer, tags=TAGS
+        summary=_("核销承诺"),
+        request=CommitmentCloseSerializer,
+        responses=CommitmentSerializer,
+        tags=TAGS,
     )
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        data = self.validated(CloseSerializer)
+        data = self.validated(CommitmentCloseSerializer)
         commitment = services.commitment_close(
             commitment=self.get_object(), note=data.get("note", ""), actor=request.user
         )
@@ -240,7 +245,7 @@ class EvidenceSerializer(serializers.Serializer):
     url = serializers.CharField()
 
 
-class ReasonSerializer(serializers.Serializer):
+class TalkReasonSerializer(serializers.Serializer):
     kind = serializers.CharField()
     label = serializers.CharField()
     text = serializers.CharField()
@@ -248,13 +253,13 @@ class ReasonSerializer(serializers.Serializer):
     evidence = EvidenceSerializer(many=True)
 
 
-class SuggestionSerializer(serializers.Serializer):
+class TalkSuggestionSerializer(serializers.Serializer):
     scope = serializers.CharField(source="unit.scope")
     court = serializers.IntegerField(source="unit.court_id")
     division = serializers.IntegerField(source="unit.division_id", allow_null=True)
     judge = serializers.IntegerField(source="unit.judge_id", allow_null=True)
     title = serializers.CharField()
-    reasons = ReasonSerializer(many=True)
+    reasons = TalkReasonSerializer(many=True)
 
 
 class UnitQuerySerializer(serializers.Serializer):
@@ -273,7 +278,7 @@ class UnitQuerySerializer(serializers.Serializer):
 )
 class TalkSuggestionViewSet(SupervisionViewSet):
     permission_classes = [allowed(Action.TALK_MANAGE)]
-    serializer_class = SuggestionSerializer
+    serializer_class = TalkSuggestionSerializer
     filter_backends: list = []
 
     def list(self, request):
@@ -282,7 +287,7 @@ class TalkSuggestionViewSet(SupervisionViewSet):
         info = requested_unit(request.user, self.query(UnitQuerySerializer))
         rows = suggestions(unit=info.key)
         page = self.paginate_queryset(rows)
-        return self.get_paginated_response(SuggestionSerializer(page, many=True).data)
+        return self.get_paginated_response(TalkSuggestionSerializer(page, many=True).data)
 
 
 ROUTES = [
