@@ -6,7 +6,12 @@ a unit in the caller's reach (else 404), as the drill-down page shows the same n
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+    extend_schema_view,
+)
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
@@ -74,6 +79,7 @@ class ChildContributionSerializer(serializers.Serializer):
     gap_share = serializers.FloatField(allow_null=True, help_text=_("占上级差距的百分比"))
 
 
+@extend_schema_serializer(many=False)  # one answer, not a list
 class ContributionSerializer(serializers.Serializer):
     mode = serializers.ChoiceField(choices=RankingMode.choices)
     # The labelled choice set, as every `indicator` of the schema (one IndicatorEnum).
@@ -182,6 +188,7 @@ class TargetSuggestionSerializer(serializers.Serializer):
     inside = serializers.BooleanField(allow_null=True, help_text=_("本单位是否已达到"))
 
 
+@extend_schema_serializer(many=False)  # one answer, not a list
 class SuggestionsSerializer(serializers.Serializer):
     period = serializers.ChoiceField(choices=PeriodKind.choices)
     as_of = serializers.DateField(allow_null=True)

@@ -45,7 +45,7 @@ class EffectTrackViewSet(ReadViewSet):
         responses=s.KindFiguresSerializer(many=True),
         tags=TAGS,
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)  # one list, not pages
     def summary(self, request):
         kind = self.query(s.EffectQuerySerializer).get("kind", "")
         figures = selectors.effects_summary(user=request.user, source=kind)
