@@ -65,13 +65,16 @@ def rules() -> dict[str, dict]:
     """{kind: {"enabled": bool, "params": {...}}} in force: the latest setting of each kind
     over its defaults."""
     held = {kind: {"enabled": True, "params": dict(params)} for kind, params in DEFAULTS.items()}
-    seen: set[str] = set()
-    for row in TalkRuleSetting.objects.order_by("-changed_at", "-id"):
-        if row.kind in seen or row.kind not in held:
+    latest = (  # one row per kind, as the health check reads its rules (reports.healthcheck)
+        TalkRuleSetting.objects.order_by("kind", "-changed_at", "-id")
+        .distinct("kind")
+        .values_list("kind", "enabled", "params")
+    )
+    for kind, enabled, stored in latest:
+        if kind not in held:
             continue
-        seen.add(row.kind)
-        params = {name: row.params[name] for name in DEFAULTS[row.kind] if name in row.params}
-        held[row.kind] = {"enabled": row.enabled, "params": {**DEFAULTS[row.kind], **params}}
+        params = {name: stored[name] for name in DEFAULTS[kind] if name in stored}
+        held[kind] = {"enabled": enabled, "params": {**DEFAULTS[kind], **params}}
     return held
 
 
