@@ -1,15 +1,52 @@
 """One FilterSet per model, serving the pages and the API alike (NetBox's way)."""
 
+import datetime
+
 import django_filters
 from django import forms
+from django.db.models import Q
+from django.db.models.lookups import IsNull
 from django.utils.translation import gettext_lazy as _
 
 from cases.casenumbers import TYPE_CODES, normalize_case_number
-from cases.choices import AuditAction, Band, Category, Procedure, Track
+from cases.choices import (
+    BAND_URGENT_DAYS,
+    BAND_WARNING_DAYS,
+    AuditAction,
+    Band,
+    Category,
+    Procedure,
+    Track,
+)
 from cases.dates import today
+from cases.keyset import LAST_DATE, last_if_null
 from cases.models import AuditEvent, Case, Division, Judge
 
 STATUS_CHOICES = [("pending", _("未结")), ("closed", _("已结"))]
+
+
+def band_deadline_q(band: Band, day: datetime.date) -> Q:
+    """Pending cases of a warning band on `day`, over `band_deadline` (the deadline, a missing
+    one as cases.keyset.LAST_DATE): days left < 0, 0-5, 6-15, more, or no deadline."""
+    urgent_end = day + datetime.timedelta(days=BAND_URGENT_DAYS)
+    warning_end = day + datetime.timedelta(days=BAND_WARNING_DAYS)
+    return {
+        Band.OVERDUE: Q(band_deadline__lt=day),
+        Band.URGENT: Q(band_deadline__gte=day, band_deadline__lte=urgent_end),
+        Band.WARNING: Q(band_deadline__gt=urgent_end, band_deadline__lte=warning_end),
+        Band.NORMAL: Q(band_deadline__gt=warning_end, deadline__isnull=False),
+        Band.NO_LIMIT: Q(band_deadline=LAST_DATE),
+    }[band]
+
+
+def _pending_only(queryset) -> bool:
+    """Is the queryset already restricted to pending cases (closed_on IS NULL, at top level)?"""
+    return any(
+        isinstance(child, IsNull)
+        and getattr(child.lhs, "target", None) is Case._meta.get_field("closed_on")
+        and child.rhs
+        for child in queryset.query.where.children
+    )
 
 
 class CaseFilterSet(django_filters.FilterSet):
@@ -70,9 +107,14 @@ class CaseFilterSet(django_filters.FilterSet):
         return queryset.filter(case_number__contains=normalize_case_number(value))
 
     def filter_band(self, queryset, name, value):
-        if "band" not in queryset.query.annotations:
-            queryset = queryset.with_band(today())
-        return queryset.filter(closed_on__isnull=True, band=value)
+        # The band as a range of the deadline (the same days as CaseQuerySet.with_band), over
+        # the expression the case lists' indexes hold, so that a band is an index range.
+        queryset = queryset.alias(band_deadline=last_if_null("deadline"))
+        if not _pending_only(queryset):
+            # Not twice: PostgreSQL would count the condition's selectivity twice and plan the
+            # page as if the band held a few hundred cases.
+            queryset = queryset.filter(closed_on__isnull=True)
+        return queryset.filter(band_deadline_q(Band(value), today()))
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(closed_on__isnull=(value == "pending"))

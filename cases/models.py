@@ -18,7 +18,8 @@ from cases.choices import (
     Role,
     Track,
 )
-from cases.querysets import AuditEventQuerySet, CaseQuerySet, days_between
+from cases.keyset import last_if_null
+from cases.querysets import AuditEventQuerySet, CaseQuerySet, days_between, pending_filed_on
 from cases.units import UnitPaths, UnitScopedModel
 
 
@@ -279,6 +280,10 @@ class Case(UnitScopedModel):
         verbose_name=_("审理天数"),
     )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # The fingerprint of the source row that last wrote the record fields (cases.importing.
+    # fingerprints): a re-import of that very row is known unchanged without validating it
+    # again. A database trigger clears it when anything else changes a record field.
+    import_hash = models.UUIDField(_("导入指纹"), null=True, blank=True, editable=False)
 
     # An inspector sees only the cases joined to their inspections.
     unit_paths = UnitPaths(case="id")
@@ -307,6 +312,36 @@ class Case(UnitScopedModel):
             models.Index(
                 fields=["court", "deadline"],
                 name="case_pending_court_idx",
+                condition=Q(closed_on__isnull=True),
+            ),
+            # The keyset-paginated lists (cases.keyset): the case list by urgency, pending at
+            # city and court level, and with the closed ones; long-pending by filing date.
+            models.Index(
+                last_if_null("deadline"),
+                F("case_number"),
+                name="case_pending_urgency_idx",
+                condition=Q(closed_on__isnull=True),
+            ),
+            models.Index(
+                F("court"),
+                last_if_null("deadline"),
+                F("case_number"),
+                name="case_pending_court_urgency_idx",
+                condition=Q(closed_on__isnull=True),
+            ),
+            models.Index(
+                last_if_null("closed_on").desc(),
+                last_if_null("deadline"),
+                F("case_number"),
+                name="case_urgency_idx",
+            ),
+            models.Index(pending_filed_on(), name="case_pending_filed_idx"),
+            # Counts of pending cases by unit, filing day, procedure (the workload) and
+            # deadline, read from the index alone (the daily page).
+            models.Index(
+                fields=["court", "division", "judge", "filed_on"],
+                include=["procedure", "deadline"],
+                name="case_pending_cover_idx",
                 condition=Q(closed_on__isnull=True),
             ),
             models.Index(fields=["filed_on"], name="case_filed_idx"),

@@ -20,6 +20,13 @@ def days_between(later, earlier) -> Func:
     )
 
 
+def pending_filed_on() -> CaseWhen:
+    """The filing day of a pending case, NULL for a closed one: the expression of
+    case_pending_filed_idx, whose statistics tell PostgreSQL how many pending cases were filed
+    before a day (a condition on closed_on and filed_on apart it guesses from the whole table)."""
+    return CaseWhen(When(closed_on__isnull=True, then=F("filed_on")), default=None)
+
+
 class CaseQuerySet(UnitScopedQuerySet):
     def pending(self):
         return self.filter(closed_on__isnull=True)

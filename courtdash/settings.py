@@ -274,40 +274,25 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
-# Metrics: yesterday's YTD, QTD and MTD for every scope, scores and rankings, after midnight
-# (crontab in CELERY_TIMEZONE, Asia/Shanghai); metrics.nightly says why it is safe to repeat.
-CELERY_BEAT_SCHEDULE["metrics-compute-nightly"] = {
-    "task": "metrics.tasks.compute_nightly",
+# The nightly pipeline (courtdash.pipeline): indicators → abnormality detection → health check
+# → 发改再 reviews → four-type suggestions → 跟踪问效 checks → reminders → retention, one Celery
+# chain as of yesterday, after the night's import (crontab in CELERY_TIMEZONE, Asia/Shanghai);
+# a failed step stops it. courtdash.pipeline says why each step is safe to repeat.
+CELERY_BEAT_SCHEDULE["courtdash-nightly-pipeline"] = {
+    "task": "courtdash.tasks.nightly_pipeline",
     "schedule": crontab(hour=0, minute=30),
 }
 # Supervision: reminders of everything due (each sent once however often this runs; one
-# SMS a person a day: supervision.services.reminders); the nightly 发改再 reviews and
-# four-type suggestions, after the night's import.
+# SMS a person a day: supervision.services.reminders). Reminders fall due during the day too
+# (a notice issued at 10:00 due today); the pipeline's own reminder step is the one right after
+# the night's data.
 CELERY_BEAT_SCHEDULE["supervision-send-due-reminders"] = {
     "task": "supervision.tasks.send_due_reminders",
     # Every 30 minutes; the fault tests (tests/courtdash/test_faults.py) run beat faster.
     "schedule": env.int("COURTDASH_REMINDER_EVERY_SECONDS", default=30 * 60),
 }
-CELERY_BEAT_SCHEDULE["supervision-open-reversal-reviews"] = {
-    "task": "supervision.tasks.open_reversal_reviews",
-    "schedule": crontab(hour=5, minute=30),
-}
-CELERY_BEAT_SCHEDULE["supervision-suggest-four-type-cases"] = {
-    "task": "supervision.tasks.suggest_four_type_cases",
-    "schedule": crontab(hour=5, minute=40),
-}
-# 跟踪问效: the 30/60/90-day checks of tracked actions, after the nightly metrics (idempotent).
-CELERY_BEAT_SCHEDULE["supervision-check-effects"] = {
-    "task": "supervision.tasks.check_effects",
-    "schedule": crontab(hour=5, minute=50),
-}
-# Reports: the case health check (办案体检) as of yesterday, after the nightly metrics; and on
-# the 1st of each month last month's reviews (月讲评) of the city and every court, generated
-# with their PDF and XLSX and kept (reports.services.monthly says why a rerun is safe).
-CELERY_BEAT_SCHEDULE["reports-health-check"] = {
-    "task": "reports.tasks.run_health_check",
-    "schedule": crontab(hour=1, minute=30),
-}
+# Reports: on the 1st of each month last month's reviews (月讲评) of the city and every court,
+# generated with their PDF and XLSX and kept (reports.services.monthly says why a rerun is safe).
 CELERY_BEAT_SCHEDULE["reports-monthly-review"] = {
     "task": "reports.tasks.generate_monthly_reports",
     "schedule": crontab(day_of_month=1, hour=6, minute=0),
@@ -329,6 +314,78 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"pgserver": {"level": "WARNING"}},
 }
+
+# >>> helper B (nightly pipeline, retention) settings
+# The daily history of stored results (metrics.retention, the pipeline's last step): every day
+# of this many years (this year and the ones before it), month ends only before them; 0 keeps
+# all. 4: the projections read the same day and the 13 weeks before it in each of the three past
+# years (reports.projection.PAST_YEARS). 2 (this year and last) halves the rows kept (about
+# 8 MB a day at 1,000,000 cases); the projections then draw on last year alone.
+COURTDASH_DAILY_HISTORY_YEARS = env.int("COURTDASH_DAILY_HISTORY_YEARS", default=4)
+# <<< helper B
+# >>> helper C (page cache) settings
+# Pages that answer from stored results cache their data in Redis (metrics.pagecache says what,
+# and why no page is stale after a nightly). Same Redis as Celery, own key prefix; the embedded
+# Redis listens on a unix socket (kombu's "redis+socket://", redis-py's "unix://"). Short
+# timeouts: a Redis that does not answer makes pages compute, not wait.
+# Off in tests by default (a test's results are rolled back, not its cache): the page-cache tests
+# turn it on.
+COURTDASH_PAGE_CACHE = env.bool("COURTDASH_PAGE_CACHE", default=not TESTING)
+COURTDASH_PAGE_CACHE_SECONDS = env.int("COURTDASH_PAGE_CACHE_SECONDS", default=24 * 3600)
+PAGE_CACHE_URL = env("COURTDASH_PAGE_CACHE_URL", default="") or REDIS_URL.replace(
+    "redis+socket://", "unix://", 1
+)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": PAGE_CACHE_URL,
+        "KEY_PREFIX": "courtdash",
+        "TIMEOUT": COURTDASH_PAGE_CACHE_SECONDS,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    },
+}
+# <<< helper C
+# >>> helper E (replicas, router, fan-out) settings
+# Streaming replicas that take the read-only page and API queries (courtdash.routers): database
+# URLs, comma-separated; none by default, and then every query goes to DATABASE_URL as before.
+# A client that just sent a write (any unsafe request) reads from the primary for
+# COURTDASH_READ_YOUR_WRITES_SECONDS, above the replicas' usual replay lag.
+DATABASE_REPLICA_URLS = env.list("DATABASE_REPLICA_URLS", default=[])
+COURTDASH_DB_REPLICAS: list[str] = []
+for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    DATABASES[f"replica{_number}"] = {
+        **environ.Env.db_url_config(_url),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        # Tests read the test database through it: no second test database.
+        "TEST": {"MIRROR": "default"},
+    }
+    COURTDASH_DB_REPLICAS.append(f"replica{_number}")
+COURTDASH_READ_YOUR_WRITES_SECONDS = env.int("COURTDASH_READ_YOUR_WRITES_SECONDS", default=15)
+DATABASE_ROUTERS = ["courtdash.routers.ReplicaRouter"]
+# Before the session and authentication middleware: their queries read where the request does.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "courtdash.routers.ReplicaMiddleware",
+)
+# The nightly pass fanned out per court across Celery workers (metrics.fanout): this many courts
+# per chunk; 0, the default, computes in one pass (metrics.engine). The chunk tasks go to
+# COURTDASH_NIGHTLY_FANOUT_QUEUE (default: Celery's default queue). Completion is coordinated
+# through the database (the chunk rows), so no result backend is needed.
+COURTDASH_NIGHTLY_FANOUT_CHUNK = env.int("COURTDASH_NIGHTLY_FANOUT_CHUNK", default=0)
+COURTDASH_NIGHTLY_FANOUT_QUEUE = env("COURTDASH_NIGHTLY_FANOUT_QUEUE", default="")
+# <<< helper E
+# >>> helper D (fast loads) settings
+# <<< helper D
+# >>> helper Q (the top bar's 我的待办 count) settings
+# The count is kept in the page cache (CACHES["pages"], on when COURTDASH_PAGE_CACHE) and
+# recomputed after any write to the queue's sources (supervision.selectors.queue_count); this
+# bounds how long it may lag where no invalidation reaches (case imports, raw SQL, Redis down).
+COURTDASH_QUEUE_COUNT_SECONDS = env.int("COURTDASH_QUEUE_COUNT_SECONDS", default=60)
+# <<< helper Q
+# >>> helper K (keyset lists, stored long-pending/daily) settings
+# <<< helper K
 
 # Courtdash's own settings.
 # Supervision reminders: the SMS gateway (a dotted path: supervision.sms.LogGateway logs and

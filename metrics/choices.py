@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import Scope  # noqa: F401 - the unit levels belong to cases.units
+from cases.runs import RunStatus  # noqa: F401 - one status of every run row: cases.runs
 
 
 class Unit(models.TextChoices):
@@ -22,12 +23,6 @@ class PeriodKind(models.TextChoices):
     YTD = "ytd", _("年初至今")
     QTD = "qtd", _("季初至今")
     MTD = "mtd", _("月初至今")
-
-
-class RunStatus(models.TextChoices):
-    RUNNING = "running", _("计算中")
-    DONE = "done", _("已完成")
-    FAILED = "failed", _("失败")
 
 
 class RankingMode(models.TextChoices):

@@ -1,22 +1,19 @@
-"""The indicators' definitions in words, for the indicator page (INDICATORS.md, "The eleven").
+"""The words shared by every indicator's definition, for the indicator page (INDICATORS.md,
+"The eleven"): the case sets and the terms its definitions name.
 
-The registry (metrics.registry) holds each definition as conditions, which compute the numbers
-and filter the drill-down; this module only says the same thing in words for people. A test
-checks that every indicator of the registry has its words here.
+Each indicator's own words (numerator, denominator, note) are a field of the indicator in the
+registry (Indicator.words), beside the conditions that compute the number and filter the
+drill-down.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.utils.translation import gettext_lazy as _
 
+from metrics.registry import INDICATORS
+from metrics.traits import Words
 
-@dataclass(frozen=True)
-class Words:
-    numerator: str
-    denominator: str
-    note: str = ""
+__all__ = ["CASE_SETS", "DEFINITIONS", "TERMS", "Words"]
 
 
 # The case sets of INDICATORS.md, named in the definitions below.
@@ -38,54 +35,5 @@ TERMS = (
     (_("超12个月未结"), _("该日未结，且立案日期加 12 个月早于该日")),
 )
 
-DEFINITIONS: dict[str, Words] = {
-    "closed_to_filed_ratio": Words(
-        numerator=_("期间内结案的工作量案件数（W）"),
-        denominator=_("期间内立案的工作量案件数（W）"),
-    ),
-    "clearance_rate": Words(
-        numerator=_("期间内结案的工作量案件数（W）"),
-        denominator=_("期初未结（期间开始前一日未结）的工作量案件数 + 期间内立案的工作量案件数"),
-        note=_("按月考核：年初至今的目标值按统计截止日所在月份取值；季初至今、月初至今不设目标"),
-    ),
-    "within_limit_rate": Words(
-        numerator=_("期间内结案、有审限且结案日期不晚于审限届满日的工作量案件数"),
-        denominator=_("期间内结案且有审限的工作量案件数"),
-        note=_("审限届满当日结案属于审限内结案；无审限的案件不计入"),
-    ),
-    "avg_trial_days": Words(
-        numerator=_("期间内结案的诉讼案件（L）审理天数之和"),
-        denominator=_("期间内结案的诉讼案件数（L）"),
-    ),
-    "long_pending_share": Words(
-        numerator=_("统计截止日超12个月未结的诉讼案件数（L）"),
-        denominator=_("统计截止日未结的诉讼案件数（L）"),
-    ),
-    "first_instance_acceptance_rate": Words(
-        numerator=_("期间内结案且未上诉的一审案件数（F）"),
-        denominator=_("期间内结案的一审案件数（F）"),
-        note=_("上诉以案件自身记录为准，否则以关联的二审案件为准"),
-    ),
-    "first_instance_reversal_rate": Words(
-        numerator=_("二审结果为改判或发回重审、且二审结案日期在期间内的一审案件数（F）"),
-        denominator=_("期间内结案的一审案件数（F）"),
-    ),
-    "final_case_reversal_rate": Words(
-        numerator=_("再审结果为改判或发回重审、且再审结案日期在期间内的诉讼案件数（L）"),
-        denominator=_("期间内结案的诉讼案件数（L）"),
-    ),
-    "mediation_withdrawal_rate": Words(
-        numerator=_("期间内以调解或撤诉方式结案的民事一审案件数（CF）"),
-        denominator=_("期间内结案的民事一审案件数（CF）"),
-        note=_("区间指标：在目标区间内得满分，向两侧预警值线性递减至 0"),
-    ),
-    "enforcement_recovery_rate": Words(
-        numerator=_("期间内结案且申请执行标的额大于 0 的首次执行案件（E）执行到位金额之和"),
-        denominator=_("同一批案件的申请执行标的额之和"),
-    ),
-    "case_to_proceeding_ratio": Words(
-        numerator=_("期间内立案的案件数（A，件）"),
-        denominator=_("期间内立案且无原审案号的案件数（A，案）"),
-        note=_("显示为 1 : x.xx；只统计到全市和法院两级"),
-    ),
-}
+# Each indicator's own words are one of its fields (Indicator.words): this mapping is derived.
+DEFINITIONS: dict[str, Words] = {slug: indicator.words for slug, indicator in INDICATORS.items()}

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -28,7 +28,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases.models import Case
-from metrics.choices import RunStatus, Scope
+from cases.runs import RunStatus
+from metrics.choices import Scope
 from metrics.conditions import (
     AGE_BUCKETS,
     closed_in,
@@ -40,6 +41,7 @@ from metrics.conditions import (
 )
 from metrics.factoring import Factoring
 from metrics.models import ComputationRun, IndicatorValue, PendingAgeProfile, ScopeScore
+from metrics.pagecache import results_changed
 from metrics.periods import ALL_PERIODS, Period
 from metrics.registry import INDICATORS, Registry
 from metrics.scoring import (
@@ -97,6 +99,13 @@ class CompiledPass:
     store_params: list
     ages_sql: str
     ages_params: list
+    # The parts, for a pass whose base rows are computed elsewhere (metrics.fanout): the
+    # per-(court, division, judge) rows (court_id, division_id, judge_id, cases, then one
+    # column per measure alias), and the roll-up over a CTE named `base` of that shape.
+    base_sql: str
+    base_params: list
+    rollup_sql: str
+    aliases: list[str]
 
 
 def scan_restriction(span: Period) -> Q:
@@ -120,9 +129,14 @@ def scan_restriction(span: Period) -> Q:
 
 
 def compile_pass(
-    *, as_of: datetime.date, periods: Sequence[str], indicators: Registry = INDICATORS
+    *,
+    as_of: datetime.date,
+    periods: Sequence[str],
+    indicators: Registry = INDICATORS,
+    courts: Sequence[int] | None = None,
 ) -> CompiledPass:
-    """The SQL that computes and stores `indicators` for `periods` as of a day."""
+    """The SQL that computes and stores `indicators` for `periods` as of a day; with `courts`,
+    the scan reads only their cases (a chunk of metrics.fanout)."""
     query = Case.objects.all().query
     compiler = query.get_compiler(connection=connection)
     factoring = Factoring(query=query, compiler=compiler)
@@ -144,7 +158,10 @@ def compile_pass(
 
     chosen = [Period.of(kind, as_of) for kind in periods]
     span = Period(start=min(p.start for p in chosen), end=max(p.end for p in chosen))
-    where_node = scan_restriction(span).resolve_expression(query, allow_joins=False)
+    restriction = scan_restriction(span)
+    if courts is not None:
+        restriction &= Q(court_id__in=list(courts))
+    where_node = restriction.resolve_expression(query, allow_joins=False)
     where_sql, where_params = compiler.compile(where_node)
     factored = factoring.build(where_sql=where_sql, where_params=list(where_params))
     aliases = factored.aliases
@@ -155,11 +172,13 @@ def compile_pass(
     level_sql = " ".join(f"WHEN {level} THEN '{scope}'" for level, scope in LEVEL_SCOPES.items())
     # Step 1, the scan: a plain query (no data-modifying CTE), so PostgreSQL may run it in
     # parallel workers.
-    aggregate = f"""
-        CREATE TEMP TABLE {ROLLED_TABLE} ON COMMIT DROP AS
-        WITH units AS (
+    units_where, units_params = ("", [])
+    if courts is not None:
+        units_where, units_params = "WHERE court_id = ANY(%s)", [list(courts)]
+    base_ctes = f"""
+        units AS (
           SELECT court_id, division_id, judge_id, COUNT(*) AS cases
-          FROM cases_case
+          FROM cases_case {units_where}
           GROUP BY court_id, division_id, judge_id
         ), cells AS (
           {factored.cells_sql}
@@ -172,7 +191,8 @@ def compile_pass(
                  {", ".join(f"COALESCE(r.{alias}, 0) AS {alias}" for alias in aliases)}
           FROM units u LEFT JOIN relevant r ON r.court_id = u.court_id
             AND r.division_id = u.division_id AND r.judge_id = u.judge_id
-        )
+        )"""
+    rollup = f"""
         SELECT CASE GROUPING(court_id, division_id, judge_id) {level_sql} END AS scope,
                court_id, division_id, judge_id, COALESCE(SUM(cases), 0) AS cases,
                {", ".join(f"COALESCE(SUM({alias}), 0) AS {alias}" for alias in aliases)}
@@ -180,6 +200,7 @@ def compile_pass(
         GROUP BY GROUPING SETS ((), (court_id), (court_id, division_id),
                                 (court_id, division_id, judge_id))
     """
+    aggregate = f"CREATE TEMP TABLE {ROLLED_TABLE} ON COMMIT DROP AS WITH {base_ctes} {rollup}"
     # Step 2, the few hundred unit rows: unpivot, value, score, insert.
     store = f"""
         WITH th AS ({th_sql}), inserted AS (
@@ -214,11 +235,15 @@ def compile_pass(
     """
     return CompiledPass(
         aggregate_sql=aggregate,
-        aggregate_params=factored.cells_params,
+        aggregate_params=[*units_params, *factored.cells_params],
         store_sql=store,
         store_params=[*th_params, as_of, *unpivot_params],
         ages_sql=ages_store,
         ages_params=[as_of, list(periods)],
+        base_sql=f"WITH {base_ctes} SELECT * FROM base",
+        base_params=[*units_params, *factored.cells_params],
+        rollup_sql=rollup,
+        aliases=list(aliases),
     )
 
 
@@ -230,11 +255,26 @@ class PassResult:
     cases: int
 
 
-def _run_pass(compiled: CompiledPass) -> list[PassResult]:
+# Where a pass's base rows come from instead of its own scan (metrics.fanout): called with
+# as_of and periods before the pass's transaction, it returns a query (SQL, params) of rows
+# shaped as CompiledPass.base_sql's.
+BaseRows = Callable[[datetime.date, list[str]], tuple[str, list]]
+
+
+def _run_pass(
+    compiled: CompiledPass, *, base_rows: tuple[str, list] | None = None
+) -> list[PassResult]:
+    aggregate_sql, aggregate_params = compiled.aggregate_sql, compiled.aggregate_params
+    if base_rows is not None:
+        aggregate_sql = (
+            f"CREATE TEMP TABLE {ROLLED_TABLE} ON COMMIT DROP AS "
+            f"WITH base AS MATERIALIZED ({base_rows[0]}) {compiled.rollup_sql}"
+        )
+        aggregate_params = base_rows[1]
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {ROLLED_TABLE}")
         scan_settings(cursor)
-        cursor.execute(compiled.aggregate_sql, compiled.aggregate_params)
+        cursor.execute(aggregate_sql, aggregate_params)
         scan_settings(cursor, reset=True)
         cursor.execute(compiled.store_sql, compiled.store_params)
         results = [PassResult(*row) for row in cursor.fetchall()]
@@ -257,14 +297,18 @@ def _runs_mark(*, as_of: datetime.date, results: dict[str, dict]) -> None:
 
 
 def metrics_compute(
-    *, as_of: datetime.date, periods: Sequence[str] = ALL_PERIODS
+    *,
+    as_of: datetime.date,
+    periods: Sequence[str] = ALL_PERIODS,
+    base_rows: BaseRows | None = None,
 ) -> list[ComputationRun]:
     """Compute, score and rank every indicator for every scope unit and period, as of a day.
 
     Delete-and-replace of that day's stored results for those periods, in one transaction under
     an advisory lock: a run killed halfway leaves the previous results, and running it again
     gives the same stored result. Outside a transaction, a "running" row is visible meanwhile,
-    and a failure is recorded as "failed".
+    and a failure is recorded as "failed". With `base_rows` (metrics.fanout), the base rows are
+    made by it, before the transaction, and the pass rolls them up instead of scanning.
     """
     periods = list(dict.fromkeys(periods))
     started_at = timezone.now()
@@ -273,13 +317,14 @@ def metrics_compute(
     if not in_outer_transaction:
         _runs_mark(as_of=as_of, results={kind: running for kind in periods})
     try:
+        staged = base_rows(as_of, periods) if base_rows is not None else None
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [METRICS_LOCK])
             IndicatorValue.objects.filter(as_of=as_of, period__in=periods).delete()
             ScopeScore.objects.filter(as_of=as_of, period__in=periods).delete()
             PendingAgeProfile.objects.filter(as_of=as_of, period__in=periods).delete()
-            results = _run_pass(compile_pass(as_of=as_of, periods=periods))
+            results = _run_pass(compile_pass(as_of=as_of, periods=periods), base_rows=staged)
             totals_refresh(as_of_from=as_of, as_of_to=as_of, periods=periods)
             finished_at = timezone.now()
             by_period = {result.period: result for result in results}
@@ -296,6 +341,7 @@ def metrics_compute(
                     "error": "",
                 }
             _runs_mark(as_of=as_of, results=done)
+            results_changed()  # cached pages: a new results generation, on commit
     except Exception as error:
         if not in_outer_transaction:
             failed = {

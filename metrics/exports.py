@@ -13,7 +13,6 @@ from openpyxl.styles import Font
 from cases.models import Case
 from cases.spreadsheets import xlsx_append, xlsx_row
 from metrics.conditions import Measure
-from metrics.definitions import DEFINITIONS
 from metrics.periods import Period
 from metrics.registry import Indicator
 
@@ -101,7 +100,7 @@ def cases_workbook(
     about = book.create_sheet(_("说明"))
     about.column_dimensions["A"].width = 14
     about.column_dimensions["B"].width = 80
-    words = DEFINITIONS[indicator.slug]
+    words = indicator.words
     part_label = _("分子") if part == "numerator" else _("分母")
     lines = [
         (_("指标"), str(indicator.label)),

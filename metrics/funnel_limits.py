@@ -7,13 +7,12 @@ choices are explained in metrics.funnel's docstring.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
-from django.utils.translation import gettext_lazy as _
 
 from metrics.choices import Direction
-from metrics.registry import Indicator
+from metrics.registry import INDICATORS, Indicator
+from metrics.traits import BINOMIAL, DAYS, POISSON, FunnelModel  # noqa: F401 - re-exported
 
 ALERT_Q = (0.025, 0.975)  # 95%: 提示
 ALARM_Q = (0.001, 0.999)  # 99.8%: 报警
@@ -23,35 +22,15 @@ QUANTILES = (ALARM_Q[0], ALERT_Q[0], ALERT_Q[1], ALARM_Q[1])
 WINDOW_SD = 12
 
 
-@dataclass(frozen=True)
-class Model:
-    kind: str  # "binomial" | "poisson" | "days"
-    label: str
-    base: float = 0.0  # poisson: the value's floor (案-件比 ≥ 1: the excess is counted)
-
-
-BINOMIAL = Model("binomial", _("二项分布精确控制限"))
-POISSON = Model("poisson", _("泊松分布精确控制限"))
-DAYS = Model("days", _("准泊松控制限（按本级案件审理天数的离散度放宽）"))
+# The models are traits of the indicators (Indicator.funnel_model); MODELS is derived from them.
+Model = FunnelModel
 MODELS: dict[str, Model | None] = {
-    "closed_to_filed_ratio": POISSON,  # closings are not a subset of the filings
-    "clearance_rate": BINOMIAL,
-    "within_limit_rate": BINOMIAL,
-    "avg_trial_days": DAYS,
-    "long_pending_share": BINOMIAL,
-    "first_instance_acceptance_rate": BINOMIAL,
-    "first_instance_reversal_rate": BINOMIAL,
-    "final_case_reversal_rate": BINOMIAL,
-    "mediation_withdrawal_rate": BINOMIAL,
-    "enforcement_recovery_rate": None,  # a ratio of amounts of money: no case-count model
-    "case_to_proceeding_ratio": Model("poisson", _("泊松分布精确控制限（超出 1 的部分）"), 1.0),
+    slug: indicator.funnel_model for slug, indicator in INDICATORS.items()
 }
 
 
 def model_of(indicator: Indicator) -> Model | None:
-    if indicator.slug in MODELS:
-        return MODELS[indicator.slug]
-    return DAYS if indicator.unit == "days" else None
+    return indicator.funnel_model
 
 
 # --- exact distributions, pure Python and numpy (scipy is the tests' independent reference) --

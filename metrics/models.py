@@ -11,8 +11,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import AppendOnlyModel
+from cases.runs import RunStatus
 from cases.units import UnitScopedModel
-from metrics.choices import Direction, PeriodKind, RunStatus, Scope
+from metrics.choices import Direction, PeriodKind, Scope
 from metrics.registry import INDICATORS
 
 
@@ -136,16 +137,17 @@ class PendingAgeProfile(ScopedRow):
 class ScopeScore(ScopedRow):
     """The total score of one scope unit, and its rank among its peers (INDICATORS.md).
 
-    `rank` is standard competition ranking (1, 1, 3) by total, then clearance_rate; ties share a
-    rank. It is stored in both ranking modes; readers go through metrics.selectors.rankings,
-    which shows no order in the bands mode.
+    `rank` is standard competition ranking (1, 1, 3) by total, then `tie_break_value` (the value
+    of the registry's tie-breaking indicator, 结案率); ties share a rank. It is stored in both
+    ranking modes; readers go through metrics.selectors.rankings, which shows no order in the
+    bands mode.
     """
 
     total = models.FloatField(_("总分"), null=True, blank=True)
     score_sum = models.FloatField(_("得分合计"), null=True, blank=True)
     weight_sum = models.FloatField(_("计分权重合计"), null=True, blank=True)
     scored = models.PositiveSmallIntegerField(_("计分指标数"), default=0)
-    clearance_rate = models.FloatField(_("结案率"), null=True, blank=True)
+    tie_break_value = models.FloatField(_("同分时比较的指标值"), null=True, blank=True)
     rank = models.PositiveIntegerField(_("名次"), null=True, blank=True)
     peers = models.PositiveIntegerField(_("参与排名数"), null=True, blank=True)
 
@@ -332,3 +334,45 @@ class IndicatorTargetChange(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.indicator}"
+
+
+class FanoutChunk(models.Model):
+    """One chunk of courts of a fanned-out nightly pass (metrics.fanout): claimed by one worker
+    at a time (a row lock), marked done with its base rows in the same transaction."""
+
+    run = models.UUIDField()
+    number = models.PositiveIntegerField()
+    as_of = models.DateField()
+    periods = ArrayField(models.CharField(max_length=3))
+    courts = ArrayField(models.BigIntegerField())
+    # The caller's compiled pass (metrics.fanout.fingerprint): a worker running other code (a
+    # deploy under way) leaves the chunk to the caller rather than stage other measures.
+    fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.CharField(max_length=200, blank=True)  # host:pid of the process
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "number"], name="fanout_chunk_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run} #{self.number}"
+
+
+class FanoutBaseRow(models.Model):
+    """A staged per-(court, division, judge) row of a fanned-out pass: the unit's case count and
+    its measures (metrics.engine.CompiledPass.aliases, in order). Plain ids, no foreign keys:
+    the rows live for one run and are copied from cases_case, whose constraints hold them."""
+
+    run = models.UUIDField(db_index=True)
+    court_id = models.BigIntegerField()
+    division_id = models.BigIntegerField()
+    judge_id = models.BigIntegerField()
+    cases = models.BigIntegerField()
+    # Counts and sums of whole days or money (two decimals): exact at this scale.
+    measures = ArrayField(models.DecimalField(max_digits=40, decimal_places=12))
+
+    def __str__(self) -> str:
+        return f"{self.run} {self.court_id}/{self.division_id}/{self.judge_id}"

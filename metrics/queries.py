@@ -9,21 +9,13 @@ import datetime
 from dataclasses import dataclass
 
 from cases.units import ScopeKey
-from metrics.choices import RankingMode, RunStatus, Scope
-from metrics.models import ComputationRun, IndicatorTarget, IndicatorTargetChange, ScopeScore
+from metrics.choices import RankingMode, Scope
+from metrics.models import IndicatorTarget, IndicatorTargetChange, ScopeScore
 from metrics.periods import add_months
 from metrics.registry import INDICATORS
 from metrics.selectors import ranking_mode, rankings
 
 WEEK = datetime.timedelta(days=7)
-
-
-def latest_computed(period: str | None = None) -> datetime.date | None:
-    """The last day with a finished computation (of `period`, or of any period)."""
-    runs = ComputationRun.objects.filter(status=RunStatus.DONE)
-    if period:
-        runs = runs.filter(period=period)
-    return runs.order_by("-as_of").values_list("as_of", flat=True).first()
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,24 @@
-"""The eleven trial quality-efficiency indicators (INDICATORS.md), each declared once, as data.
+"""The trial quality-efficiency indicators (INDICATORS.md): each declared once, as one object.
 
-Numerator and denominator are measures (metrics.conditions) for a period. The engine turns the
-whole registry into one grouped SQL pass; the drill-down applies the same conditions as filters.
-Targets, warnings and weights are rows (metrics.models.IndicatorTarget), not constants here.
+An indicator is everything the product knows about it: its computation (numerator and
+denominator are measures, metrics.conditions, for a period: the engine turns the whole registry
+into one grouped SQL pass; the drill-down applies the same conditions as filters), its names and
+words, its short nouns, how it projects, the rules of its gap to a target, what breaks a tie of
+totals, its default target and its default detection rule. Adding an indicator is adding one
+declaration here (and its test); every consumer reads these fields, none keeps a table by slug
+(tests/test_registry_architecture.py).
+
+Targets, warnings and weights in force are rows the office edits (metrics.models.IndicatorTarget);
+`default_target` is only what a fresh deployment starts from (seeded by the migrations, by
+metrics.services.indicator_targets_seed, and offered by the target form of an indicator without
+a row).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +47,21 @@ from metrics.conditions import (
     total,
 )
 from metrics.periods import Period
+from metrics.traits import (
+    BINOMIAL,
+    DAYS,
+    FLOWS,
+    POISSON,
+    UNBOUNDED_GAP,
+    Accrual,
+    DefaultDetection,
+    DefaultTarget,
+    FunnelModel,
+    GapRule,
+    Nouns,
+    Projection,
+    Words,
+)
 
 ALL_SCOPES = frozenset(Scope)
 UNIT_FACTORS = {Unit.PERCENT: 100, Unit.DAYS: 1, Unit.RATIO: 1}
@@ -44,16 +69,33 @@ UNIT_FACTORS = {Unit.PERCENT: 100, Unit.DAYS: 1, Unit.RATIO: 1}
 
 @dataclass(frozen=True, kw_only=True)
 class Indicator:
-    """One trial quality-efficiency indicator (INDICATORS.md)."""
+    """One trial quality-efficiency indicator (INDICATORS.md), all its facts in one place.
 
+    Keyword-only fields, the facts of one concern grouped in one frozen value (metrics.traits):
+    a later fact (the indicator sets it belongs to, the version of its definition) is one more
+    field with a default, and no declaration or consumer changes for it.
+    """
+
+    # Identity and computation
     number: int  # its row in INDICATORS.md
     slug: str  # permanent: a database key and a URL part
-    label: str
+    label: str  # its name (gettext_lazy)
     unit: Unit
     direction: Direction
     numerator: Callable[[Period], Measure]
     denominator: Callable[[Period], Measure]
     scopes: frozenset[Scope] = ALL_SCOPES
+    # Words for people: the long description and the short nouns of sentences
+    words: Words
+    nouns: Nouns
+    # Statistics and planning
+    funnel_model: FunnelModel | None  # None: no count model (a ratio of money)
+    projection: Projection = FLOWS
+    gap: GapRule = UNBOUNDED_GAP
+    breaks_ties: bool = False  # totals equal: the higher value of this indicator ranks first
+    # Defaults of the rows the office edits
+    default_target: DefaultTarget | None  # None: no target (not scored, not ranked)
+    default_detection: DefaultDetection
 
     @property
     def factor(self) -> int:
@@ -78,6 +120,8 @@ class Registry(Mapping[str, Indicator]):
             if indicator.slug in self._by_slug:
                 raise ValueError(f"duplicate indicator slug: {indicator.slug}")
             self._by_slug[indicator.slug] = indicator
+        if sum(indicator.breaks_ties for indicator in self._by_slug.values()) > 1:
+            raise ValueError("at most one indicator breaks ties")
 
     def __getitem__(self, slug: str) -> Indicator:
         return self._by_slug[slug]
@@ -90,6 +134,11 @@ class Registry(Mapping[str, Indicator]):
 
     def choices(self) -> list[tuple[str, str]]:
         return [(slug, indicator.label) for slug, indicator in self._by_slug.items()]
+
+    @property
+    def tie_breaker(self) -> Indicator | None:
+        """The indicator whose higher value ranks first among equal totals (at most one)."""
+        return next((i for i in self._by_slug.values() if i.breaks_ties), None)
 
 
 def registry(*indicators: Indicator) -> Registry:
@@ -112,6 +161,16 @@ def _enforced_with_claim(p: Period) -> Q:
     return ENFORCEMENT & closed_in(p) & WITH_CLAIM
 
 
+CASES = _("件")
+
+
+def _target(weight, target, warning) -> DefaultTarget:
+    """A higher- or lower-is-better indicator's default weight, target and warning line."""
+    return DefaultTarget(
+        weight=Decimal(weight), target=Decimal(str(target)), warning=Decimal(str(warning))
+    )
+
+
 INDICATORS = registry(
     Indicator(
         number=1,
@@ -121,6 +180,15 @@ INDICATORS = registry(
         direction=Direction.HIGHER,
         numerator=_w_closed,
         denominator=lambda p: count(WORKLOAD & filed_in(p)),
+        words=Words(
+            numerator=_("期间内结案的工作量案件数（W）"),
+            denominator=_("期间内立案的工作量案件数（W）"),
+        ),
+        nouns=Nouns(_("结案"), _("新收案件"), CASES),
+        funnel_model=POISSON,  # closings are not a subset of the filings
+        projection=Projection(may_pass_100=True),
+        default_target=_target(10, 100, 90),
+        default_detection=DefaultDetection(fall_threshold=Decimal("10")),
     ),
     Indicator(
         number=2,
@@ -131,6 +199,30 @@ INDICATORS = registry(
         numerator=_w_closed,
         # Pending at start and filed in P are disjoint (filed before / on or after start).
         denominator=lambda p: count(WORKLOAD & (pending_at_start(p) | filed_in(p))),
+        words=Words(
+            numerator=_("期间内结案的工作量案件数（W）"),
+            denominator=_(
+                "期初未结（期间开始前一日未结）的工作量案件数 + 期间内立案的工作量案件数"
+            ),
+            note=_(
+                "按月考核：年初至今的目标值按统计截止日所在月份取值；季初至今、月初至今不设目标"
+            ),
+        ),
+        nouns=Nouns(_("结案"), _("新收案件"), CASES),
+        funnel_model=BINOMIAL,
+        # The pending cases at the start are no count from zero.
+        projection=Projection(denominator=Accrual.CARRIED),
+        gap=GapRule(within_pending=True),
+        breaks_ties=True,
+        # YTD target by the month of the as-of day; warning = target − 10.
+        default_target=DefaultTarget(
+            weight=Decimal(10),
+            monthly=tuple(
+                (Decimal(t), Decimal(t - 10))
+                for t in (8, 12, 18, 29, 42, 55, 63, 70, 76, 82, 88, 93)
+            ),
+        ),
+        default_detection=DefaultDetection(fall_threshold=Decimal("5")),
     ),
     Indicator(
         number=3,
@@ -140,6 +232,16 @@ INDICATORS = registry(
         direction=Direction.HIGHER,
         numerator=lambda p: count(WORKLOAD & closed_in(p) & WITHIN_LIMIT),
         denominator=lambda p: count(WORKLOAD & closed_in(p) & HAS_DEADLINE),
+        words=Words(
+            numerator=_("期间内结案、有审限且结案日期不晚于审限届满日的工作量案件数"),
+            denominator=_("期间内结案且有审限的工作量案件数"),
+            note=_("审限届满当日结案属于审限内结案；无审限的案件不计入"),
+        ),
+        nouns=Nouns(_("审限内结案"), _("有审限的结案"), CASES),
+        funnel_model=BINOMIAL,
+        gap=GapRule(within_coming=True),
+        default_target=_target(10, 97, 95),
+        default_detection=DefaultDetection(fall_threshold=Decimal("3")),
     ),
     Indicator(
         number=4,
@@ -149,6 +251,14 @@ INDICATORS = registry(
         direction=Direction.LOWER,
         numerator=lambda p: total("trial_days", LITIGATION & closed_in(p)),
         denominator=_l_closed,
+        words=Words(
+            numerator=_("期间内结案的诉讼案件（L）审理天数之和"),
+            denominator=_("期间内结案的诉讼案件数（L）"),
+        ),
+        nouns=Nouns(_("审理天数"), _("诉讼案件结案"), _("天")),
+        funnel_model=DAYS,
+        default_target=_target(8, 60, 90),
+        default_detection=DefaultDetection(fall_threshold=Decimal("10")),
     ),
     Indicator(
         number=5,
@@ -158,6 +268,15 @@ INDICATORS = registry(
         direction=Direction.LOWER,
         numerator=lambda p: count(LITIGATION & long_pending_at(p.end)),
         denominator=lambda p: count(LITIGATION & pending_at(p.end)),
+        words=Words(
+            numerator=_("统计截止日超12个月未结的诉讼案件数（L）"),
+            denominator=_("统计截止日未结的诉讼案件数（L）"),
+        ),
+        nouns=Nouns(_("超12个月未结案件"), _("未结诉讼案件"), CASES),
+        funnel_model=BINOMIAL,
+        projection=Projection(numerator=Accrual.STOCK, denominator=Accrual.STOCK),
+        default_target=_target(10, 1, 3),
+        default_detection=DefaultDetection(fall_threshold=Decimal("2")),
     ),
     Indicator(
         number=6,
@@ -167,6 +286,16 @@ INDICATORS = registry(
         direction=Direction.HIGHER,
         numerator=lambda p: count(FIRST_INSTANCE & closed_in(p) & Q(effective_appealed=False)),
         denominator=_f_closed,
+        words=Words(
+            numerator=_("期间内结案且未上诉的一审案件数（F）"),
+            denominator=_("期间内结案的一审案件数（F）"),
+            note=_("上诉以案件自身记录为准，否则以关联的二审案件为准"),
+        ),
+        nouns=Nouns(_("服判息诉的一审结案"), _("一审结案"), CASES),
+        funnel_model=BINOMIAL,
+        gap=GapRule(within_coming=True),
+        default_target=_target(10, 85, 80),
+        default_detection=DefaultDetection(fall_threshold=Decimal("5")),
     ),
     Indicator(
         number=7,
@@ -180,6 +309,14 @@ INDICATORS = registry(
             & decided_in("effective_appeal_decided_on", p)
         ),
         denominator=_f_closed,
+        words=Words(
+            numerator=_("二审结果为改判或发回重审、且二审结案日期在期间内的一审案件数（F）"),
+            denominator=_("期间内结案的一审案件数（F）"),
+        ),
+        nouns=Nouns(_("被改判、发回重审的一审案件"), _("一审结案"), CASES),
+        funnel_model=BINOMIAL,
+        default_target=_target(10, 2, 4),
+        default_detection=DefaultDetection(fall_threshold=Decimal("2")),
     ),
     Indicator(
         number=8,
@@ -193,6 +330,14 @@ INDICATORS = registry(
             & decided_in("effective_retrial_decided_on", p)
         ),
         denominator=_l_closed,
+        words=Words(
+            numerator=_("再审结果为改判或发回重审、且再审结案日期在期间内的诉讼案件数（L）"),
+            denominator=_("期间内结案的诉讼案件数（L）"),
+        ),
+        nouns=Nouns(_("被改判、发回重审的生效案件"), _("诉讼案件结案"), CASES),
+        funnel_model=BINOMIAL,
+        default_target=_target(8, "0.1", "0.3"),
+        default_detection=DefaultDetection(fall_threshold=Decimal("0.5")),
     ),
     Indicator(
         number=9,
@@ -204,6 +349,23 @@ INDICATORS = registry(
             CIVIL_FIRST_INSTANCE & closed_in(p) & Q(closing_method__in=MEDIATED_OR_WITHDRAWN)
         ),
         denominator=lambda p: count(CIVIL_FIRST_INSTANCE & closed_in(p)),
+        words=Words(
+            numerator=_("期间内以调解或撤诉方式结案的民事一审案件数（CF）"),
+            denominator=_("期间内结案的民事一审案件数（CF）"),
+            note=_("区间指标：在目标区间内得满分，向两侧预警值线性递减至 0"),
+        ),
+        nouns=Nouns(_("调解、撤诉结案"), _("民事一审结案"), CASES),
+        funnel_model=BINOMIAL,
+        gap=GapRule(within_coming=True),
+        # Full inside 35–65, zero below 25 or above 75.
+        default_target=DefaultTarget(
+            weight=Decimal(8),
+            lower_warning=Decimal(25),
+            lower_target=Decimal(35),
+            upper_target=Decimal(65),
+            upper_warning=Decimal(75),
+        ),
+        default_detection=DefaultDetection(fall_threshold=Decimal("10")),
     ),
     Indicator(
         number=10,
@@ -213,6 +375,18 @@ INDICATORS = registry(
         direction=Direction.HIGHER,
         numerator=lambda p: total("amount_recovered", _enforced_with_claim(p)),
         denominator=lambda p: total("amount_applied", _enforced_with_claim(p)),
+        words=Words(
+            numerator=_("期间内结案且申请执行标的额大于 0 的首次执行案件（E）执行到位金额之和"),
+            denominator=_("同一批案件的申请执行标的额之和"),
+        ),
+        nouns=Nouns(_("执行到位金额"), _("申请执行标的额"), _("元")),
+        funnel_model=None,  # a ratio of amounts of money: no case-count model
+        gap=GapRule(within_coming=True),
+        default_target=_target(8, 40, 25),
+        # The denominator is yuan.
+        default_detection=DefaultDetection(
+            fall_threshold=Decimal("10"), min_denominator=Decimal("100000")
+        ),
     ),
     Indicator(
         number=11,
@@ -223,5 +397,14 @@ INDICATORS = registry(
         numerator=lambda p: count(ALL_FILED & filed_in(p)),
         denominator=lambda p: count(ALL_FILED & filed_in(p) & Q(origin_case_number="")),
         scopes=frozenset({Scope.CITY, Scope.COURT}),
+        words=Words(
+            numerator=_("期间内立案的案件数（A，件）"),
+            denominator=_("期间内立案且无原审案号的案件数（A，案）"),
+            note=_("显示为 1 : x.xx；只统计到全市和法院两级"),
+        ),
+        nouns=Nouns(_("件（含衍生案件）"), _("新收原审案件"), CASES),
+        funnel_model=FunnelModel("poisson", _("泊松分布精确控制限（超出 1 的部分）"), 1.0),
+        default_target=_target(8, "1.3", "1.5"),
+        default_detection=DefaultDetection(fall_threshold=Decimal("0.1")),
     ),
 )

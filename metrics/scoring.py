@@ -18,7 +18,7 @@ from django.db import connection
 from metrics.choices import Direction, PeriodKind, Scope
 from metrics.models import IndicatorTarget, IndicatorValue, ScopeScore
 from metrics.periods import ALL_PERIODS
-from metrics.registry import INDICATORS
+from metrics.registry import INDICATORS, Registry
 
 
 @dataclass(frozen=True)
@@ -42,12 +42,12 @@ def _shape(direction, target, warning) -> tuple:
     return None, target, None, warning
 
 
-def thresholds() -> list[Thresholds]:
+def thresholds(registry: Registry = INDICATORS) -> list[Thresholds]:
     """The scoring thresholds of the targets in force. An indicator without a target row, or
     with monthly targets outside YTD, has none: it is left out of the total."""
     rows: list[Thresholds] = []
     for row in IndicatorTarget.objects.prefetch_related("monthly"):
-        indicator = INDICATORS.get(row.indicator)
+        indicator = registry.get(row.indicator)
         if indicator is None:
             continue
         weight = float(row.weight)
@@ -73,11 +73,16 @@ THRESHOLD_TYPES = "%s::text, %s::text, %s::int, %s::float8, %s::float8, %s::floa
 THRESHOLD_TYPES += "%s::float8"
 
 
-def thresholds_sql() -> tuple[str, list]:
+def thresholds_sql(registry: Registry = INDICATORS) -> tuple[str, list]:
     """A SELECT of the thresholds in force, to use as a CTE named `th`."""
-    rows = thresholds()
+    rows = thresholds(registry)
     if not rows:
-        empty = ", ".join(f"NULL AS {name}" for name in THRESHOLD_COLUMNS.split(", "))
+        # Typed NULLs: the join compares them with text, int and float columns.
+        types = THRESHOLD_TYPES.replace("%s", "NULL").split(", ")
+        empty = ", ".join(
+            f"{null} AS {name}"
+            for null, name in zip(types, THRESHOLD_COLUMNS.split(", "), strict=True)
+        )
         return f"SELECT {empty} WHERE false", []
     values = ", ".join(f"({THRESHOLD_TYPES})" for _ in rows)
     params = [value for row in rows for value in astuple(row)]
@@ -136,6 +141,7 @@ def scores_refresh(
     as_of_to: datetime.date | None = None,
     periods: Sequence[str] = ALL_PERIODS,
     indicators: Sequence[str] | None = None,
+    registry: Registry = INDICATORS,
 ) -> None:
     """Score the stored values of the days in [as_of_from, as_of_to] (None: open) against the
     targets in force — only those of `indicators` if given, the ones whose target changed —
@@ -147,7 +153,7 @@ def scores_refresh(
     if indicators is not None:
         update_where += " AND v.indicator = ANY(%s)"
         update_params.append(list(indicators))
-    th_sql, th_params = thresholds_sql()
+    th_sql, th_params = thresholds_sql(registry)
     join = threshold_join_sql(
         th="th", indicator="v.indicator", period="v.period", month="EXTRACT(MONTH FROM v.as_of)"
     )
@@ -167,7 +173,7 @@ def scores_refresh(
             """,
             [*th_params, *update_params],
         )
-    totals_refresh(as_of_from=as_of_from, as_of_to=as_of_to, periods=periods)
+    totals_refresh(as_of_from=as_of_from, as_of_to=as_of_to, periods=periods, registry=registry)
 
 
 TOTAL_COLUMNS = [
@@ -175,7 +181,7 @@ TOTAL_COLUMNS = [
     "score_sum",
     "weight_sum",
     "scored",
-    "clearance_rate",
+    "tie_break_value",
     "rank",
     "peers",
 ]
@@ -186,12 +192,14 @@ def totals_refresh(
     as_of_from: datetime.date | None = None,
     as_of_to: datetime.date | None = None,
     periods: Sequence[str] = ALL_PERIODS,
+    registry: Registry = INDICATORS,
 ) -> None:
     """Rebuild the totals and rankings (ScopeScore) of the days in [as_of_from, as_of_to] from
     the stored scores: one row per unit that has values. Call inside a transaction."""
     values_table = IndicatorValue._meta.db_table
     scores_table = ScopeScore._meta.db_table
     where, range_params = _range_sql(as_of_from, as_of_to, periods)
+    tie_breaker = registry.tie_breaker
     with connection.cursor() as cursor:
         group = _peer_group_sql("t", "c")
         changing = ", ".join(f"{column} = EXCLUDED.{column}" for column in TOTAL_COLUMNS)
@@ -201,9 +209,9 @@ def totals_refresh(
             f"""
             INSERT INTO {scores_table} AS s
               (as_of, period, scope, court_id, division_id, judge_id, total, score_sum,
-               weight_sum, scored, clearance_rate, rank, peers)
+               weight_sum, scored, tie_break_value, rank, peers)
             SELECT t.as_of, t.period, t.scope, t.court_id, t.division_id, t.judge_id, t.total,
-                   t.score_sum, t.weight_sum, t.scored, t.clearance_rate,
+                   t.score_sum, t.weight_sum, t.scored, t.tie_break_value,
                    CASE WHEN t.total IS NULL OR t.scope = '{Scope.CITY}' THEN NULL
                         ELSE RANK() OVER ranked END,
                    CASE WHEN t.scope = '{Scope.CITY}' THEN NULL
@@ -216,20 +224,22 @@ def totals_refresh(
                      SUM(v.score ORDER BY v.indicator) AS score_sum,
                      SUM(v.weight ORDER BY v.indicator) AS weight_sum,
                      COUNT(v.weight) AS scored,
-                     MAX(v.value) FILTER (WHERE v.indicator = 'clearance_rate') AS clearance_rate
+                     -- the value of the registry's tie-breaking indicator
+                     MAX(v.value) FILTER (WHERE v.indicator = %s) AS tie_break_value
               FROM {values_table} v
               WHERE {where}
               GROUP BY v.as_of, v.period, v.scope, v.court_id, v.division_id, v.judge_id
             ) t
             LEFT JOIN cases_court c ON c.id = t.court_id
             WINDOW peers AS (PARTITION BY t.as_of, t.period, t.scope, {group}),
-                   -- totals equal up to float noise tie; then the higher clearance rate wins
+                   -- totals equal up to float noise tie; then the higher value of the
+                   -- tie-breaking indicator (结案率) wins
                    ranked AS (peers ORDER BY t.total IS NULL, ROUND(t.total::numeric, 9) DESC,
-                              t.clearance_rate DESC NULLS LAST)
+                              t.tie_break_value DESC NULLS LAST)
             -- Rescoring updates the rows in place (no foreign keys to check again), and only
             -- the rows whose totals or ranks moved.
             ON CONFLICT ON CONSTRAINT scope_score_unique DO UPDATE SET {changing}
             WHERE ({old}) IS DISTINCT FROM ({new})
             """,
-            range_params,
+            [tie_breaker.slug if tie_breaker else "", *range_params],
         )

@@ -18,8 +18,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from cases.models import Case, RankingSetting
+from cases.runs import RunStatus
 from cases.units import CHILD_SCOPE, ScopeKey
-from metrics.choices import PeriodKind, RankingMode, RunStatus, Scope, ScoreBand
+from metrics.choices import PeriodKind, RankingMode, Scope, ScoreBand
 from metrics.models import ComputationRun, IndicatorValue, ScopeScore
 from metrics.periods import Period
 from metrics.registry import INDICATORS, Indicator
@@ -60,14 +61,18 @@ def indicator_cases(
     return measure.cases(queryset)
 
 
-def latest_as_of(period: str = PeriodKind.YTD) -> datetime.date | None:
-    """The last day with a finished computation of this period."""
-    return (
-        ComputationRun.objects.filter(period=period, status=RunStatus.DONE)
-        .order_by("-as_of")
-        .values_list("as_of", flat=True)
-        .first()
-    )
+def latest_as_of(
+    period: str | None = PeriodKind.YTD, on_or_before: datetime.date | None = None
+) -> datetime.date | None:
+    """The last day with stored results: a finished computation of `period` (of any period when
+    None), on or before `on_or_before` when given. The one "latest computed day": every page,
+    API default, command and report asks this function."""
+    runs = ComputationRun.objects.filter(status=RunStatus.DONE)
+    if period:
+        runs = runs.filter(period=period)
+    if on_or_before is not None:
+        runs = runs.filter(as_of__lte=on_or_before)
+    return runs.order_by("-as_of").values_list("as_of", flat=True).first()
 
 
 def _values() -> QuerySet:
@@ -160,8 +165,9 @@ def rankings(
 ) -> list[dict]:
     """The units directly below `parent`, each with its total score.
 
-    Ranks mode: ordered by rank (standard competition ranking, 1, 1, 3: by total, then
-    clearance_rate; ties share a rank), then code; units with no total last, unranked.
+    Ranks mode: ordered by rank (standard competition ranking, 1, 1, 3: by total, then the
+    tie-breaking indicator's value; ties share a rank), then code; units with no total last,
+    unranked.
     Bands mode: no order and no rank or total — by code, each indicator only as met / between /
     missed. For the city's courts, peers are courts of one level (the intermediate court ranks
     alone). `mode`: the ranking mode already read (`ranking_mode()`), by a caller asking twice.

@@ -5,7 +5,8 @@ The entry points for the nightly job, the API and the commands:
 - metrics_compute(as_of=…, periods=…): every indicator, every scope, scores and rankings, stored;
 - metrics_backfill(date_from=…, date_to=…, periods=…): a daily history;
 - metrics_rescore(since=…): score the stored values again against the targets in force;
-- indicator_target_update(indicator=…, actor=…, …): change a target, recorded and rescored.
+- indicator_target_update(indicator=…, actor=…, …): change a target, recorded and rescored;
+- indicator_targets_seed(): the registry's default target of each indicator without a row.
 """
 
 from __future__ import annotations
@@ -18,13 +19,16 @@ from django.db import connection, transaction
 from cases.dates import today
 from metrics.engine import METRICS_LOCK, metrics_backfill, metrics_compute
 from metrics.models import IndicatorMonthlyTarget, IndicatorTarget, IndicatorTargetChange
+from metrics.pagecache import results_changed
 from metrics.periods import ALL_PERIODS
+from metrics.registry import INDICATORS, Registry
 from metrics.scoring import scores_refresh
 
 __all__ = [
     "indicator_target_change_record",
     "indicator_target_snapshot",
     "indicator_target_update",
+    "indicator_targets_seed",
     "metrics_backfill",
     "metrics_compute",
     "metrics_rescore",
@@ -70,6 +74,7 @@ def metrics_rescore(
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [METRICS_LOCK])
     scores_refresh(as_of_from=since, periods=ALL_PERIODS, indicators=indicators)
+    results_changed()  # cached pages: a new results generation, on commit
 
 
 @transaction.atomic
@@ -125,3 +130,26 @@ def indicator_target_update(
         )
     indicator_target_change_record(target=target, actor=actor, old=old, rescore=rescore)
     return target
+
+
+@transaction.atomic
+def indicator_targets_seed(*, registry: Registry = INDICATORS) -> list[str]:
+    """Give every indicator of the registry without a target row its default target
+    (Indicator.default_target): the rows a fresh deployment starts from, as the migrations
+    seeded the first eleven. A row the office has (edited or not) is left as it is; nothing is
+    rescored (seeded before any computation, or scored from the next run). The slugs seeded."""
+    have = set(IndicatorTarget.objects.values_list("indicator", flat=True))
+    seeded = []
+    for slug, indicator in registry.items():
+        default = indicator.default_target
+        if slug in have or default is None:
+            continue
+        target = IndicatorTarget.objects.create(indicator=slug, **default.fields())
+        IndicatorMonthlyTarget.objects.bulk_create(
+            IndicatorMonthlyTarget(
+                indicator_target=target, month=month, target=month_target, warning=month_warning
+            )
+            for month, (month_target, month_warning) in default.months().items()
+        )
+        seeded.append(slug)
+    return seeded

@@ -21,12 +21,6 @@ class DocumentKind(models.TextChoices):
     XLSX = "xlsx", "XLSX"
 
 
-class RunStatus(models.TextChoices):
-    RUNNING = "running", _("检查中")
-    DONE = "done", _("已完成")
-    FAILED = "failed", _("失败")
-
-
 class FindingKind(models.TextChoices):
     """What the case health check (办案体检) looks for (reports.healthcheck.RULES)."""
 
@@ -49,3 +43,16 @@ class TargetStatus(models.TextChoices):
     OFF_TRACK = "off_track", _("预计难以达成")
     NOT_STARTED = "not_started", _("本季度尚无数据")
     NO_DATA = "no_data", _("暂无数据")
+
+
+class PipelineStepKind(models.TextChoices):
+    """The steps of the nightly pipeline, in their order (courtdash.pipeline.STEPS)."""
+
+    INDICATORS = "indicators", _("指标计算")
+    ABNORMALITIES = "abnormalities", _("异常研判")
+    HEALTH_CHECK = "health_check", _("办案体检")
+    REVERSAL_REVIEWS = "reversal_reviews", _("发改再评查立项")
+    FOUR_TYPE = "four_type", _("四类案件提示")
+    EFFECTS = "effects", _("跟踪问效")
+    REMINDERS = "reminders", _("到期提醒")
+    RETENTION = "retention", _("历史数据清理")

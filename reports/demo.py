@@ -19,12 +19,14 @@ from django.utils.translation import gettext_lazy
 from cases.demo.people import DEMO_BASIC_COURT
 from cases.demo.steps import DemoContext, on_day, register
 from cases.models import Court, User
+from cases.runs import RunStatus
 from cases.units import ScopeKey
-from metrics.choices import Direction, RunStatus
+from metrics.choices import Direction
 from metrics.engine import metrics_compute
-from metrics.models import ComputationRun, IndicatorTarget
+from metrics.models import ComputationRun
 from metrics.periods import ALL_PERIODS, add_months
-from metrics.registry import INDICATORS
+from metrics.registry import INDICATORS, Indicator
+from metrics.services import indicator_targets_seed
 from reports.meeting_demo import meetings_demo, meetings_demo_reset
 from reports.models import HealthCheckRun, MonthlyReport
 from reports.monthly.documents import Printer
@@ -57,6 +59,7 @@ def _material(context: DemoContext) -> None:
         (ScopeKey.of(court=basic), office_basic),
         (ScopeKey.of(court=basic, division=head.division), office_basic),
     ]
+    indicator_targets_seed()  # an indicator added since the migrations: its default target
     targets_set(units, today)
     health_check_run(as_of=today - DAY)
     monthly_reviews_keep(
@@ -66,33 +69,35 @@ def _material(context: DemoContext) -> None:
     )
 
 
-def _entry(target: IndicatorTarget, quarter: int) -> dict | None:
+def _entry(indicator: Indicator, quarter: int) -> dict | None:
     slack = QUARTER_SLACK[quarter]
-    direction = INDICATORS[target.indicator].direction
-    if direction == Direction.BAND:
-        if target.lower_target is None or target.upper_target is None:
-            return None
-        return {"target": target.lower_target, "upper_target": target.upper_target}
-    if target.target is None:
+    default = indicator.default_target
+    if default is None:
         return None
-    factor = 1 - slack if direction == Direction.HIGHER else 1 + slack
-    return {"target": (target.target * factor).quantize(Decimal("0.01"))}
+    if indicator.direction == Direction.BAND:
+        if default.lower_target is None or default.upper_target is None:
+            return None
+        return {"target": default.lower_target, "upper_target": default.upper_target}
+    if default.target is None:
+        return None
+    factor = 1 - slack if indicator.direction == Direction.HIGHER else 1 + slack
+    return {"target": (default.target * factor).quantize(Decimal("0.01"))}
 
 
 def targets_set(units: list[tuple[ScopeKey, User]], today: datetime.date) -> None:
     """This year's quarterly targets, up to the current quarter, for the city, 苏05, the demo
-    basic court and the demo division: the indicators' yearly targets, a little looser in the
-    early quarters."""
-    defaults = list(IndicatorTarget.objects.order_by("indicator"))
+    basic court and the demo division: the indicators' default yearly targets (the registry's),
+    a little looser in the early quarters."""
+    indicators = [INDICATORS[slug] for slug in sorted(INDICATORS)]
     for quarter in range(1, (today.month - 1) // 3 + 2):
         for unit, actor in units:
             entries = {}
-            for target in defaults:
-                if unit.scope not in INDICATORS[target.indicator].scopes:
+            for indicator in indicators:
+                if unit.scope not in indicator.scopes:
                     continue
-                entry = _entry(target, quarter)
+                entry = _entry(indicator, quarter)
                 if entry is not None:
-                    entries[target.indicator] = {
+                    entries[indicator.slug] = {
                         **entry,
                         "note": _("按年度目标分季度推进") if quarter < 4 else "",
                     }

@@ -17,17 +17,9 @@ from django.utils.translation import gettext as _
 
 from metrics.choices import Direction, Unit
 from metrics.registry import Indicator
-from reports.projection import NOT_CUMULATIVE, STOCKS, Projection
-from reports.wording import NOUNS
+from metrics.traits import Accrual
+from reports.projection import Projection
 
-# Indicators whose numerator, from now on, can only come out of what their denominator grows
-# by: within-limit closings are closings, an accepted judgment is a first-instance closing…
-PART_OF_COMING = {
-    "within_limit_rate",
-    "first_instance_acceptance_rate",
-    "mediation_withdrawal_rate",
-    "enforcement_recovery_rate",
-}
 REACHED, NEEDS, LIMIT, REDUCE, UNREACHABLE, BETWEEN, UNKNOWN = (
     "reached", "needs", "limit", "reduce", "unreachable", "between", "unknown",
 )  # fmt: skip
@@ -73,10 +65,10 @@ def target_gap(
     weeks = max((end - max(today, projection.as_of)).days, 0) / 7
     now_n, now_d = projection.numerator_now, projection.denominator_now
     final_d = projection.denominator if projection.denominator is not None else now_d
-    stock = (indicator.slug, "numerator") in STOCKS
-    coming = final_d if (indicator.slug, "denominator") in NOT_CUMULATIVE else final_d - now_d
+    stock = indicator.projection.numerator == Accrual.STOCK
+    coming = final_d if indicator.projection.denominator != Accrual.FLOW else final_d - now_d
     coming = max(coming, 0.0)
-    nouns = NOUNS[indicator.slug]
+    nouns = indicator.nouns
     numbers = {
         "numerator": nouns.numerator,
         "coming_noun": nouns.coming,
@@ -108,9 +100,9 @@ def target_gap(
     amount = _required(indicator, target, final_d) - now_n
     share = _share(indicator, amount, coming)
     # What is needed must fit in what is to come (a share of at most 100%), or for 结案率 in
-    # what is pending (every case closed).
-    shared = indicator.slug in PART_OF_COMING
-    room = final_d - now_n if indicator.slug == "clearance_rate" else None
+    # what is pending (every case closed): the indicator's gap rule says which.
+    shared = indicator.gap.within_coming
+    room = final_d - now_n if indicator.gap.within_pending else None
     if indicator.direction != Direction.LOWER:
         if amount <= 0:
             return Gap(REACHED, amount, None, share, None, coming, weeks,

@@ -47,7 +47,8 @@ from cases.units import ScopeKey
 from metrics.choices import Unit
 from metrics.models import IndicatorValue
 from metrics.periods import ONE_DAY, Period, add_months
-from metrics.registry import INDICATORS, Indicator
+from metrics.registry import INDICATORS, Indicator, Registry
+from metrics.traits import Accrual
 
 PAST_YEARS = 3
 WINDOW_DAYS = 91  # the pace: the last 13 weeks
@@ -55,21 +56,16 @@ NEAREST_DAYS = 3  # a past year's same day: the nearest stored day this close
 MIN_HORIZON = 14  # a walk-forward error needs at least two weeks of horizon…
 MIN_ELAPSED = 28  # …and four weeks of data behind it
 Z = 1.96
-# Parts that are not counts accumulated from zero at the period's start: the pending cases at
-# the start in 结案率's denominator, and the stocks of 超12个月未结案件比.
-NOT_CUMULATIVE = {
-    ("clearance_rate", "denominator"),
-    ("long_pending_share", "numerator"),
-    ("long_pending_share", "denominator"),
-}
-# Stocks, not flows: a straight line through a few weeks of a stock says little about months
-# ahead, so their pace is "unchanged" and only past years' pattern moves them.
-STOCKS = {("long_pending_share", "numerator"), ("long_pending_share", "denominator")}
+# How each part grows is a trait of the indicator (Indicator.projection, metrics.traits.Accrual):
+# a part that is no count accumulated from zero at the period's start (the pending cases at the
+# start in 结案率's denominator) has no point (start − 1, 0); a stock (超12个月未结案件比) has no
+# pace at all — a straight line through a few weeks of a stock says little about months ahead,
+# so it stays "unchanged" and only past years' pattern moves it.
 # Past years' ratio is shrunk towards 1 by this many cases: a rare event (a reversal) seen
 # twice instead of once must not double a projection.
 PSEUDO_COUNT = 5.0
-# Percentages whose numerator is not part of their denominator: they may pass 100.
-UNBOUNDED = {"closed_to_filed_ratio"}
+# A percentage whose numerator is not part of its denominator may pass 100
+# (Indicator.projection.may_pass_100).
 PARTS = ("numerator", "denominator")
 
 
@@ -195,10 +191,10 @@ def _pace(series: _Points, *, start: datetime.date, day: datetime.date, cumulati
 
 
 def _slope(indicator: Indicator, part: str, series: _Points, *, start, day) -> float | None:
-    if (indicator.slug, part) in STOCKS:
+    accrual = indicator.projection.accrual(part)
+    if accrual == Accrual.STOCK:
         return 0.0 if day in series else None
-    cumulative = (indicator.slug, part) not in NOT_CUMULATIVE
-    return _pace(series, start=start, day=day, cumulative=cumulative)
+    return _pace(series, start=start, day=day, cumulative=accrual == Accrual.FLOW)
 
 
 def _nearest(series: _Points, day: datetime.date) -> datetime.date | None:
@@ -220,7 +216,7 @@ def _bounded(indicator: Indicator, value: float | None) -> float | None:
     if value is None:
         return None
     value = max(value, 0.0)
-    if indicator.unit == Unit.PERCENT and indicator.slug not in UNBOUNDED:
+    if indicator.unit == Unit.PERCENT and not indicator.projection.may_pass_100:
         value = min(value, 100.0)
     return value
 
@@ -396,7 +392,7 @@ def _noise_variance(indicator: Indicator, value, now, projected, as_of) -> float
     total = projected["denominator"]
     if value is None or total <= 0:
         return None
-    if (indicator.slug, "denominator") in NOT_CUMULATIVE:
+    if indicator.projection.denominator != Accrual.FLOW:
         coming = total  # a stock: every case of it is uncertain at the end
     else:
         coming = max(total - now["denominator"], 0.0)
@@ -404,7 +400,7 @@ def _noise_variance(indicator: Indicator, value, now, projected, as_of) -> float
         return value**2 * coming / total**2
     if indicator.unit == Unit.RATIO:
         return max(projected["numerator"] - now["numerator"], 1.0) / total**2
-    if indicator.slug in UNBOUNDED:
+    if indicator.projection.may_pass_100:
         return max(projected["numerator"] - now["numerator"], 1.0) * (100.0 / total) ** 2
     if indicator.measure("numerator", Period(start=as_of, end=as_of)).is_sum:
         return None
@@ -428,17 +424,18 @@ def projections(
     as_of: datetime.date,
     end: datetime.date,
     indicators: Iterable[str] | None = None,
+    registry: Registry = INDICATORS,
 ) -> dict[tuple[ScopeKey, str], Projection]:
     """Every indicator of every unit projected to `end` (one query, then pandas)."""
     units = list(units)
-    slugs = list(indicators) if indicators is not None else list(INDICATORS)
+    slugs = list(indicators) if indicators is not None else list(registry)
     frame = load_points(units=units, period=period, as_of=as_of, end=end)
     result = {}
     groups = dict(list(frame.groupby(["unit", "indicator"], sort=False))) if len(frame) else {}
     empty = frame.iloc[0:0]
     for unit in units:
         for slug in slugs:
-            indicator = INDICATORS[slug]
+            indicator = registry[slug]
             if unit.scope not in indicator.scopes:
                 continue
             result[(unit, slug)] = project(

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cases.permissions import Action, may
-from reports.choices import RunStatus
+from cases.runs import RunStatus
 from reports.findings import finding_text, unit_title
 from reports.models import Finding, HealthCheckRun
 from supervision.selectors.queue import QueueItem, QueueSource, register

@@ -3,7 +3,8 @@
 - generate_monthly_reports: on the 1st of each month (beat, CELERY_BEAT_SCHEDULE), last month's
   reviews of the city and every court, kept; reports already kept are left as they are, so a
   redelivered or repeated run only makes what is missing.
-- run_health_check: every night after the metrics, the case health check as of yesterday.
+- run_health_check: the case health check as of yesterday (or a day), by hand; every night it is
+  a step of the pipeline (courtdash.pipeline), after the metrics and the abnormality detection.
 """
 
 from __future__ import annotations

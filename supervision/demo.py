@@ -54,6 +54,7 @@ from supervision.models import (
 )
 from supervision.services import abnormality, clearance, extensions, fourtype, letters, reviews
 from supervision.services.reminders import reminders_send_due
+from supervision.services.settings import detection_rules_seed
 
 DAY = datetime.timedelta(days=1)
 
@@ -141,6 +142,7 @@ def supervision_demo(context: DemoContext) -> None:
 def _story(context: DemoContext) -> None:
     rng = context.rng("supervision")
     cast = Cast(context.today)
+    detection_rules_seed()  # an indicator added since the migrations: its default rule
     contacts_set(cast)
     approvers_designate(cast)
     marks_and_measures(cast, rng)
@@ -486,8 +488,8 @@ def abnormality_story(cast: Cast) -> None:
 
     today = cast.today
     for day in (today - 8 * DAY, today - DAY):
-        metrics_nightly(as_of=day)  # its listener runs the detection of the day
-    abnormality.abnormalities_detect(as_of=today - DAY)
+        metrics_nightly(as_of=day)
+        abnormality.abnormalities_detect(as_of=day)  # the pipeline's next step
     drafts = list(
         Inquiry.objects.filter(state=LetterState.DRAFT, abnormalities__isnull=False)
         .distinct()

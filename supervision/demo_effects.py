@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from cases.demo.steps import DemoContext, on_day
-from metrics.choices import PeriodKind, RunStatus
+from cases.runs import RunStatus
+from metrics.choices import PeriodKind
 from metrics.models import ComputationRun
 from metrics.services import metrics_compute
 from supervision.models import EffectCheck, EffectTrack

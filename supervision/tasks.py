@@ -1,4 +1,9 @@
-"""Celery entry points of the supervision app: primitive arguments in, one service call."""
+"""Celery entry points of the supervision app: primitive arguments in, one service call.
+
+Every night the pipeline (courtdash.pipeline) runs the 发改再 reviews, the four-type
+suggestions, the effect checks and the reminders as its steps; beat sends the reminders every
+30 minutes besides. These tasks run one of them by hand.
+"""
 
 from __future__ import annotations
 
@@ -33,7 +38,7 @@ def suggest_four_type_cases(day: str | None = None) -> int:
 @shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=900, soft_time_limit=840)
 def detect_abnormalities(as_of: str) -> dict:
     """Draft the inquiries of a day's abnormal indicator values (idempotent); the nightly
-    computation runs it itself (supervision.signals), this is for running it again."""
+    pipeline runs it after the indicators (courtdash.pipeline), this is for running it again."""
     return services.abnormalities_detect(as_of=datetime.date.fromisoformat(as_of)).as_dict()
 
 

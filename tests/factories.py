@@ -95,8 +95,9 @@ def stalled_finding(world):
 
     from django.utils import timezone
 
+    from cases.runs import RunStatus
     from metrics.choices import Scope
-    from reports.choices import FindingKind, RunStatus
+    from reports.choices import FindingKind
     from reports.models import Finding, FindingCase, HealthCheckRun
 
     day = datetime.date

@@ -90,7 +90,8 @@ class MomentFilter(django_filters.IsoDateTimeFilter):
     list=extend_schema(
         summary=_("案件列表"),
         description=_(
-            "您可见范围内的案件，可按 CaseFilterSet 的条件筛选，分页（count 为总数）。"
+            "您可见范围内的案件，可按 CaseFilterSet 的条件筛选，分页（count 为总数，最多计到 "
+            "10000；超过时仍可按 next 链接继续翻页）。"
             "每次请求写入审计记录（筛选条件与总数）。"
         ),
     ),

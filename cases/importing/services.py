@@ -5,15 +5,24 @@ for COPY; a pipeline thread sends each finished chunk to PostgreSQL (psycopg2 re
 while the server works), so validating and writing overlap. Both use the one connection of the
 run's transaction, never at the same time: the main thread stays off the database until the
 pipeline has drained.
+
+Large loads (issue 13): a first load of a large file into an empty case table builds the
+table's secondary indexes and foreign keys once at the end (StagingWriter.begin_bulk); a
+re-import of a CSV export probes each chunk's fingerprints first (fingerprints.py), and only
+the rows whose case was not last written by that very row are validated and upserted.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import getpass
+import itertools
 import queue
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -27,15 +36,30 @@ from cases.casenumbers import parent_court_code
 from cases.choices import AuditAction
 from cases.dates import today
 from cases.importing.columns import COLUMNS_BY_NAME
-from cases.importing.readers import Source
+from cases.importing.fingerprints import Fingerprinter
+from cases.importing.readers import CsvSource, Source
 from cases.importing.validation import RowError, RowValidator
-from cases.importing.writer import Chunk, ChunkCounts, StagingWriter, error_lines, record_line
+from cases.importing.writer import (
+    NULL,
+    Chunk,
+    ChunkCounts,
+    StagingWriter,
+    error_lines,
+    record_line,
+)
 from cases.permissions import Action, may
 
 CHUNK_ROWS = 10_000
 # Up to this many cases, derived fields are refreshed case by case (case_derived_refresh with
 # ids); above it, in one pass over the table, which is then cheaper.
 TARGETED_REFRESH_MAX = 100_000
+# A first load at least this large (bytes of CSV, or rows) into an empty case table builds the
+# table's indexes and foreign keys at the end (StagingWriter.begin_bulk).
+BULK_MIN_BYTES = 16 * 1024 * 1024
+BULK_MIN_ROWS = 100_000
+# Probing stops for the rest of a source when fewer than this share of a chunk's rows match:
+# the file is mostly new or changed, and probing would cost more than it saves.
+PROBE_MIN_SHARE = 0.2
 
 
 @dataclass
@@ -157,13 +181,20 @@ def case_import(
     )
     day = today()
     try:
-        with transaction.atomic():
+        with _no_cycle_collection(), transaction.atomic():
             connection.ensure_connection()
             with connection.cursor() as cursor:
                 # Sorts and hashes of large chunks stay in memory, for this transaction only.
                 cursor.execute("SET LOCAL work_mem = '64MB'")
+                # Each statement handles one chunk: compiling it (JIT, tens of milliseconds)
+                # would cost more than it saves.
+                cursor.execute("SET LOCAL jit = off")
             writer = StagingWriter(connection.connection, sample_size=sample_size)
             writer.begin()
+            if _large(sources) and writer.case_table_empty():
+                writer.begin_bulk()
+            # Probing pays when the cases are mostly there; samples need every row staged.
+            probing = not sample_size and writer.bulk is None and not writer.case_table_empty()
             totals = [ChunkCounts() for _source in sources]
             with _Pipeline() as pipeline:
                 for index, source in enumerate(sources):
@@ -177,12 +208,16 @@ def case_import(
                         writer,
                         RowValidator(plan=source.plan, today=day, court_allowed=court_allowed),
                         progress,
+                        probing=probing,
                     )
             for summary, total in zip(result.sources, totals, strict=True):
                 summary.created, summary.updated = total.created, total.updated
                 summary.unchanged = total.staged - total.created - total.updated
                 summary.rejected += total.duplicates
             if not dry_run:
+                if writer.bulk is not None:
+                    _note(progress, _("建立索引…"))
+                    writer.end_bulk()
                 _note(progress, _("计算审限与上诉、再审关联…"))
                 _refresh_derived(writer)
             result.samples = writer.samples if sample_size else {}
@@ -211,12 +246,36 @@ def case_import(
     return result
 
 
-def _stage(source, index, summary, total, pipeline, writer, validator, progress) -> None:
+@contextlib.contextmanager
+def _no_cycle_collection():
+    """The cycle collector off while rows stream through: they make no reference cycles (the
+    reference counts free them), yet their many short-lived containers would set it off
+    again and again over every object of the process — half of a re-import's Python time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _large(sources: Sequence[Source]) -> bool:
+    size = sum(source.size or 0 for source in sources)
+    rows = sum(source.row_count_hint or 0 for source in sources)
+    return size >= BULK_MIN_BYTES or rows >= BULK_MIN_ROWS
+
+
+def _stage(
+    source, index, summary, total, pipeline, writer, validator, progress, *, probing=False
+) -> None:
     """Validate the rows of one source and hand them to the pipeline, chunk by chunk."""
     validate = validator.validate
     case_label = source.plan.label(COLUMNS_BY_NAME["case_number"])
     bar = _progress_bar(source, progress)
     seen = 0
+    # CSV rows are fingerprinted (fingerprints.py); other sources' cells are not all text.
+    printer = Fingerprinter(source.plan) if isinstance(source, CsvSource) else None
 
     def new_chunk() -> Chunk:
         return Chunk(source=index, source_name=source.name, case_label=case_label)
@@ -231,37 +290,120 @@ def _stage(source, index, summary, total, pipeline, writer, validator, progress)
 
         pipeline.run(write)
 
+    def show_progress() -> None:
+        nonlocal seen
+        if bar is not None:
+            position = source.position()
+            bar.update(position - seen)
+            seen = position
+
+    rows = source.rows()
+    if probing and printer is not None:
+        rows = _probed(
+            rows, printer, pipeline, writer, validator, new_chunk, send, summary, show_progress
+        )
     chunk = new_chunk()
     write_record, write_errors = chunk.records.write, chunk.errors.write
-    for row, values in source.rows():
+    for row, values in rows:
         record, errors = validate(row, values)
         if errors:
             write_errors(error_lines(index, source.name, errors))
             summary.rejected += 1
-        else:
+        elif printer is None:
             write_record(record_line(record))
+        else:
+            write_record(record_line(record, printer.fingerprint(printer.cells(values)) or NULL))
         chunk.rows += 1
         if chunk.rows >= CHUNK_ROWS:
             send(chunk)
             chunk = new_chunk()
             write_record, write_errors = chunk.records.write, chunk.errors.write
-            if bar is not None:
-                position = source.position()
-                bar.update(position - seen)
-                seen = position
+            show_progress()
     send(chunk)
+    show_progress()
     if bar is not None:
-        bar.update(source.position() - seen)
         bar.close()
+
+
+def _probed(rows, printer, pipeline, writer, validator, new_chunk, send, summary, progress):
+    """The rows of a re-import, chunk by chunk: each chunk's fingerprints are probed first
+    (StagingWriter.probe, which stages the matched rows), and only the other rows are validated
+    and sent. Yields, at the end, the rest of the rows, unprobed, if probing stopped paying.
+
+    While the database probes a chunk, the next one is read and fingerprinted. A chunk is
+    probed only after the previous chunk is written, so that a probe sees every case and judge
+    as the rows before it left them. A matched row is validated after all (demoted) when the
+    user may not import its court — the validator gives the error — or when another row of its
+    chunk names a judge of its staff number otherwise: the latest row naming a judge wins."""
+    validate = validator.validate
+    allowed = validator.court_allowed
+    today = validator.today
+    first = new_chunk()
+    source_index, source_name = first.source, first.source_name
+
+    def read() -> tuple[list, str]:
+        batch, lines = [], []
+        for row, values in itertools.islice(rows, CHUNK_ROWS):
+            cells = printer.cells(values)
+            fingerprint = printer.fingerprint(cells)
+            batch.append((row, values, cells, fingerprint))
+            if fingerprint is not None:
+                line = printer.probe_line(row, cells, fingerprint)
+                if line is not None:
+                    lines.append(line)
+        return batch, "".join(lines)
+
+    def take(chunk, row, values, fingerprint, judges) -> None:
+        record, errors = validate(row, values)
+        if errors:
+            chunk.errors.write(error_lines(source_index, source_name, errors))
+            summary.rejected += 1
+        else:
+            chunk.records.write(record_line(record, fingerprint or NULL))
+            # judge_staff_id → (judge_name, division)
+            judges.setdefault(record[10], set()).add((record[11], record[9]))
+
+    batch, lines = read()
+    future = pipeline.call(lambda lines=lines: writer.probe(lines, today))
+    while batch:
+        following = read()
+        matched = pipeline.result(future)
+        chunk = new_chunk()
+        kept = []  # matched rows, until the judges that the chunk's other rows name are known
+        judges: dict[str, set[tuple[str, str]]] = {}
+        for row, values, cells, fingerprint in batch:
+            chunk.rows += 1
+            if row in matched:
+                if allowed is None or allowed(printer.court_code(cells)):
+                    kept.append((row, values, cells, fingerprint))
+                    continue
+                chunk.demoted.append(row)  # the validator gives the error
+            take(chunk, row, values, fingerprint, judges)
+        if judges:
+            for row, values, cells, fingerprint in kept:
+                named = judges.get(printer.staff_id(cells))
+                if named is not None and named != {printer.judge(cells)}:
+                    chunk.demoted.append(row)
+                    take(chunk, row, values, fingerprint, {})
+        send(chunk)
+        progress()
+        batch, lines = following
+        if len(matched) < PROBE_MIN_SHARE * len(batch or [None]):
+            break
+        future = pipeline.call(lambda lines=lines: writer.probe(lines, today))
+    yield from ((row, values) for row, values, _cells, _print in batch)  # read, not probed
+    yield from rows
 
 
 def _refresh_derived(writer: StagingWriter) -> None:
     """case_derived_refresh for the created and updated cases: by their ids when they are few,
     else in one pass over the table (its id filter costs time per case × table size)."""
     changed = writer.changed_count()
-    if not changed:
+    if not changed and not writer.bulk_loaded:
         return  # nothing new: no deadline, and no case that links to it, can have changed
-    ids = writer.refresh_ids(TARGETED_REFRESH_MAX) if changed <= TARGETED_REFRESH_MAX else None
+    ids = None
+    if changed <= TARGETED_REFRESH_MAX and not writer.bulk_loaded:
+        ids = writer.refresh_ids(TARGETED_REFRESH_MAX)
     if ids is not None:
         case_services.case_derived_refresh(case_ids=ids)
         return
@@ -291,6 +433,30 @@ class _Pipeline:
         if self._error is not None:
             raise self._error
         self._tasks.put(task)
+
+    def call(self, function: Callable[[], object]) -> Future:
+        """Run `function` in turn; its result is read with `result`."""
+        future: Future = Future()
+
+        def task() -> None:
+            try:
+                future.set_result(function())
+            except BaseException as error:
+                future.set_exception(error)
+                raise
+
+        self.run(task)
+        return future
+
+    def result(self, future: Future):
+        """Wait for a `call`; raises the worker's error, also one that stopped it before."""
+        while True:
+            if self._error is not None and not future.done():
+                raise self._error
+            try:
+                return future.result(timeout=0.05)
+            except TimeoutError:
+                continue
 
     def _work(self) -> None:
         with translation.override(self._language):

@@ -6,6 +6,13 @@ temporary staging table; reject later duplicates of a case number; create missin
 divisions and judges; one INSERT … ON CONFLICT … DO UPDATE … WHERE … IS DISTINCT FROM that
 counts created / updated rows with RETURNING (xmax = 0).
 
+Two ways make large loads fast (issue 13, "fast loads"). A re-import: every CSV row carries its
+fingerprint (fingerprints.py); `probe` finds the rows whose case was last written by that very
+row and stages them as *matched*: they take part in the duplicate check, as any row does, but
+nothing else (no validation, no write). A first load into an
+empty case table (`begin_bulk`): its secondary indexes and foreign keys are dropped under an
+exclusive lock and built again at the end (`end_bulk`), once, instead of row by row.
+
 The writer uses the raw psycopg2 cursor, not the ORM, so that it can run on the pipeline
 thread (services.py) while the main thread validates the next chunk.
 """
@@ -29,7 +36,8 @@ STAGING = "courtdash_import_staging"
 SEEN = "courtdash_import_seen"
 ERRORS = "courtdash_import_error"
 CHANGED = "courtdash_import_changed"
-TEMP_TABLES = (STAGING, SEEN, ERRORS, CHANGED)
+PROBE = "courtdash_import_probe"
+TEMP_TABLES = (STAGING, SEEN, ERRORS, CHANGED, PROBE)
 
 STAGING_TYPES = {
     "row": "integer NOT NULL",
@@ -62,6 +70,10 @@ STAGING_TYPES = {
     "amount_recovered": "numeric(18, 2)",
 }
 assert tuple(STAGING_TYPES) == RECORD_FIELDS
+# Besides the record: the row's fingerprint, and whether the row is matched (fingerprints.py):
+# a matched row has only the columns that the duplicate check and the units need.
+STAGING_EXTRA = {"import_hash": "uuid", "matched": "boolean NOT NULL DEFAULT false"}
+STAGED_COLUMNS = ", ".join((*RECORD_FIELDS, "import_hash"))
 ERROR_COLUMNS = "source, source_name, row, seq, case_number, column_name, message"
 
 # The columns of cases_case that a record sets; they decide "updated" or "unchanged".
@@ -109,11 +121,12 @@ DERIVED_COLUMNS: dict[str, str] = {
 # The staged rows with the ids of their court, division and judge (created before it is read).
 RESOLVED = f"""
     SELECT s.row, s.case_number, c.id AS court_id, d.id AS division_id, j.id AS judge_id,
-           {", ".join(f"s.{name}" for name in _STAGED_AS_IS)}
+           {", ".join(f"s.{name}" for name in _STAGED_AS_IS)}, s.import_hash
     FROM {STAGING} s
     JOIN cases_court c ON c.code = s.court_code
     JOIN cases_division d ON d.court_id = c.id AND d.name = s.division
     JOIN cases_judge j ON j.court_id = c.id AND j.staff_id = s.judge_staff_id
+    WHERE NOT s.matched
 """
 
 
@@ -131,19 +144,15 @@ def _tuple(prefix: str) -> str:
     return "(" + ", ".join(f"{prefix}.{name}" for name in CASE_COLUMNS) + ")"
 
 
-UPSERT = f"""
-    WITH old_origins AS (
-      -- a case whose origin_case_number changes leaves its former origin to be re-derived
-      -- (same snapshot: read before the upsert below rewrites origin_id)
-      INSERT INTO {CHANGED} (source, id, created)
-      SELECT DISTINCT %(source)s, c.origin_id, NULL::boolean
-      FROM {STAGING} s JOIN cases_case c ON c.case_number = s.case_number
-      WHERE c.origin_id IS NOT NULL AND c.origin_case_number IS DISTINCT FROM s.origin_case_number
-    ), changed AS (
+# The staged rows, resolved, inserted. Alone for the first source of a first load
+# (begin_bulk): the table was empty and duplicates are rejected, so every row is new — no
+# conflict check, no former origins, no list of changed cases (the derived fields are then
+# refreshed over the whole table). Else within UPSERT.
+INSERT_ROWS = f"""
       INSERT INTO cases_case (case_number, {", ".join(CASE_COLUMNS)},
-                              {", ".join(DERIVED_COLUMNS)}, updated_at)
+                              {", ".join(DERIVED_COLUMNS)}, import_hash, updated_at)
       SELECT r.case_number, {", ".join(f"r.{n}" for n in CASE_COLUMNS)},
-             {", ".join(DERIVED_COLUMNS.values())}, now()
+             {", ".join(DERIVED_COLUMNS.values())}, r.import_hash, now()
       FROM ({RESOLVED}) r
       LEFT JOIN cases_case o ON o.case_number = r.origin_case_number
       LEFT JOIN (
@@ -159,9 +168,21 @@ UPSERT = f"""
           AND tl.type_code = r.type_code
       -- in key order: neighbouring index pages, fewer page splits
       ORDER BY r.case_number
-      ON CONFLICT (case_number) DO UPDATE
+"""
+
+UPSERT = f"""
+    WITH old_origins AS (
+      -- a case whose origin_case_number changes leaves its former origin to be re-derived
+      -- (same snapshot: read before the upsert below rewrites origin_id)
+      INSERT INTO {CHANGED} (source, id, created)
+      SELECT DISTINCT %(source)s, c.origin_id, NULL::boolean
+      FROM {STAGING} s JOIN cases_case c ON c.case_number = s.case_number
+      WHERE NOT s.matched AND c.origin_id IS NOT NULL
+        AND c.origin_case_number IS DISTINCT FROM s.origin_case_number
+    ), changed AS (
+{INSERT_ROWS}      ON CONFLICT (case_number) DO UPDATE
         SET {", ".join(f"{n} = {value}" for n, value in _UPDATE_SET.items())},
-            updated_at = EXCLUDED.updated_at
+            import_hash = EXCLUDED.import_hash, updated_at = EXCLUDED.updated_at
         WHERE {_tuple("cases_case")} IS DISTINCT FROM {_tuple("EXCLUDED")}
       RETURNING id, (xmax = 0) AS created
     ), kept AS (
@@ -171,13 +192,61 @@ UPSERT = f"""
     SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM kept
 """
 
+# A staged row whose record is already there as it is, but which another source row wrote
+# (or none: a case from before fingerprints): the case takes this row's fingerprint, so that
+# the next import of the same export recognises the row. Written once per row and form.
+REFINGERPRINT = f"""
+    UPDATE cases_case c SET import_hash = s.import_hash FROM {STAGING} s
+    WHERE NOT s.matched AND s.import_hash IS NOT NULL AND c.case_number = s.case_number
+      AND c.import_hash IS DISTINCT FROM s.import_hash
+"""
+
+# Rows whose case was last written by that very row (same fingerprint), whose dates are still
+# not after today, and whose judge already has the name and division the row gives: staged as
+# matched (row and case number as stored), for the duplicate check only. Such a row would name
+# its judge as they are; services demotes it when another row of its chunk names them too.
+PROBE_MATCH = f"""
+    INSERT INTO {STAGING} (row, case_number, matched)
+    SELECT p.row, c.case_number, true
+    FROM {PROBE} p
+    -- index lookups per row (LATERAL … LIMIT): never a scan of the case table per chunk
+    CROSS JOIN LATERAL (
+      SELECT c.case_number, c.import_hash, c.filed_on, c.closed_on, j.name AS judge_name,
+             j.division_id = c.division_id AS judge_in_division
+      FROM cases_case c JOIN cases_judge j ON j.id = c.judge_id
+      WHERE c.case_number = p.case_number LIMIT 1
+    ) c
+    WHERE c.import_hash = p.import_hash AND c.judge_name = p.judge_name AND c.judge_in_division
+      AND c.filed_on <= %(today)s AND (c.closed_on IS NULL OR c.closed_on <= %(today)s)
+    RETURNING row
+"""
+
+# The case table's indexes that back no constraint, and its foreign keys (begin_bulk).
+SECONDARY_INDEXES = """
+    SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x
+    JOIN pg_class i ON i.oid = x.indexrelid
+    WHERE x.indrelid = 'cases_case'::regclass
+      AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid)
+    ORDER BY i.relname
+"""
+FOREIGN_KEYS = """
+    SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+    WHERE conrelid = 'cases_case'::regclass AND contype = 'f' ORDER BY conname
+"""
+
+
+def quote_name(name: str) -> str:
+    """An identifier read from the catalog, quoted for SQL."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 NULL = "\\N"
 BACKSLASH, ESCAPED_BACKSLASH = "\\", "\\\\"
 BOOLEAN = {None: NULL, True: "t", False: "f"}
 
 
-def record_line(r: tuple) -> str:
-    """A clean record (RECORD_FIELDS) as one line of COPY's text format.
+def record_line(r: tuple, fingerprint: str = NULL) -> str:
+    """A clean record (RECORD_FIELDS) and its fingerprint as one line of COPY's text format.
 
     Written out field by field because it runs for every row. The validator has already turned
     tabs and line breaks in text into spaces; case numbers, codes and enum values are plain.
@@ -190,7 +259,7 @@ def record_line(r: tuple) -> str:
         f"{NULL if r[17] is None else r[17]}\t{r[18]}\t{r[19]}\t{r[20]}\t{BOOLEAN[r[21]]}\t"
         f"{r[22]}\t{NULL if r[23] is None else r[23]}\t{r[24]}\t"
         f"{NULL if r[25] is None else r[25]}\t{NULL if r[26] is None else r[26]}\t"
-        f"{NULL if r[27] is None else r[27]}\n"
+        f"{NULL if r[27] is None else r[27]}\t{fingerprint}\n"
     )
 
 
@@ -218,6 +287,7 @@ class Chunk:
     records: io.StringIO = field(default_factory=io.StringIO)
     errors: io.StringIO = field(default_factory=io.StringIO)
     rows: int = 0
+    demoted: list[int] = field(default_factory=list)  # matched rows to validate after all
 
 
 @dataclass
@@ -238,9 +308,13 @@ class StagingWriter:
         self.divisions_created = 0
         self.judges_created = 0
         self.judges_updated = 0
+        self.bulk: tuple[list[tuple[str, str]], list[tuple[str, str]]] | None = None
+        self.bulk_loaded = False  # begin_bulk ran: refresh the derived fields of every case
 
     def begin(self) -> None:
-        columns = ", ".join(f"{name} {kind}" for name, kind in STAGING_TYPES.items())
+        columns = ", ".join(
+            f"{name} {kind}" for name, kind in (STAGING_TYPES | STAGING_EXTRA).items()
+        )
         execute = self.cursor.execute
         for table in TEMP_TABLES:
             execute(f"DROP TABLE IF EXISTS {table}")
@@ -257,6 +331,47 @@ class StagingWriter:
             f"""CREATE TEMP TABLE {CHANGED} (source integer, id bigint, created boolean)
                 ON COMMIT DROP"""
         )
+        execute(
+            f"""CREATE TEMP TABLE {PROBE} (row integer, case_number text, import_hash uuid,
+                judge_name text) ON COMMIT DROP"""
+        )
+
+    def case_table_empty(self) -> bool:
+        self.cursor.execute("SELECT NOT EXISTS (SELECT 1 FROM cases_case)")
+        return self.cursor.fetchone()[0]
+
+    def begin_bulk(self) -> bool:
+        """A first load: if the case table is empty (checked under an exclusive lock, held to
+        the end of the run), drop its secondary indexes and foreign keys, to be built again by
+        end_bulk in one pass each. Returns whether it did."""
+        execute = self.cursor.execute
+        execute("LOCK TABLE cases_case IN ACCESS EXCLUSIVE MODE")
+        if not self.case_table_empty():
+            return False
+        execute(SECONDARY_INDEXES)
+        indexes = self.cursor.fetchall()
+        execute(FOREIGN_KEYS)
+        foreign_keys = self.cursor.fetchall()
+        for name, _definition in indexes:
+            execute(f"DROP INDEX {quote_name(name)}")
+        for name, _definition in foreign_keys:
+            execute(f"ALTER TABLE cases_case DROP CONSTRAINT {quote_name(name)}")
+        self.bulk = (indexes, foreign_keys)
+        self.bulk_loaded = True
+        return True
+
+    def end_bulk(self) -> None:
+        """Build again what begin_bulk dropped, as it was (same names and definitions)."""
+        if self.bulk is None:
+            return
+        indexes, foreign_keys = self.bulk
+        execute = self.cursor.execute
+        execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _name, definition in indexes:
+            execute(definition)
+        for name, definition in foreign_keys:
+            execute(f"ALTER TABLE cases_case ADD CONSTRAINT {quote_name(name)} {definition}")
+        self.bulk = None
 
     def end(self) -> None:
         for table in TEMP_TABLES:
@@ -269,17 +384,30 @@ class StagingWriter:
 
     # --- one chunk --------------------------------------------------------------------------
 
+    def probe(self, lines: str, today) -> set[int]:
+        """Stage as matched the rows (PROBE lines: row, case number, fingerprint, judge's name)
+        whose case was last written by that very row (PROBE_MATCH); returns their rows."""
+        if not lines:
+            return set()
+        self.cursor.copy_expert(f"COPY {PROBE} FROM STDIN", io.StringIO(lines))
+        self.cursor.execute(PROBE_MATCH, {"today": today})
+        matched = {row for (row,) in self.cursor.fetchall()}
+        self.cursor.execute(f"TRUNCATE {PROBE}")
+        return matched
+
     def write(self, chunk: Chunk) -> ChunkCounts:
         counts = ChunkCounts()
+        if chunk.demoted:
+            self.cursor.execute(f"DELETE FROM {STAGING} WHERE row = ANY(%s)", [chunk.demoted])
         if chunk.errors.tell():
             chunk.errors.seek(0)
             self.cursor.copy_expert(f"COPY {ERRORS} ({ERROR_COLUMNS}) FROM STDIN", chunk.errors)
-        if not chunk.records.tell():
+        if chunk.records.tell():
+            chunk.records.seek(0)
+            self.cursor.copy_expert(f"COPY {STAGING} ({STAGED_COLUMNS}) FROM STDIN", chunk.records)
+        self.cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {STAGING})")
+        if not self.cursor.fetchone()[0]:
             return counts
-        chunk.records.seek(0)
-        self.cursor.copy_expert(
-            f"COPY {STAGING} ({', '.join(RECORD_FIELDS)}) FROM STDIN", chunk.records
-        )
         counts.duplicates = self._reject_duplicates(chunk)
         self.cursor.execute(
             f"INSERT INTO {SEEN} (case_number, row) SELECT case_number, row FROM {STAGING}"
@@ -288,8 +416,14 @@ class StagingWriter:
         self._create_units()
         if self.sample_size:
             self._take_samples()
-        self.cursor.execute(UPSERT, {"source": chunk.source})
-        counts.created, counts.updated = self.cursor.fetchone()
+        if self.bulk is not None and chunk.source == 0:
+            self.cursor.execute(INSERT_ROWS)
+            counts.created = self.cursor.rowcount
+        else:
+            self.cursor.execute(UPSERT, {"source": chunk.source})
+            counts.created, counts.updated = self.cursor.fetchone()
+        if self.bulk is None:
+            self.cursor.execute(REFINGERPRINT)
         self.cursor.execute(f"TRUNCATE {STAGING}")
         return counts
 
@@ -301,7 +435,10 @@ class StagingWriter:
             SELECT s.row, s.case_number, COALESCE(seen.row, f.first_row) FROM {STAGING} s
             JOIN (SELECT case_number, min(row) AS first_row FROM {STAGING}
                   GROUP BY case_number) f USING (case_number)
-            LEFT JOIN {SEEN} seen USING (case_number)
+            -- one index lookup per row: never a scan of all the rows seen so far per chunk
+            LEFT JOIN LATERAL (
+              SELECT seen.row FROM {SEEN} seen WHERE seen.case_number = s.case_number LIMIT 1
+            ) seen ON true
             WHERE s.row <> COALESCE(seen.row, f.first_row) ORDER BY s.row
             """
         )
@@ -371,7 +508,7 @@ class StagingWriter:
     def _create_courts(self) -> None:
         self.cursor.execute(
             f"""SELECT court_code, max(NULLIF(court_name, '')) FROM {STAGING}
-            WHERE NOT court_code = ANY(%s) GROUP BY court_code""",
+            WHERE NOT matched AND NOT court_code = ANY(%s) GROUP BY court_code""",
             [list(self.court_ids)],
         )
         named = dict(self.cursor.fetchall())

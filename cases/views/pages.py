@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, F
+from django.db.models import Count
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,7 +20,16 @@ from django.utils.translation import gettext as _
 
 from cases.choices import BAND_COLOURS, AuditAction, Band, Category
 from cases.dates import today
-from cases.filters import AuditLogFilterSet, CaseFilterSet
+from cases.filters import AuditLogFilterSet, CaseFilterSet, band_deadline_q
+from cases.keyset import (
+    COUNT_CAP,
+    Key,
+    capped_count,
+    date_value,
+    keyset_page,
+    last_if_null,
+    str_value,
+)
 from cases.models import AuditEvent, Case, TimeLimit
 from cases.permissions import Action, may
 from cases.services import audit_record
@@ -38,6 +47,17 @@ def home(request):
     return redirect("cases:case_list")
 
 
+# The case list's orders, as keyset keys (cases.keyset) over NOT NULL expressions, each with
+# its index (cases.models, case_pending_urgency_idx / case_pending_court_urgency_idx, and
+# case_urgency_idx with the closed ones): most urgent first, no deadline last.
+PENDING_KEYS = (Key("deadline_key", parse=date_value), Key("case_number", parse=str_value))
+ALL_KEYS = (
+    # Pending first (most urgent on top), then the most recently closed.
+    Key("closed_key", descending=True, parse=date_value),
+    *PENDING_KEYS,
+)
+
+
 @login_required
 def case_list(request):
     user = request.user
@@ -50,26 +70,38 @@ def case_list(request):
 
     filterset = CaseFilterSet(request.GET, queryset=cases, request=request)
     rows = filterset.qs if filterset.is_valid() else cases.none()
+    rows = rows.annotate(deadline_key=last_if_null("deadline"))
     if include_closed:
-        # Pending first (most urgent on top), then the most recently closed.
-        rows = rows.order_by(
-            F("closed_on").desc(nulls_first=True),
-            F("deadline").asc(nulls_last=True),
-            "case_number",
-        )
-    else:
-        rows = rows.by_urgency()
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = rows.annotate(closed_key=last_if_null("closed_on"))
+    page = keyset_page(
+        rows,
+        ALL_KEYS if include_closed else PENDING_KEYS,
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        size=PAGE_SIZE,
+    )
 
-    # The band counts answer "how many in each band under the other filters".
-    unbanded = CaseFilterSet(_without(request.GET, "band", "page"), queryset=cases, request=request)
+    # The band counts answer "how many in each band under the other filters"; of the pending
+    # list they give its size too, so only the list with the closed ones counts (to a cap).
+    unbanded = CaseFilterSet(
+        _without(request.GET, "band", "page", "after", "before"), queryset=cases, request=request
+    )
     counts = band_counts(unbanded.qs if unbanded.is_valid() else cases.none())
+    if include_closed:
+        page.count = capped_count(rows)
+        page.count_capped = page.count > COUNT_CAP
+        page.count = min(page.count, COUNT_CAP)
+    elif not filterset.is_valid():
+        page.count = 0
+    else:
+        band = filterset.form.cleaned_data.get("band")
+        page.count = sum(item["count"] for item in counts if not band or item["band"] == band)
 
     audit_record(
         action=AuditAction.CASE_LIST,
         request=request,
         object_type="case",
-        detail={"filters": _filters_used(request.GET), "count": page.paginator.count},
+        detail={"filters": _filters_used(request.GET), "count": page.count},
     )
     _label_blanks(filterset.form)
     return render(
@@ -152,17 +184,27 @@ def audit_log(request):
 
 
 def band_counts(cases) -> list[dict]:
-    """Pending cases per warning band, in one grouped query, every band listed."""
-    rows = (
-        cases.filter(closed_on__isnull=True).order_by().values("band").annotate(count=Count("id"))
+    """Pending cases per warning band, in one query, every band listed: a count per range of
+    the deadline (cases.filters.band_deadline_q), which an index-only scan of the pending
+    cases' deadlines answers when no other filter needs the rows."""
+    day = today()
+    counts = (
+        cases.filter(closed_on__isnull=True)
+        .order_by()
+        .alias(band_deadline=last_if_null("deadline"))
+        .aggregate(
+            **{
+                band.value: Count(last_if_null("deadline"), filter=band_deadline_q(band, day))
+                for band in Band
+            }
+        )
     )
-    counts = {row["band"]: row["count"] for row in rows}
     return [
         {
             "band": band.value,
             "label": band.label,
             "colour": BAND_COLOURS[band],
-            "count": counts.get(band.value, 0),
+            "count": counts[band.value],
         }
         for band in Band
     ]
@@ -376,8 +418,12 @@ def _without(params: QueryDict, *names: str) -> QueryDict:
 
 
 def _filters_used(params: QueryDict) -> dict:
-    """The query parameters worth recording: the filters, not the page number."""
-    return {name: value for name, value in params.items() if value and name != "page"}
+    """The query parameters worth recording: the filters, not the page or its cursor."""
+    return {
+        name: value
+        for name, value in params.items()
+        if value and name not in ("page", "after", "before")
+    }
 
 
 def _label_blanks(form) -> None:

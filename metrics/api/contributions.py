@@ -22,9 +22,8 @@ from metrics.api.views import _unit_of_request
 from metrics.choices import Direction, PeriodKind, RankingMode, Scope, ScoreBand
 from metrics.dashboard.contribution import contributions, contributions_sorted
 from metrics.dashboard.first_group import unit_suggestions
-from metrics.queries import latest_computed
 from metrics.registry import INDICATORS
-from metrics.selectors import ranking_mode
+from metrics.selectors import latest_as_of, ranking_mode
 
 MAX_ID = 2**31 - 1
 
@@ -164,7 +163,7 @@ class ContributionViewSet(viewsets.GenericViewSet):
             judge=data.get("judge"),
         )
         period = data["period"]
-        as_of = data.get("as_of") or latest_computed(period)
+        as_of = data.get("as_of") or latest_as_of(period or None)
         result = contributions(
             parent=parent, indicator=INDICATORS[data["indicator"]], as_of=as_of, period=period
         )
@@ -233,7 +232,7 @@ class TargetSuggestionViewSet(viewsets.GenericViewSet):
             judge=data.get("judge"),
         )
         period = data["period"]
-        as_of = data.get("as_of") or latest_computed(period)
+        as_of = data.get("as_of") or latest_as_of(period or None)
         rows = [] if as_of is None else unit_suggestions(unit=unit, as_of=as_of, period=period)
         envelope = {
             "period": period,

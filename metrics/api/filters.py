@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from metrics.choices import PeriodKind, Scope
 from metrics.models import IndicatorValue
-from metrics.queries import latest_computed
 from metrics.registry import INDICATORS
+from metrics.selectors import latest_as_of
 
 
 class IndicatorValueFilterSet(django_filters.FilterSet):
@@ -51,6 +51,6 @@ class IndicatorValueFilterSet(django_filters.FilterSet):
         queryset = super().filter_queryset(queryset)
         data = self.form.cleaned_data
         if not any(data.get(name) for name in self.DAY_FILTERS):
-            latest = latest_computed(data.get("period") or None)
+            latest = latest_as_of(data.get("period") or None)
             queryset = queryset.none() if latest is None else queryset.filter(as_of=latest)
         return queryset

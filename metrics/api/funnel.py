@@ -22,9 +22,8 @@ from cases.units import CHILD_SCOPE, ScopeKey, UnitNotFound, reaches, unit_resol
 from metrics import funnel as funnels
 from metrics.choices import PeriodKind
 from metrics.funnel_chart import funnel_json
-from metrics.queries import latest_computed
 from metrics.registry import INDICATORS
-from metrics.selectors import ranking_mode
+from metrics.selectors import latest_as_of, ranking_mode
 
 
 class FunnelQuerySerializer(serializers.Serializer):
@@ -88,7 +87,7 @@ class FunnelViewSet(viewsets.GenericViewSet):
         data = query.validated_data
         parent = _parent(request.user, data)
         period = data["period"]
-        as_of = data.get("as_of") or latest_computed(period)
+        as_of = data.get("as_of") or latest_as_of(period or None)
         indicators = [INDICATORS[data["indicator"]]] if data.get("indicator") else None
         if indicators and not funnels.applies(indicators[0], parent):
             raise serializers.ValidationError(

@@ -50,11 +50,10 @@ from metrics.nightly import nightly_as_of
 from metrics.periods import Period
 from metrics.queries import (
     indicator_catalogue,
-    latest_computed,
     rankings_with_moves,
 )
 from metrics.registry import INDICATORS, Indicator
-from metrics.selectors import indicator_cases, ranking_mode
+from metrics.selectors import indicator_cases, latest_as_of, ranking_mode
 
 
 def _rank_of(field: str, values) -> CaseWhen:
@@ -223,7 +222,7 @@ class RankingViewSet(viewsets.GenericViewSet):
             # judges) is outside their scope: not found, as a unit outside it is.
             raise NotFound(_("单位不存在或不在您的可见范围内"))
         period = data["period"]
-        as_of = data.get("as_of") or latest_computed(period)
+        as_of = data.get("as_of") or latest_as_of(period or None)
         entries = (
             [] if as_of is None else rankings_with_moves(parent=parent, as_of=as_of, period=period)
         )
@@ -279,7 +278,7 @@ class IndicatorCaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             judge=data.get("judge"),
         )
         kind = data["period"]
-        as_of = data.get("as_of") or latest_computed(kind) or nightly_as_of()
+        as_of = data.get("as_of") or latest_as_of(kind or None) or nightly_as_of()
         return Drill(INDICATORS[data["indicator"]], data["part"], Period.of(kind, as_of), unit)
 
     def get_queryset(self):

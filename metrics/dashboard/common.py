@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Context, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 from cases.units import ScopeKey
-from metrics.choices import Direction, PeriodKind, RunStatus, ScoreBand
-from metrics.models import ComputationRun, IndicatorValue, ScopeScore
+from metrics.choices import Direction, PeriodKind, ScoreBand
+from metrics.models import IndicatorValue, ScopeScore
 from metrics.periods import add_months
-from metrics.registry import Indicator
+from metrics.registry import INDICATORS, Indicator, Registry
 from metrics.scoring import Thresholds, thresholds
 
 WEEK = datetime.timedelta(days=7)
@@ -25,7 +25,10 @@ def rounded(value) -> Decimal | None:
     if value is None:
         return None
     text = repr(value) if isinstance(value, float) else str(value)
-    number = Decimal(text)
+    try:
+        number = Decimal(text)
+    except InvalidOperation:  # "" (a template's missing value) or not a number: nothing shown
+        return None
     if not number.is_finite():
         return None
     # Enough digits for any magnitude (the default 28 would refuse a huge value).
@@ -41,14 +44,6 @@ def plotted(value) -> float | None:
 
 def same_day_last_year(day: datetime.date) -> datetime.date:
     return add_months(day, -12)  # 29 February → 28 February
-
-
-def as_of_resolve(period: str, requested: datetime.date | None = None) -> datetime.date | None:
-    """The last day with a finished computation of `period`, on or before `requested`."""
-    runs = ComputationRun.objects.filter(period=period, status=RunStatus.DONE)
-    if requested is not None:
-        runs = runs.filter(as_of__lte=requested)
-    return runs.order_by("-as_of").values_list("as_of", flat=True).first()
 
 
 # The unit
@@ -99,9 +94,9 @@ class Target:
 class TargetBook:
     """The targets in force (two queries), looked up per indicator, period and month."""
 
-    def __init__(self):
+    def __init__(self, registry: Registry = INDICATORS):
         self._rows: dict[str, list[Thresholds]] = defaultdict(list)
-        for row in thresholds():
+        for row in thresholds(registry):
             self._rows[row.indicator].append(row)
 
     def get(self, indicator: Indicator, period: str, day: datetime.date) -> Target:

@@ -39,9 +39,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
-
 from cases.units import CHILD_SCOPE, ScopeKey
 from metrics.choices import Direction
 from metrics.dashboard.common import Target, TargetBook
@@ -50,21 +47,6 @@ from metrics.registry import INDICATORS, Indicator
 from metrics.selectors import score_band, unit_code, unit_name
 
 SHORTFALL, EXCESS, NONE = "shortfall", "excess", "none"
-
-# What a gap counts, in the numerator's own words and measure (件, 天, 元).
-GAP_NOUNS: dict[str, tuple[Promise, Promise]] = {
-    "closed_to_filed_ratio": (_("结案"), _("件")),
-    "clearance_rate": (_("结案"), _("件")),
-    "within_limit_rate": (_("审限内结案"), _("件")),
-    "avg_trial_days": (_("审理天数"), _("天")),
-    "long_pending_share": (_("超12个月未结案件"), _("件")),
-    "first_instance_acceptance_rate": (_("服判息诉的一审结案"), _("件")),
-    "first_instance_reversal_rate": (_("被改判、发回重审的一审案件"), _("件")),
-    "final_case_reversal_rate": (_("被改判、发回重审的生效案件"), _("件")),
-    "mediation_withdrawal_rate": (_("调解、撤诉结案"), _("件")),
-    "enforcement_recovery_rate": (_("执行到位金额"), _("元")),
-    "case_to_proceeding_ratio": (_("件（含衍生案件）"), _("件")),
-}
 
 
 def _decimal(value) -> Decimal:
@@ -162,8 +144,8 @@ def contributions(
         "gap_points": None,
         "gap_abs": None,
         "children": [],
-        "noun": str(GAP_NOUNS[indicator.slug][0]),
-        "measure": str(GAP_NOUNS[indicator.slug][1]),
+        "noun": str(indicator.nouns.numerator),
+        "measure": str(indicator.nouns.measure),
     }
     if not result["applies"]:
         return result

@@ -8,7 +8,7 @@ from django import template
 
 from cases.units import reaches, user_unit
 from metrics.choices import PeriodKind, Scope
-from metrics.dashboard import TargetBook, as_of_resolve, rounded
+from metrics.dashboard import TargetBook, rounded
 from metrics.dashboard.first_group import (
     MIN_PEERS,
     group_suggestions,
@@ -16,6 +16,7 @@ from metrics.dashboard.first_group import (
     unit_suggestions,
 )
 from metrics.registry import Indicator
+from metrics.selectors import latest_as_of
 
 register = template.Library()
 DASH = "—"
@@ -47,7 +48,7 @@ def first_group_groups(context, indicator: Indicator):
     court) for one indicator, on the latest computed YTD day, beside the target in force — the
     groups of the viewer's reach and of their own way up only."""
     # the indicator page has read the day and the target in force already
-    as_of = context.get("as_of") if "target" in context else as_of_resolve(YTD)
+    as_of = context.get("as_of") if "target" in context else latest_as_of(YTD)
     groups = []
     user = context["request"].user
     if as_of is not None:
@@ -74,7 +75,7 @@ def first_group_groups(context, indicator: Indicator):
 @register.simple_tag
 def unit_first_group(unit) -> dict:
     """The unit's 第一方阵 value of each indicator (latest computed YTD day), by slug."""
-    as_of = as_of_resolve(YTD)
+    as_of = latest_as_of(YTD)
     if as_of is None or unit is None:
         return {}
     rows = unit_suggestions(unit=unit, as_of=as_of, period=YTD)

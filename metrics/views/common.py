@@ -15,7 +15,7 @@ from django.http import Http404
 from cases.permissions import Action, may
 from cases.units import ScopeKey, UnitInfo, unit_crumbs, unit_requested, unit_url, user_unit
 from metrics.choices import PeriodKind
-from metrics.dashboard import as_of_resolve
+from metrics.selectors import latest_as_of
 
 UNIT_PARAMS = ("court", "division", "judge")
 
@@ -57,7 +57,7 @@ def requested_day(request) -> datetime.date | None:
 
 def requested_as_of(request, period: str) -> datetime.date | None:
     """The day asked for, or the last computed one before it (default: the latest)."""
-    return as_of_resolve(period, requested_day(request))
+    return latest_as_of(period, requested_day(request))
 
 
 def page_url(name: str, *, slug: str | None = None, unit: ScopeKey | None = None, **params):

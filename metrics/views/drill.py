@@ -14,10 +14,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from cases.choices import AuditAction
+from cases.keyset import Key, capped_count, date_value, keyset_page, str_value
 from cases.models import Case
 from cases.services import audit_record
 from cases.units import unit_params
-from metrics import charts, dashboard
+from metrics import charts, dashboard, pagecache
 from metrics.choices import PeriodKind, Scope
 from metrics.exports import XLSX_TYPE, cases_workbook
 from metrics.periods import Period
@@ -34,6 +35,14 @@ from metrics.views.common import (
 
 PAGE_SIZE = 50
 PARTS = ("numerator", "denominator")
+# The drill-down lists' order, newest filing first: a keyset (cases.keyset) that case_filed_idx
+# serves, PostgreSQL sorting the cases of one filing day by number (an incremental sort).
+# The cases of a number at a court or above are counted to here, at most a few ms of reading.
+DRILL_COUNT_CAP = 1_000
+DRILL_KEYS = (
+    Key("filed_on", descending=True, parse=date_value),
+    Key("case_number", parse=str_value),
+)
 
 
 def _frame(request, slug: str, name: str, *, period: str | None = None) -> dict:
@@ -80,30 +89,45 @@ def drill(request, slug: str):
     """A tile opened: the unit's number, and each unit one level down with a link further."""
     frame = _frame(request, slug, "drill")
     if frame["as_of"] is not None:
-        data = dashboard.drill(
-            unit=frame["unit"],
-            indicator=frame["indicator"],
-            as_of=frame["as_of"],
-            period=frame["period"],
-        )
-        for child in data["children"]:
-            child["url"] = page_url(
-                "drill",
-                slug=slug,
-                unit=child["key"],
-                period=frame["period"],
-                as_of=frame["as_of"],
-            )
         frame.update(
-            data=data,
-            figure=charts.children_figure(frame["indicator"], data["children"], data["target"])
-            if data["children"]
-            else None,
-            child_level=_child_level(frame["unit"].scope),
-            children_apply=_child_level(frame["unit"].scope) in frame["indicator"].scopes,
-            case_urls=_case_list_urls(frame),
+            pagecache.cached(
+                "metrics.drill",
+                lambda: _drill_results(frame),
+                slug=slug,
+                unit=frame["unit"],
+                as_of=frame["as_of"],
+                period=frame["period"],
+            )
         )
     return render(request, "metrics/drill.html", frame)
+
+
+def _drill_results(frame: dict) -> dict:
+    """What the drill-down shows of the stored results (the same for every viewer of the unit;
+    metrics.pagecache caches it)."""
+    data = dashboard.drill(
+        unit=frame["unit"],
+        indicator=frame["indicator"],
+        as_of=frame["as_of"],
+        period=frame["period"],
+    )
+    for child in data["children"]:
+        child["url"] = page_url(
+            "drill",
+            slug=frame["indicator"].slug,
+            unit=child["key"],
+            period=frame["period"],
+            as_of=frame["as_of"],
+        )
+    return {
+        "data": data,
+        "figure": charts.children_figure(frame["indicator"], data["children"], data["target"])
+        if data["children"]
+        else None,
+        "child_level": _child_level(frame["unit"].scope),
+        "children_apply": _child_level(frame["unit"].scope) in frame["indicator"].scopes,
+        "case_urls": _case_list_urls(frame),
+    }
 
 
 def _child_level(scope: Scope) -> str:
@@ -140,12 +164,20 @@ def case_list(request, slug: str):
     frame.update(part=part)
     if frame["as_of"] is not None:
         cases, measure = _cases(request, frame, part)
-        rows = cases.select_related("court", "division", "judge").order_by(
-            "-filed_on", "case_number"
+        page = keyset_page(
+            cases.select_related("court", "division", "judge"),
+            DRILL_KEYS,
+            after=request.GET.get("after"),
+            before=request.GET.get("before"),
+            size=PAGE_SIZE,
         )
-        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        # Counted (and summed) only up to DRILL_COUNT_CAP cases: a city's list can hold a million,
+        # and the number it stands for is the stored one, shown above the list.
+        counted = capped_count(cases, DRILL_COUNT_CAP)
+        page.count = min(counted, DRILL_COUNT_CAP)
+        page.count_capped = counted > DRILL_COUNT_CAP
         summed = None
-        if measure.is_sum:
+        if measure.is_sum and not page.count_capped:
             summed = cases.aggregate(total=Sum(measure.field))["total"] or 0
         own = dashboard.drill_value(
             unit=frame["unit"],
@@ -153,7 +185,7 @@ def case_list(request, slug: str):
             as_of=frame["as_of"],
             period=frame["period"],
         )
-        listed = summed if measure.is_sum else page.paginator.count
+        listed = summed if measure.is_sum else page.count
         frame.update(
             page_obj=page,
             measure=measure,
@@ -161,7 +193,8 @@ def case_list(request, slug: str):
             own=own,
             # The list reads today's case records, the number was stored by the computation:
             # a record changed since then (a late import, a corrected date) shows here.
-            agrees=own is not None and listed == getattr(own, part),
+            # Not known past the cap (None): the list is not counted that far.
+            agrees=None if page.count_capped else own is not None and listed == getattr(own, part),
             case_urls=_case_list_urls(frame),
             drill_url=page_url(
                 "drill",
@@ -190,7 +223,7 @@ def case_list(request, slug: str):
                 "period": frame["period"],
                 "as_of": frame["as_of"].isoformat(),
                 "unit": unit_params(frame["unit"]),
-                "count": page.paginator.count,
+                "count": page.count,
             },
         )
     return render(request, "metrics/cases.html", frame)
@@ -247,15 +280,25 @@ def trend(request, slug: str):
     frame = _frame(request, slug, "trend", period=PeriodKind.YTD.value)
     frame["period_links"] = []
     if frame["as_of"] is not None:
-        rows = dashboard.trend(
-            unit=frame["unit"], indicator=frame["indicator"], as_of=frame["as_of"]
-        )
-        months = dashboard.monthly_flow(unit=frame["unit"], as_of=frame["as_of"])
+
+        def compute() -> dict:
+            rows = dashboard.trend(
+                unit=frame["unit"], indicator=frame["indicator"], as_of=frame["as_of"]
+            )
+            months = dashboard.monthly_flow(unit=frame["unit"], as_of=frame["as_of"])
+            return {
+                "rows": rows,
+                "figure": charts.indicator_figure(frame["indicator"], rows),
+                "months": months,
+                "flow_figure": charts.flow_figure(months),
+            }
+
         frame.update(
-            rows=rows,
-            table_page=Paginator(list(reversed(rows)), 31).get_page(request.GET.get("page")),
-            figure=charts.indicator_figure(frame["indicator"], rows),
-            months=months,
-            flow_figure=charts.flow_figure(months),
+            pagecache.cached(
+                "metrics.trend", compute, slug=slug, unit=frame["unit"], as_of=frame["as_of"]
+            )
+        )
+        frame["table_page"] = Paginator(list(reversed(frame["rows"])), 31).get_page(
+            request.GET.get("page")
         )
     return render(request, "metrics/trend.html", frame)

@@ -16,6 +16,7 @@ from django.shortcuts import render
 
 from cases.permissions import Action, may
 from metrics import funnel as funnels
+from metrics import pagecache
 from metrics.choices import PeriodKind, Scope
 from metrics.funnel_chart import flag_label, funnel_figure
 from metrics.registry import INDICATORS
@@ -134,10 +135,22 @@ def funnel_page(request, slug: str):
         "funnel": None,
     }
     if as_of is not None:
-        found = funnels.funnel(
-            indicator=indicator, parent=parent, as_of=as_of, period=period, adjusted=adjusted
+
+        def compute():
+            found = funnels.funnel(
+                indicator=indicator, parent=parent, as_of=as_of, period=period, adjusted=adjusted
+            )
+            if found is not None:
+                _decorate([found], period=period, as_of=as_of)
+            return found
+
+        context["funnel"] = pagecache.cached(
+            "metrics.funnel",
+            compute,
+            slug=indicator.slug,
+            unit=parent,
+            as_of=as_of,
+            period=period,
+            adjusted=adjusted,
         )
-        if found is not None:
-            _decorate([found], period=period, as_of=as_of)
-        context["funnel"] = found
     return render(request, "metrics/funnel.html", context)

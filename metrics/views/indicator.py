@@ -18,10 +18,10 @@ from cases.dates import today
 from cases.permissions import Action, may
 from metrics import dashboard
 from metrics.choices import Direction, PeriodKind, Scope
-from metrics.definitions import CASE_SETS, DEFINITIONS, TERMS
+from metrics.definitions import CASE_SETS, TERMS
 from metrics.models import IndicatorMonthlyTarget, IndicatorTarget, IndicatorTargetChange
 from metrics.registry import Indicator
-from metrics.selectors import indicator_or_404
+from metrics.selectors import indicator_or_404, latest_as_of
 from metrics.services import TARGET_FIELDS, indicator_target_update
 from metrics.views.common import page_url, viewer_unit
 
@@ -45,7 +45,8 @@ class TargetForm(forms.Form):
     def __init__(self, *args, indicator: Indicator, target: IndicatorTarget | None, **kwargs):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
-        self.by_month = bool(target and target.by_month)
+        default = indicator.default_target
+        self.by_month = target.by_month if target else bool(default and default.by_month)
         if self.by_month:
             for month in MONTHS:
                 self.fields[f"target_{month}"] = _decimal(_("%(month)d月目标值") % {"month": month})
@@ -77,6 +78,7 @@ class TargetForm(forms.Form):
         data = self.cleaned_data
         arguments = {"weight": data["weight"]}
         if self.by_month:
+            arguments["by_month"] = True  # already so, or a new row from the defaults
             arguments["monthly"] = {
                 month: (data[f"target_{month}"], data[f"warning_{month}"]) for month in MONTHS
             }
@@ -87,9 +89,17 @@ class TargetForm(forms.Form):
         return arguments
 
 
-def _initial(target: IndicatorTarget | None) -> dict:
+def _initial(target: IndicatorTarget | None, indicator: Indicator) -> dict:
     if target is None:
-        return {}
+        # No row yet (an indicator added since the deployment was seeded): its defaults.
+        default = indicator.default_target
+        if default is None:
+            return {}
+        initial = {name: value for name, value in default.fields().items() if name != "by_month"}
+        for month, (month_target, month_warning) in default.months().items():
+            initial[f"target_{month}"] = month_target
+            initial[f"warning_{month}"] = month_warning
+        return {name: _plain(value) for name, value in initial.items() if value is not None}
     initial = {name: getattr(target, name) for name in TARGET_FIELDS if name != "by_month"}
     for row in target.monthly.all():
         initial[f"target_{row.month}"] = row.target
@@ -136,7 +146,7 @@ def indicator(request, slug: str):
         if target_row
         else []
     )
-    as_of = dashboard.as_of_resolve(PeriodKind.YTD.value) or today()
+    as_of = latest_as_of(PeriodKind.YTD.value) or today()
     history = IndicatorTargetChange.objects.filter(indicator=slug).order_by("-at", "-id")
     page = Paginator(history, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     for change in page.object_list:
@@ -146,7 +156,7 @@ def indicator(request, slug: str):
         "metrics/indicator.html",
         {
             "indicator": definition,
-            "words": DEFINITIONS[slug],
+            "words": definition.words,
             "case_sets": CASE_SETS,
             "terms": TERMS,
             "target_row": target_row,
@@ -174,7 +184,7 @@ def indicator_target(request, slug: str):
         request.POST or None,
         indicator=definition,
         target=target_row,
-        initial=_initial(target_row),
+        initial=_initial(target_row, definition),
     )
     if request.method == "POST" and form.is_valid():
         try:

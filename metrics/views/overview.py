@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from cases.permissions import Action, may
 from cases.units import ScopeKey
-from metrics import charts, dashboard
+from metrics import charts, dashboard, pagecache
 from metrics.choices import PeriodKind, Scope
 from metrics.views.common import (
     breadcrumb,
@@ -18,6 +18,7 @@ from metrics.views.common import (
     requested_period,
     requested_unit,
 )
+from metrics.views.contribution import PARAM as CONTRIBUTION_PARAM
 from metrics.views.contribution import contribution_panel, first_group_panel, tile_targets
 
 
@@ -40,39 +41,15 @@ def overview(request):
         else "",
     }
     if as_of is not None:
-        data = dashboard.overview(unit=unit, as_of=as_of, period=period)
-        for tile in data["tiles"]:
-            slug = tile["indicator"].slug
-            tile["figure_id"] = f"spark-{slug}"
-            tile["figure"] = charts.indicator_figure(
-                tile["indicator"],
-                [{"day": day, "value": value} for day, value in tile["series"]],
-                sparkline=True,
-            )
-            tile["drill_url"] = page_url("drill", slug=slug, unit=unit, period=period, as_of=as_of)
-            tile["trend_url"] = page_url("trend", slug=slug, unit=unit, as_of=as_of)
-            tile["definition_url"] = page_url("indicator", slug=slug)
-        profile = dashboard.pending_age_profile(unit=unit, as_of=as_of, period=period)
-        for bucket in profile:
-            bucket["label"] = charts.bucket_label(bucket)
         context.update(
-            data=data,
-            age_profile=profile,
-            age_figure=charts.age_figure(profile),
-            pending_total=sum(bucket["count"] for bucket in profile),
-        )
-        book = tile_targets(data["tiles"])  # the targets in force, read once above
-        context.update(
-            contribution=contribution_panel(
-                request,
-                parent=unit,
+            pagecache.cached(
+                "metrics.overview",
+                lambda: _results(request, unit=unit, as_of=as_of, period=period),
+                unit=unit,
                 as_of=as_of,
                 period=period,
-                ranks=data["ranks"],
-                page="overview",
-                book=book,
-            ),
-            first_group=first_group_panel(unit=unit, as_of=as_of, period=period, book=book),
+                contrib=request.GET.get(CONTRIBUTION_PARAM, ""),
+            )
         )
     return render(request, "metrics/overview.html", context)
 
@@ -82,3 +59,43 @@ def _ranking_parent(unit: ScopeKey) -> ScopeKey:
     if unit.scope is Scope.JUDGE:
         return ScopeKey(Scope.DIVISION, unit.court_id, unit.division_id)
     return unit
+
+
+def _results(request, *, unit: ScopeKey, as_of, period: str) -> dict:
+    """What the overview shows of the stored results: the same for every viewer of the unit
+    (metrics.pagecache caches it; the request is read only for ?contrib=)."""
+    data = dashboard.overview(unit=unit, as_of=as_of, period=period)
+    for tile in data["tiles"]:
+        slug = tile["indicator"].slug
+        tile["figure_id"] = f"spark-{slug}"
+        tile["figure"] = charts.indicator_figure(
+            tile["indicator"],
+            [{"day": day, "value": value} for day, value in tile["series"]],
+            sparkline=True,
+        )
+        tile["drill_url"] = page_url("drill", slug=slug, unit=unit, period=period, as_of=as_of)
+        tile["trend_url"] = page_url("trend", slug=slug, unit=unit, as_of=as_of)
+        tile["definition_url"] = page_url("indicator", slug=slug)
+    profile = dashboard.pending_age_profile(unit=unit, as_of=as_of, period=period)
+    for bucket in profile:
+        bucket["label"] = charts.bucket_label(bucket)
+    results = dict(
+        data=data,
+        age_profile=profile,
+        age_figure=charts.age_figure(profile),
+        pending_total=sum(bucket["count"] for bucket in profile),
+    )
+    book = tile_targets(data["tiles"])  # the targets in force, read once above
+    results.update(
+        contribution=contribution_panel(
+            request,
+            parent=unit,
+            as_of=as_of,
+            period=period,
+            ranks=data["ranks"],
+            page="overview",
+            book=book,
+        ),
+        first_group=first_group_panel(unit=unit, as_of=as_of, period=period, book=book),
+    )
+    return results

@@ -10,9 +10,10 @@ from django.http import Http404
 from django.shortcuts import render
 
 from cases.permissions import Action, may
-from metrics import dashboard
+from metrics import dashboard, pagecache
 from metrics.choices import PeriodKind, Scope
 from metrics.registry import INDICATORS
+from metrics.selectors import latest_as_of
 from metrics.views.common import (
     breadcrumb,
     page_url,
@@ -21,6 +22,10 @@ from metrics.views.common import (
 )
 from metrics.views.contribution import contribution_panel
 from metrics.views.funnel import funnel_section
+
+# The query choices the page's results depend on (the contribution panel's indicator, the
+# funnel's indicator and adjustment, the day asked for in its links): part of the cache key.
+RESULT_PARAMS = ("contrib", "funnel", "adjusted", "as_of")
 
 
 def _week_end(day: datetime.date) -> datetime.date:
@@ -37,11 +42,11 @@ def ranking(request):
         raise Http404("a judge has no units below")
     ytd = PeriodKind.YTD.value
     requested = requested_day(request)
-    latest = dashboard.as_of_resolve(ytd, requested)
+    latest = latest_as_of(ytd, requested)
     as_of = latest
     if requested is None and latest is not None:
         # By default the last computed Sunday; the latest day if no Sunday was computed.
-        as_of = dashboard.as_of_resolve(ytd, _week_end(latest)) or latest
+        as_of = latest_as_of(ytd, _week_end(latest)) or latest
     context = {
         "info": info,
         "unit": parent,
@@ -53,22 +58,37 @@ def ranking(request):
         "indicators": list(INDICATORS.values()),
     }
     if as_of is not None:
-        data = dashboard.weekly_ranking(parent=parent, as_of=as_of)
-        for row in data["rows"]:
-            row["overview_url"] = page_url("overview", unit=row["unit"], as_of=as_of)
-            if row["unit"].scope is not Scope.JUDGE:
-                row["ranking_url"] = page_url("ranking", unit=row["unit"], as_of=as_of)
-            if not data["ranks"]:
-                row["band_list"] = [
-                    row["bands"].get(indicator.slug) for indicator in context["indicators"]
-                ]
         context.update(
-            data=data,
-            previous_url=page_url("ranking", unit=parent, as_of=data["week_before"]),
+            pagecache.cached(
+                "metrics.ranking",
+                lambda: _results(request, parent=parent, as_of=as_of),
+                unit=parent,
+                as_of=as_of,
+                **{f"query_{param}": request.GET.get(param, "") for param in RESULT_PARAMS},
+            )
         )
-        context["contribution"] = contribution_panel(
-            request, parent=parent, as_of=as_of, period=ytd, ranks=data["ranks"], page="ranking"
-        )
-        if not data["ranks"]:  # bands mode: a funnel instead of ranks
-            context.update(funnel_section(request, parent=parent, as_of=as_of, period=ytd))
     return render(request, "metrics/ranking.html", context)
+
+
+def _results(request, *, parent, as_of: datetime.date) -> dict:
+    """What the weekly page shows of the stored results: the same for every viewer of the unit
+    (metrics.pagecache caches it; the request is read only for RESULT_PARAMS)."""
+    ytd = PeriodKind.YTD.value
+    indicators = list(INDICATORS.values())
+    data = dashboard.weekly_ranking(parent=parent, as_of=as_of)
+    for row in data["rows"]:
+        row["overview_url"] = page_url("overview", unit=row["unit"], as_of=as_of)
+        if row["unit"].scope is not Scope.JUDGE:
+            row["ranking_url"] = page_url("ranking", unit=row["unit"], as_of=as_of)
+        if not data["ranks"]:
+            row["band_list"] = [row["bands"].get(indicator.slug) for indicator in indicators]
+    results = {
+        "data": data,
+        "previous_url": page_url("ranking", unit=parent, as_of=data["week_before"]),
+        "contribution": contribution_panel(
+            request, parent=parent, as_of=as_of, period=ytd, ranks=data["ranks"], page="ranking"
+        ),
+    }
+    if not data["ranks"]:  # bands mode: a funnel instead of ranks
+        results.update(funnel_section(request, parent=parent, as_of=as_of, period=ytd))
+    return results

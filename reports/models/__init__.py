@@ -7,11 +7,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cases.runs import RunStatus
 from cases.units import UnitScopedModel
 from metrics.choices import Scope
 from metrics.models import SCOPE_SHAPE
 from metrics.registry import INDICATORS
-from reports.choices import DocumentKind, FindingKind, ReportStatus, RunStatus, TargetBasis
+from reports.choices import DocumentKind, FindingKind, PipelineStepKind, ReportStatus, TargetBasis
 from reports.querysets import UnitRowQuerySet
 
 
@@ -179,6 +180,30 @@ class HealthCheckRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.as_of} {self.status}"
+
+
+class PipelineStep(models.Model):
+    """One step of one night's pipeline (courtdash.pipeline): indicators, abnormality detection,
+    health check, … as of a day; the office sees them on the health check page."""
+
+    as_of = models.DateField(_("数据截止日"))
+    step = models.CharField(_("步骤"), max_length=20, choices=PipelineStepKind.choices)
+    status = models.CharField(_("状态"), max_length=8, choices=RunStatus.choices)
+    started_at = models.DateTimeField(_("开始时间"))
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+
+    class Meta:
+        ordering = ["-as_of", "started_at"]
+        verbose_name = _("夜间处理步骤")
+        verbose_name_plural = _("夜间处理步骤")
+        constraints = [
+            models.UniqueConstraint(fields=["as_of", "step"], name="pipeline_step_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.as_of} {self.step} {self.status}"
 
 
 class Finding(UnitRow):

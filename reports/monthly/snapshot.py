@@ -21,7 +21,7 @@ from metrics.choices import PeriodKind, RankingMode, Scope
 from metrics.models import IndicatorValue, ScopeScore
 from metrics.periods import ONE_DAY, month_ends, quarter_of
 from metrics.registry import INDICATORS
-from metrics.selectors import ranking_mode, score_band, unit_values
+from metrics.selectors import latest_as_of, ranking_mode, score_band, unit_values
 from metrics.templatetags.metrics_display import (
     change,
     fixed2,
@@ -208,13 +208,13 @@ def _score(unit: ScopeKey, as_of, before) -> dict:
 def monthly_snapshot(*, unit: ScopeKey, month: datetime.date, health_run=None) -> dict:
     """The whole monthly review of `unit` for `month` (its first day), as JSON primitives."""
     first, last = month_bounds(month)
-    as_of = dashboard.as_of_resolve(YTD, last)
+    as_of = latest_as_of(YTD, last)
     if as_of is None or as_of < first:
         raise NoResults(f"no computed indicators in {first:%Y-%m}")
     info = unit_info(unit)
     if info is None:
         raise NoResults("no such unit")
-    before = dashboard.as_of_resolve(YTD, first - ONE_DAY)
+    before = latest_as_of(YTD, first - ONE_DAY)
     indicators, quarter = _indicators(unit, as_of, before, today=as_of + ONE_DAY)
     children = sections.children(unit, as_of, before)
     months = dashboard.monthly_flow(unit=unit, as_of=as_of)

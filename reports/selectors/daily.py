@@ -1,8 +1,8 @@
 """日动态: what happened today in a unit, against the same day last year; what fell due today.
 
-The counts are one aggregate over the unit's cases (FILTER per number), restricted to the rows
-that can matter (pending, or closed since the first day of last year's month: an index scan
-on closed_on and the pending partial index); the lists are querysets for the page's paginators.
+The flows are one aggregate over the rows filed or closed in the two months (index ranges); the
+pending counts are index scans of the pending cases, and last year's is the nightly's stored
+number where there is one; the lists are querysets for the page's paginators.
 """
 
 from __future__ import annotations
@@ -14,9 +14,11 @@ from django.db.models import Count, Q, QuerySet
 
 from cases.choices import BAND_URGENT_DAYS, BAND_WARNING_DAYS
 from cases.models import Case
-from cases.units import ScopeKey
+from cases.units import ScopeKey, user_scope
+from metrics.choices import PeriodKind
 from metrics.conditions import WORKLOAD, pending_at
 from metrics.dashboard import same_day_last_year
+from metrics.models import PendingAgeProfile
 from metrics.periods import ONE_DAY, long_pending_cutoff, quarter_of
 from reports.selectors.targets import target_progress
 from supervision.models import Inquiry, Notice
@@ -26,25 +28,60 @@ from supervision.models import Inquiry, Notice
 BAND_ENTRY_DAYS = (BAND_WARNING_DAYS, BAND_URGENT_DAYS, -1)
 
 
-def _flow(day: datetime.date) -> dict:
-    month_start = day.replace(day=1)
-    return {
-        "filed": Count("pk", filter=Q(filed_on=day)),
-        "closed": Count("pk", filter=Q(closed_on=day)),
-        "pending": Count("pk", filter=pending_at(day)),
-        "filed_month": Count("pk", filter=Q(filed_on__gte=month_start, filed_on__lte=day)),
-        "closed_month": Count("pk", filter=Q(closed_on__gte=month_start, closed_on__lte=day)),
-    }
+def _flows(cases: QuerySet, day: datetime.date, last_year: datetime.date) -> dict:
+    """Filed and closed on each day and in its month so far, now and last year: one aggregate
+    over the rows filed or closed in the two months, which case_filed_idx and case_closed_idx
+    find (the four ranges as one OR, a bitmap of each index)."""
+    ranges = Q()
+    aggregates = {}
+    for when, moment in (("now", day), ("then", last_year)):
+        month_start = moment.replace(day=1)
+        filed = Q(filed_on__gte=month_start, filed_on__lte=moment)
+        closed = Q(closed_on__gte=month_start, closed_on__lte=moment)
+        ranges |= filed | closed
+        aggregates |= {
+            f"{when}_filed": Count("pk", filter=Q(filed_on=moment)),
+            f"{when}_closed": Count("pk", filter=Q(closed_on=moment)),
+            f"{when}_filed_month": Count("pk", filter=filed),
+            f"{when}_closed_month": Count("pk", filter=closed),
+        }
+    return cases.filter(WORKLOAD, ranges).order_by().aggregate(**aggregates)
 
 
-def daily_counts(*, cases: QuerySet, day: datetime.date) -> dict:
+def pending_count(cases: QuerySet, day: datetime.date) -> int:
+    """W cases pending on `day`: those still pending and those closed after `day`, counted
+    apart, so that the first count is an index-only scan of case_pending_cover_idx and the
+    second a range of case_closed_idx (together, pending_at(day) exactly)."""
+    still = cases.filter(WORKLOAD, closed_on__isnull=True, filed_on__lte=day).order_by()
+    later = cases.filter(WORKLOAD, closed_on__gt=day, filed_on__lte=day).order_by()
+    return still.count() + later.count()
+
+
+def stored_pending(unit: ScopeKey, day: datetime.date) -> int | None:
+    """W cases of the unit pending on `day` as the nightly stored them (the sum of the unit's
+    PendingAgeProfile), or None where that day was not computed."""
+    counts = (
+        PendingAgeProfile.objects.filter(unit.rows_q(), as_of=day, period=PeriodKind.YTD)
+        .values_list("counts", flat=True)
+        .first()
+    )
+    return sum(counts) if counts is not None else None
+
+
+def daily_counts(*, cases: QuerySet, day: datetime.date, unit: ScopeKey | None = None) -> dict:
     """Workload cases (W) filed, closed and pending on `day` and in its month so far, and the
-    same on the same day last year, with the change."""
+    same on the same day last year, with the change.
+
+    Pending on the day last year is the stored number where the nightly stored it and `unit`
+    is given (the caller's `cases` are then all the unit's cases): counting it means reading
+    every case closed since then, a year of the unit's closings."""
     last_year = same_day_last_year(day)
-    relevant = WORKLOAD & (Q(closed_on__isnull=True) | Q(closed_on__gte=last_year.replace(day=1)))
-    aggregates = {f"now_{name}": value for name, value in _flow(day).items()}
-    aggregates |= {f"then_{name}": value for name, value in _flow(last_year).items()}
-    row = cases.filter(relevant).order_by().aggregate(**aggregates)
+    row = _flows(cases, day, last_year)
+    row["now_pending"] = pending_count(cases, day)
+    then_pending = stored_pending(unit, last_year) if unit is not None else None
+    row["then_pending"] = (
+        then_pending if then_pending is not None else pending_count(cases, last_year)
+    )
     numbers = []
     for name in ("filed", "closed", "pending", "filed_month", "closed_month"):
         now, then = row[f"now_{name}"], row[f"then_{name}"]
@@ -65,6 +102,8 @@ def band_entries(*, cases: QuerySet, day: datetime.date) -> QuerySet:
     return (
         cases.filter(closed_on__isnull=True, filed_on__lte=day)
         .with_band(day)
+        # The same days as deadlines: a condition the pending cases' deadline indexes answer.
+        .filter(deadline__in=[day + datetime.timedelta(days=days) for days in BAND_ENTRY_DAYS])
         .filter(days_left__in=BAND_ENTRY_DAYS)
         .select_related("court", "division", "judge")
         .order_by("days_left", "deadline", "case_number")
@@ -152,7 +191,10 @@ def daily_dynamics(*, user, unit: ScopeKey, day: datetime.date) -> DailyDynamics
     return DailyDynamics(
         unit=unit,
         day=day,
-        counts=daily_counts(cases=cases, day=day),
+        # The stored numbers are the unit's: for a viewer who sees all of its cases.
+        counts=daily_counts(
+            cases=cases, day=day, unit=None if user_scope(user).cases_joined_only else unit
+        ),
         bands=band_entries(cases=cases, day=day),
         long_pending=new_long_pending(cases=cases, day=day),
         letters=letters_due(user=user, unit=unit, day=day),

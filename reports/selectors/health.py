@@ -9,10 +9,11 @@ from django.db.models import QuerySet
 
 from cases.dates import today
 from cases.models import Case
+from cases.runs import RunStatus
 from cases.units import ScopeKey, reaches
-from reports.choices import RunStatus
+from reports.choices import PipelineStepKind
 from reports.findings import finding_text, unit_title
-from reports.models import Finding, HealthCheckRun
+from reports.models import Finding, HealthCheckRun, PipelineStep
 
 
 def health_run(as_of: datetime.date | None = None) -> HealthCheckRun | None:
@@ -21,6 +22,30 @@ def health_run(as_of: datetime.date | None = None) -> HealthCheckRun | None:
     if as_of is not None:
         runs = runs.filter(as_of__lte=as_of)
     return runs.order_by("-as_of").first()
+
+
+def pipeline_night(as_of: datetime.date | None = None) -> dict | None:
+    """The steps of the nightly pipeline of a night (default: the latest recorded), in their
+    order, each with its status (None: not run, the chain stopped before it); None if no night
+    was recorded. What the health page tells everyone who reads it; a failed step's error
+    stays in its row and the worker's log."""
+    nights = PipelineStep.objects.order_by("-as_of").values_list("as_of", flat=True)
+    night = (nights.filter(as_of__lte=as_of) if as_of else nights).first()
+    if night is None:
+        return None
+    rows = {row.step: row for row in PipelineStep.objects.filter(as_of=night)}
+    steps = [
+        {"kind": kind, "label": label, "status": rows[kind].status if kind in rows else None,
+         "finished_at": rows[kind].finished_at if kind in rows else None}
+        for kind, label in PipelineStepKind.choices
+    ]  # fmt: skip
+    statuses = {step["status"] for step in steps}
+    status = (
+        RunStatus.FAILED if RunStatus.FAILED in statuses
+        else RunStatus.DONE if statuses == {RunStatus.DONE}
+        else RunStatus.RUNNING
+    )  # fmt: skip
+    return {"as_of": night, "status": status, "steps": steps}
 
 
 def unit_findings(*, user, unit: ScopeKey, run: HealthCheckRun | None) -> QuerySet:

@@ -35,10 +35,10 @@ from cases.models import Court, Division, User
 from cases.permissions import Action, may
 from cases.units import CHILD_SCOPE, ScopeKey, people_q, unit_info, unit_url
 from metrics.choices import PeriodKind, Scope
-from metrics.dashboard import as_of_resolve
 from metrics.models import IndicatorValue
 from metrics.periods import add_months
 from metrics.registry import INDICATORS
+from metrics.selectors import latest_as_of
 from metrics.templatetags.metrics_display import indicator_value
 from reports.choices import TargetStatus
 from reports.findings import finding_text
@@ -558,7 +558,7 @@ def agenda_build(
         unit=unit,
         title=info.title if info is not None else "",
         month=month,
-        as_of=as_of_resolve(PERIOD, end),
+        as_of=latest_as_of(PERIOD, end),
         day=day,
     )
     indicators = _indicator_items(unit, agenda.as_of)

@@ -11,9 +11,9 @@ import datetime
 from dataclasses import dataclass
 
 from cases.units import ScopeKey
-from metrics.dashboard import as_of_resolve
 from metrics.periods import quarter_bounds
 from metrics.registry import INDICATORS, Indicator
+from metrics.selectors import latest_as_of
 from reports.choices import TargetBasis, TargetStatus
 from reports.gap import Gap, target_gap
 from reports.models import QuarterlyTarget
@@ -74,7 +74,7 @@ def _status(indicator: Indicator, target: QuarterlyTarget, projection: Projectio
 def quarter_as_of(period: str, year: int, quarter: int, today: datetime.date):
     """The last computed day of the quarter so far (None before its first computed day)."""
     first, last = quarter_bounds(year, quarter)
-    day = as_of_resolve(period, min(last, today - datetime.timedelta(days=1)))
+    day = latest_as_of(period, min(last, today - datetime.timedelta(days=1)))
     return day if day is not None and day >= first else None
 
 

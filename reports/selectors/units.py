@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from cases.units import ScopeKey
 from metrics.choices import PeriodKind, Scope
-from metrics.dashboard import as_of_resolve
 from metrics.models import ScopeScore
-from metrics.selectors import unit_name
+from metrics.selectors import latest_as_of, unit_name
 
 
 def child_units(unit: ScopeKey) -> list[tuple[ScopeKey, str]]:
     """The units one level down that have computed results (from the latest scores)."""
     if unit.scope is Scope.JUDGE:
         return []
-    day = as_of_resolve(PeriodKind.YTD.value)
+    day = latest_as_of(PeriodKind.YTD.value)
     if day is None:
         return []
     rows = (

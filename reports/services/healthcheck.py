@@ -2,8 +2,11 @@
 
 health_check_run(as_of=…) is idempotent: one HealthCheckRun per day, its findings stored again
 in one transaction (upserted, so that a finding found again keeps its id; the others deleted),
-under an advisory lock so that two runs of a day never mix their findings. A run killed
-halfway leaves the previous findings of that day as they were.
+the run marked done in it. cases.runs.RecordedRun keeps the run row (running, done, failed) and
+the advisory lock per day, so that two runs of a day never mix their findings: a second run
+waits for the first and skips if it finished meanwhile. A run killed halfway leaves the previous
+findings of that day as they were. It is a step of the nightly pipeline (courtdash.pipeline),
+after the metrics and the abnormality detection.
 """
 
 from __future__ import annotations
@@ -11,17 +14,15 @@ from __future__ import annotations
 import datetime
 import logging
 
-from django.db import connection, transaction
-from django.utils import timezone
-
 from cases.dates import today
+from cases.runs import RecordedRun, RunStatus
 from metrics.periods import ONE_DAY
-from reports.choices import RunStatus
 from reports.healthcheck import Window, detect
 from reports.models import Finding, FindingCase, HealthCheckRun
+from supervision.selectors.queue_count import queue_changed
 
 logger = logging.getLogger(__name__)
-HEALTH_LOCK = 0x68636B00  # pg_advisory_xact_lock(HEALTH_LOCK, day): "hck"
+HEALTH_LOCK = 0x68636B00  # pg_advisory_lock(HEALTH_LOCK, day): "hck"
 
 
 def health_check_as_of() -> datetime.date:
@@ -29,23 +30,26 @@ def health_check_as_of() -> datetime.date:
     return today() - ONE_DAY
 
 
-@transaction.atomic
 def health_check_run(*, as_of: datetime.date) -> HealthCheckRun:
     """Check every case of the city as of `as_of` and store the findings (replacing the day's
-    earlier ones)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [HEALTH_LOCK, as_of.toordinal()])
+    earlier ones), unless a concurrent run of the day just did."""
     window = Window.ending(as_of)
-    run, _created = HealthCheckRun.objects.update_or_create(
-        as_of=as_of,
-        defaults={
-            "window_start": window.start,
-            "status": RunStatus.RUNNING,
-            "started_at": timezone.now(),
-            "finished_at": None,
-            "error": "",
-        },
+    recorded = RecordedRun(
+        HealthCheckRun,
+        keys=[{"as_of": as_of}],
+        lock=(HEALTH_LOCK, as_of.toordinal()),
+        name=f"health check {as_of}",
     )
+    recorded.execute(
+        lambda: {"findings": _findings_store(as_of=as_of)},
+        running={"window_start": window.start},
+    )
+    return HealthCheckRun.objects.get(as_of=as_of)
+
+
+def _findings_store(*, as_of: datetime.date) -> int:
+    """The findings of the day, stored in the run's transaction; how many."""
+    run = HealthCheckRun.objects.get(as_of=as_of)
     drafts = detect(as_of=as_of)
     # Upserted by their unit and kind: a finding found again keeps its id (the kept monthly
     # reviews link to it); one no longer found goes.
@@ -78,12 +82,9 @@ def health_check_run(*, as_of: datetime.date) -> HealthCheckRun:
         links += [FindingCase(finding=finding, case_id=case_id) for case_id in ids]
     FindingCase.objects.bulk_create(links, batch_size=5000)
     Finding.objects.bulk_update(findings, ["case_count"], batch_size=1000)
-    run.status = RunStatus.DONE
-    run.finished_at = timezone.now()
-    run.findings = len(findings)
-    run.save(update_fields=["status", "finished_at", "findings"])
     logger.info("health check %s: %d findings, %d cases", as_of, len(findings), len(links))
-    return run
+    queue_changed()  # written in bulk (no save signal): the findings are in people's 我的待办
+    return len(findings)
 
 
 def health_check_ensure(*, as_of: datetime.date) -> HealthCheckRun:

@@ -21,9 +21,10 @@ from django.utils import timezone, translation
 
 from cases.choices import AuditAction
 from cases.models import Court
+from cases.runs import RunStatus
 from cases.services import audit_record
 from cases.units import ScopeKey
-from metrics.choices import PeriodKind, RunStatus
+from metrics.choices import PeriodKind
 from metrics.models import ComputationRun
 from metrics.nightly import metrics_nightly
 from metrics.periods import ALL_PERIODS
@@ -135,9 +136,9 @@ def monthly_report_generate(
 
 def _health_day(last: datetime.date) -> datetime.date:
     """The health check the review includes: as of the month's last computed day."""
-    from metrics.dashboard import as_of_resolve
+    from metrics.selectors import latest_as_of
 
-    return as_of_resolve(PeriodKind.YTD.value, last) or last
+    return latest_as_of(PeriodKind.YTD.value, last) or last
 
 
 def monthly_reports_generate(*, month: datetime.date) -> list[dict]:

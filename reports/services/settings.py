@@ -12,6 +12,7 @@ from cases.choices import AuditAction
 from cases.models import RankingSetting, User
 from cases.permissions import Action, require
 from cases.services import audit_record
+from metrics.pagecache import results_changed
 from metrics.selectors import ranking_mode
 from reports.choices import FindingKind
 from reports.healthcheck import DEFAULTS, rules
@@ -61,6 +62,7 @@ def ranking_mode_set(*, mode: str, actor: User, note: str = "") -> RankingSettin
     if mode == before:
         return None
     setting = RankingSetting.objects.create(mode=mode, note=note.strip(), changed_by=actor)
+    results_changed()  # cached pages show ranks or bands: a new generation, on commit
     audit_record(
         action=AuditAction.CHANGE,
         user=actor,

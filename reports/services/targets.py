@@ -12,6 +12,7 @@ from cases.choices import AuditAction
 from cases.services import audit_record
 from cases.units import ScopeKey
 from metrics.choices import Direction
+from metrics.pagecache import results_changed
 from metrics.registry import INDICATORS
 from reports.choices import TargetBasis
 from reports.models import QuarterlyTarget
@@ -85,6 +86,7 @@ def quarterly_targets_save(
         row.save()
         saved.append(row)
     if changes:
+        results_changed()  # cached pages show the quarter targets: a new generation, on commit
         audit_record(
             action=AuditAction.CHANGE,
             request=request,

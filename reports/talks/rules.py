@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from cases.choices import Scope
 from cases.dates import today
+from cases.runs import RunStatus
 from cases.units import ScopeKey, unit_url
 from metrics.choices import PeriodKind
 from metrics.dashboard.common import TargetBook
@@ -42,7 +43,6 @@ from metrics.models import IndicatorValue
 from metrics.registry import INDICATORS
 from metrics.selectors import latest_as_of
 from metrics.templatetags.metrics_display import indicator_value
-from reports.choices import RunStatus
 from reports.findings import finding_text
 from reports.models import Finding, HealthCheckRun, TalkRuleSetting
 from reports.talks.choices import TalkRuleKind

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 
+from metrics import pagecache
 from metrics.periods import quarter_of
 from reports.selectors.targets import target_progress
 
@@ -40,7 +41,13 @@ def quarter_targets_tile(unit, as_of):
     progress of `unit`'s targets of the quarter of `as_of`. The overview loads this tag by name
     so that metrics never imports reports."""
     year, quarter = quarter_of(as_of)
-    progress = target_progress(
-        units=[unit], year=year, quarter=quarter, today=as_of, all_indicators=False
-    )[unit]
+    # The same for every viewer of the unit (metrics.pagecache; a target change invalidates).
+    progress = pagecache.cached(
+        "reports.quarter_targets_tile",
+        lambda: target_progress(
+            units=[unit], year=year, quarter=quarter, today=as_of, all_indicators=False
+        )[unit],
+        unit=unit,
+        as_of=as_of,
+    )
     return {"progress": progress, "year": year, "quarter": quarter}

@@ -21,6 +21,7 @@ from reports.selectors.health import (
     finding_counts,
     finding_reached,
     health_run,
+    pipeline_night,
     unit_findings,
     visible_findings,
 )
@@ -66,6 +67,7 @@ def health(request):
             "info": info,
             "unit": unit,
             "run": run,
+            "night": pipeline_night(_as_of(request)),
             "findings": listed,
             "kinds": kinds,
             "kind": kind,

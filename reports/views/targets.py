@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from cases.dates import today
 from cases.permissions import Action, may
+from metrics import pagecache
 from metrics.periods import quarter_bounds, quarter_of
 from metrics.views.common import requested_unit
 from reports.forms import QuarterlyTargetsForm
@@ -42,13 +43,21 @@ def _neighbours(year: int, quarter: int) -> dict:
 def targets(request):
     unit, info = requested_unit(request)
     year, quarter = _quarter(request)
-    overview = quarter_targets(unit=unit, year=year, quarter=quarter, today=today())
-    child_rows = [
-        {"unit": child.unit, "name": child.name, "url": report_url("targets", unit=child.unit,
-                                                                  year=year, quarter=quarter),
-         "row": child.row}
-        for child in overview.children
-    ]  # fmt: skip
+
+    def compute() -> tuple[list, list]:
+        overview = quarter_targets(unit=unit, year=year, quarter=quarter, today=today())
+        child_rows = [
+            {"unit": child.unit, "name": child.name, "url": report_url("targets", unit=child.unit,
+                                                                      year=year, quarter=quarter),
+             "row": child.row}
+            for child in overview.children
+        ]  # fmt: skip
+        return overview.rows, child_rows
+
+    # The same for every viewer of the unit (metrics.pagecache; a target change invalidates).
+    rows, child_rows = pagecache.cached(
+        "reports.targets", compute, unit=unit, year=year, quarter=quarter
+    )
     first, last = quarter_bounds(year, quarter)
     neighbours = _neighbours(year, quarter)
     return render(
@@ -61,7 +70,7 @@ def targets(request):
             "quarter": quarter,
             "first": first,
             "last": last,
-            "rows": overview.rows,
+            "rows": rows,
             "children": pager(request, child_rows, "page", size=50),
             "may_edit": may(request.user, Action.QUARTER_TARGETS_SET, unit),
             "edit_url": report_url("targets_edit", unit=unit, year=year, quarter=quarter),

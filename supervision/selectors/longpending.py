@@ -6,11 +6,15 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThanOrEqual
 
 from cases.choices import Band
 from cases.dates import today
 from cases.models import Case
+from cases.querysets import pending_filed_on
 from cases.units import UnitPaths, unit_q
+from metrics.periods import months_before
 from supervision.ages import PlusMonths, age_bucket, bucket_condition, older_than
 from supervision.choices import OUTLOOK_HORIZONS, OUTLOOK_THRESHOLDS, AgeBucket
 from supervision.models import CampaignCase, ClearanceCampaign
@@ -35,6 +39,30 @@ def scoped_cases(user, unit: Q | None = None) -> QuerySet[Case]:
     return cases.filter(unit) if unit is not None else cases
 
 
+def pending_filed_by(day: datetime.date, last_filed: datetime.date) -> Q:
+    """Pending on `day` and filed on or before `last_filed` (not after `day`): pending_at(day)
+    written so that PostgreSQL reads the pending cases from case_pending_filed_idx (the filing
+    day of the pending cases) and those closed after `day` from case_closed_idx, rather than
+    every pending case of the city."""
+    last_filed = min(last_filed, day)
+    return Q(LessThanOrEqual(pending_filed_on(), last_filed)) | Q(
+        closed_on__gt=day, filed_on__lte=last_filed
+    )
+
+
+def filed_key() -> Coalesce:
+    """The filing day, written as an expression no index holds in order: ordered by plain
+    filed_on, PostgreSQL walks case_filed_idx through the whole city's cases looking for the
+    few long-pending ones, where reading those from case_pending_filed_idx and sorting them
+    is a few ms."""
+    return Coalesce(pending_filed_on(), F("filed_on"))
+
+
+def _long_pending_q(day: datetime.date) -> Q:
+    """Pending on `day` and more than 12 months old (older_than(12, day))."""
+    return pending_filed_by(day, months_before(day, 12))
+
+
 def long_pending_cases(
     *,
     user,
@@ -45,14 +73,15 @@ def long_pending_cases(
     """Cases in scope pending on `day` and more than 12 months old, with their `age_bucket`."""
     day = day or today()
     cases = (
-        scoped_cases(user, unit)
-        .pending_at(day)
-        .filter(older_than(12, day))
-        .annotate(age_bucket=age_bucket(day))
+        scoped_cases(user, unit).filter(_long_pending_q(day)).annotate(age_bucket=age_bucket(day))
     )
     if bucket:
         cases = cases.filter(bucket_condition(AgeBucket(bucket), day))
-    return cases.select_related("court", "division", "judge").order_by("filed_on", "case_number")
+    return (
+        cases.annotate(filed_key=filed_key())
+        .select_related("court", "division", "judge")
+        .order_by("filed_key", "case_number")
+    )
 
 
 def long_pending_counts(
@@ -63,7 +92,7 @@ def long_pending_counts(
     counts = {
         bucket.value: Count("id", filter=bucket_condition(bucket, day)) for bucket in AgeBucket
     }
-    cases = scoped_cases(user, unit).pending_at(day).filter(older_than(12, day))
+    cases = scoped_cases(user, unit).filter(_long_pending_q(day))
     if by is None:
         return [{**cases.aggregate(**counts, total=Count("id"))}]
     fields = GROUPINGS[by]
@@ -87,9 +116,11 @@ def long_pending_outlook(
     """可能发生的动向: how many cases pending today will pass 12, 24, 36 months within 30, 60,
     90 days if nothing is done: {threshold: {horizon: count}} (horizons are cumulative)."""
     day = day or today()
+    # Only the cases that can cross a threshold within the longest horizon need reading.
+    oldest = months_before(day + datetime.timedelta(days=max(OUTLOOK_HORIZONS)), 12)
     counts = (
         scoped_cases(user, unit)
-        .pending_at(day)
+        .filter(pending_filed_by(day, oldest))
         .aggregate(
             **{
                 outlook_key(threshold, horizon): Count(
@@ -121,11 +152,13 @@ def long_pending_outlook_cases(
     day = day or today()
     return (
         scoped_cases(user, unit)
-        .pending_at(day)
-        .filter(_crossing(threshold, horizon, day))
-        .annotate(threshold_on=PlusMonths("filed_on", threshold))
+        .filter(
+            pending_filed_by(day, months_before(day + datetime.timedelta(days=horizon), threshold)),
+            _crossing(threshold, horizon, day),
+        )
+        .annotate(threshold_on=PlusMonths("filed_on", threshold), filed_key=filed_key())
         .select_related("court", "division", "judge")
-        .order_by("filed_on", "case_number")
+        .order_by("filed_key", "case_number")
     )
 
 

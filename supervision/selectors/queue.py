@@ -23,7 +23,7 @@ import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connections
 from django.db.models import DateField, F, Q, QuerySet, Value
 from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.urls import reverse
@@ -520,7 +520,9 @@ def _counted(found: dict[str, QuerySet]) -> dict[str, int]:
         sql, kind_params = rows.order_by().values("pk").query.sql_with_params()
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS queue_kind)")
         params.extend(kind_params)
-    with connection.cursor() as cursor:
+    # Where the querysets read (a replica on a read-only page: courtdash.routers).
+    database = next(iter(found.values())).db
+    with connections[database].cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
         counted = cursor.fetchone()
     return dict(zip(found, counted, strict=True))

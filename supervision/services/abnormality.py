@@ -1,7 +1,7 @@
 """Abnormality detection (研判 → 异常函询), and the office's decision on each draft it makes.
 
-`abnormalities_detect(as_of=…)` runs after the nightly computation (metrics.nightly sends
-`nightly_computed`; supervision.signals runs it). For the year to date as of that day, every
+`abnormalities_detect(as_of=…)` runs after the nightly computation, the next step of the
+nightly pipeline (courtdash.pipeline). For the year to date as of that day, every
 court and division whose indicator value
 
 - reaches its warning line — the line of metrics.IndicatorTarget where the value scores 0 (the

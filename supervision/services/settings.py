@@ -16,6 +16,7 @@ from cases.models import AuditEvent, Court, User
 from cases.permissions import Action, Refused, require
 from cases.services import audit_record
 from cases.units import ScopeKey, reaches
+from metrics.registry import INDICATORS, Registry
 from supervision.choices import RuleKind
 from supervision.models import DetectionRule, FourTypeRule
 from supervision.services.trail import supervision_service
@@ -145,6 +146,23 @@ def detection_rule_save(
         actor=actor, object_type=DETECTION_OBJECT, object_id=rule.pk, before=before, after=after
     )
     return rule
+
+
+def detection_rules_seed(*, registry: Registry = INDICATORS) -> list[str]:
+    """Give every indicator of the registry without a detection rule its default one
+    (Indicator.default_detection), as the migrations seeded the first eleven; a rule the office
+    has is left as it is. The slugs seeded."""
+    have = set(DetectionRule.objects.values_list("indicator", flat=True))
+    missing = [indicator for slug, indicator in registry.items() if slug not in have]
+    DetectionRule.objects.bulk_create(
+        DetectionRule(
+            indicator=indicator.slug,
+            fall_threshold=indicator.default_detection.fall_threshold,
+            min_denominator=indicator.default_detection.min_denominator,
+        )
+        for indicator in missing
+    )
+    return [indicator.slug for indicator in missing]
 
 
 def settings_history(*, object_type: str, object_ids) -> QuerySet[AuditEvent]:

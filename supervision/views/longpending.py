@@ -11,11 +11,26 @@ from django.utils.translation import gettext as _
 
 from cases.choices import AuditAction
 from cases.dates import today
+from cases.keyset import Key, date_value, keyset_page, last_if_null, str_value
 from cases.permissions import Action, may
 from cases.services import audit_record
 from supervision import selectors
 from supervision.choices import OUTLOOK_HORIZONS, OUTLOOK_THRESHOLDS, AgeBucket
-from supervision.views.common import crumbs, paginate, requested_unit, unit_grouping
+from supervision.views.common import (
+    PAGE_SIZE,
+    crumbs,
+    requested_unit,
+    unit_grouping,
+)
+
+# The long-pending lists' order, oldest filing first, as a keyset (cases.keyset): `filed_key`
+# is the filing day (supervision.selectors.longpending); the page's few thousand cases are read
+# from case_pending_filed_idx and sorted.
+LIST_KEYS = (Key("filed_key", parse=date_value), Key("case_number", parse=str_value))
+
+# The overdue list's order, most overdue first (CaseQuerySet.by_urgency), as a keyset over
+# case_pending_urgency_idx / case_pending_court_urgency_idx.
+OVERDUE_KEYS = (Key("deadline_key", parse=date_value), Key("case_number", parse=str_value))
 
 BUCKET_COLOURS = {
     AgeBucket.M12_18: "amber",
@@ -78,7 +93,13 @@ def long_pending(request):
             if bucket
             else _("长期未结案件（未结超过12个月）")
         )
-    page = paginate(request, cases)
+    page = keyset_page(
+        cases,
+        LIST_KEYS,
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        size=PAGE_SIZE,
+    )
     labels = dict(AgeBucket.choices)
     for case in page:
         case.age_label = labels.get(getattr(case, "age_bucket", ""), "")
@@ -90,6 +111,11 @@ def long_pending(request):
         by_unit = []
         (totals,) = selectors.long_pending_counts(user=user, day=day, unit=unit.key.cases_q())
     outlook_counts = selectors.long_pending_outlook(user=user, day=day, unit=unit.key.cases_q())
+    # The list's size is one of the counts above, not a count of its own.
+    if outlook is not None:
+        page.count = outlook_counts[outlook[0]][outlook[1]]
+    else:
+        page.count = totals[bucket or "total"]
     audit_record(
         action=AuditAction.CASE_LIST,
         request=request,
@@ -99,7 +125,7 @@ def long_pending(request):
             "unit": unit.params,
             "bucket": bucket,
             "outlook": request.GET.get("outlook", ""),
-            "count": page.paginator.count,
+            "count": page.count,
         },
     )
     return render(
@@ -150,15 +176,23 @@ def overdue(request):
     user, day = request.user, today()
     unit = requested_unit(request)
     by = unit_grouping(unit)
-    page = paginate(request, selectors.overdue_cases(user=user, day=day, unit=unit.key.cases_q()))
+    cases = selectors.overdue_cases(user=user, day=day, unit=unit.key.cases_q())
+    page = keyset_page(
+        cases.annotate(deadline_key=last_if_null("deadline")),
+        OVERDUE_KEYS,
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        size=PAGE_SIZE,
+    )
     for case in page:
         case.days_overdue = -case.days_left
     (totals,) = selectors.overdue_counts(user=user, day=day, unit=unit.key.cases_q())
+    page.count = totals["total"]  # the list's size, counted above
     audit_record(
         action=AuditAction.CASE_LIST,
         request=request,
         object_type="case",
-        detail={"view": "supervision_overdue", "unit": unit.params, "count": page.paginator.count},
+        detail={"view": "supervision_overdue", "unit": unit.params, "count": page.count},
     )
     return render(
         request,

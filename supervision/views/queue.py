@@ -30,7 +30,7 @@ def inbox(request):
     user = request.user
     tab = request.GET.get("tab", "")
     tab = tab if tab in TABS else "queue"
-    counts = open_counts(request)
+    counts = open_counts(request, exact=True)  # the rows listed are counted now
     kind = request.GET.get("kind", "")
     if kind not in counts:
         kind = ""

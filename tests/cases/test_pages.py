@@ -299,10 +299,24 @@ def test_list_paginates_fifty_a_page_and_keeps_the_filters(client, city_judges, 
     page = first.content.decode()
     assert len(CASE_LINK.findall(page)) == 50
     assert "共 61 条，显示第 1–50 条" in page
-    assert "type_code=%E6%B0%91%E7%9D%A3&amp;page=2" in page
+    following = html.unescape(NEXT_LINK.search(page).group(1))
+    assert following.startswith("?type_code=%E6%B0%91%E7%9D%A3&after=")
     assert set(listed(client, "?type_code=民督")) == made
-    second = client.get(LIST_URL, {"type_code": "民督", "page": 2}).content.decode()
+    second = client.get(LIST_URL + following).content.decode()
     assert len(CASE_LINK.findall(second)) == 11
+    # Back from the second page: the first page again, in the same order.
+    back = html.unescape(re.search(r'<a href="([^"]+)" rel="prev">', second).group(1))
+    again = client.get(LIST_URL + back).content.decode()
+    assert CASE_LINK.findall(again) == CASE_LINK.findall(page)
+
+
+def test_list_ignores_a_cursor_that_is_not_one(client, banded, city_user):
+    client = logged_in(client, city_user(Role.JUDGE, "苏0505/民一庭/1"))
+    first = CASE_LINK.findall(client.get(LIST_URL).content.decode())
+    for cursor in ("x", "W10", "WyJub3QtYS1kYXRlIiwxXQ", "%00", "a" * 2000):
+        response = client.get(LIST_URL, {"after": cursor, "before": cursor})
+        assert response.status_code == 200
+        assert CASE_LINK.findall(response.content.decode()) == first
 
 
 def test_case_list_view_is_audited_with_filters_and_count(client, banded, city_user):

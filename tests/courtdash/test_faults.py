@@ -29,7 +29,7 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.db.backends.base.creation import TEST_DATABASE_PREFIX
 
-from metrics.choices import RunStatus
+from cases.runs import RunStatus
 from metrics.models import ComputationRun, IndicatorTarget, IndicatorValue, ScopeScore
 from metrics.periods import ALL_PERIODS
 from metrics.tasks import compute_nightly

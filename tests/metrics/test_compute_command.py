@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from metrics.choices import RunStatus
+from cases.runs import RunStatus
 from metrics.models import ComputationRun, IndicatorValue, ScopeScore
 from metrics.registry import INDICATORS
 from metrics.services import metrics_compute

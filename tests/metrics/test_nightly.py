@@ -17,8 +17,8 @@ from celery.schedules import crontab
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection, transaction
 
+from cases.runs import RunStatus
 from courtdash.celery import app
-from metrics.choices import RunStatus
 from metrics.engine import METRICS_LOCK
 from metrics.models import ComputationRun, IndicatorValue, ScopeScore
 from metrics.nightly import NIGHTLY_LOCK, NightlyOutcome, metrics_nightly
@@ -146,12 +146,11 @@ def paused_before_commit() -> bool:
 # The schedule and the task's guarantees
 
 
-def test_beat_runs_the_nightly_job_after_midnight_shanghai_time():
-    entry = app.conf.beat_schedule["metrics-compute-nightly"]  # what `celery beat` reads
-    assert entry["task"] == compute_nightly.name == "metrics.tasks.compute_nightly"
+def test_the_nightly_computation_is_the_first_step_of_the_nightly_pipeline():
+    entry = app.conf.beat_schedule["courtdash-nightly-pipeline"]  # what `celery beat` reads
     assert entry["schedule"] == crontab(hour=0, minute=30)
     assert app.conf.timezone == "Asia/Shanghai"
-    assert compute_nightly.name in app.tasks
+    assert compute_nightly.name in app.tasks  # to run it again by hand
 
 
 def test_nightly_task_is_acknowledged_late_and_retried_on_a_lost_database_connection():

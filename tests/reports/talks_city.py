@@ -23,10 +23,9 @@ from decimal import Decimal
 from django.utils import timezone
 
 from cases.choices import Scope
-from metrics.choices import RunStatus
+from cases.runs import RunStatus
 from metrics.models import ComputationRun, IndicatorValue
 from reports.choices import FindingKind
-from reports.choices import RunStatus as HealthStatus
 from reports.models import Finding, HealthCheckRun
 from supervision.choices import LetterState, RecipientKind
 from supervision.models import Notice
@@ -94,7 +93,7 @@ def talks_city(courts: dict, divisions: dict, judges: dict, *, plant: bool = Tru
         HealthCheckRun.objects.create(
             as_of=AS_OF - datetime.timedelta(days=back),
             window_start=D(2024, 7, 1),
-            status=HealthStatus.DONE,
+            status=RunStatus.DONE,
             started_at=now,
             finished_at=now,
         )

@@ -6,8 +6,9 @@ import datetime
 import pytest
 
 from cases.models import Case
+from cases.runs import RunStatus
 from metrics.choices import Scope
-from reports.choices import FindingKind, RunStatus
+from reports.choices import FindingKind
 from reports.healthcheck import detect
 from reports.models import Finding, FindingCase, HealthCheckRun
 from reports.services.healthcheck import health_check_run

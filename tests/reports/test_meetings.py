@@ -14,12 +14,12 @@ from django.utils import timezone
 from cases.choices import Role
 from cases.models import Case
 from cases.permissions import Refused
+from cases.runs import RunStatus
 from cases.services import case_derived_refresh
 from cases.units import ScopeKey
-from metrics.choices import PeriodKind, RunStatus, Scope
+from metrics.choices import PeriodKind, Scope
 from metrics.models import ComputationRun, IndicatorValue
 from reports.choices import FindingKind
-from reports.choices import RunStatus as HealthRunStatus
 from reports.models import (
     Finding,
     FindingCase,
@@ -133,7 +133,7 @@ def planted(city):
     # 3. A health-check finding at a judge of 民一庭 (the month's last check).
     now = timezone.now()
     run = HealthCheckRun.objects.create(
-        as_of=END, window_start=D(2024, 4, 1), status=HealthRunStatus.DONE, started_at=now,
+        as_of=END, window_start=D(2024, 4, 1), status=RunStatus.DONE, started_at=now,
         finished_at=now, findings=1,
     )  # fmt: skip
     judge = city["judges"]["苏0505/民一庭/1"]

@@ -4,7 +4,7 @@ import pytest
 from celery.schedules import crontab
 from django.conf import settings
 
-from reports.choices import DocumentKind
+from reports.choices import DocumentKind, PipelineStepKind
 from reports.models import HealthCheckRun, MonthlyReport, ReportDocument
 from reports.tasks import generate_monthly_reports, run_health_check
 from tests.reports.conftest import MONTH, build_city
@@ -65,6 +65,7 @@ def test_beat_runs_the_review_on_the_first_of_the_month_and_the_check_every_nigh
     review = settings.CELERY_BEAT_SCHEDULE["reports-monthly-review"]
     assert review["task"] == "reports.tasks.generate_monthly_reports"
     assert review["schedule"] == crontab(day_of_month=1, hour=6, minute=0)
-    check = settings.CELERY_BEAT_SCHEDULE["reports-health-check"]
-    assert check["task"] == "reports.tasks.run_health_check"
-    assert check["schedule"] == crontab(hour=1, minute=30)
+    # The check is a step of the nightly pipeline (tests/courtdash/test_pipeline.py).
+    night = settings.CELERY_BEAT_SCHEDULE["courtdash-nightly-pipeline"]
+    assert night["schedule"] == crontab(hour=0, minute=30)
+    assert "health_check" in PipelineStepKind.values

@@ -6,6 +6,7 @@ Today is 2025-06-30 (tests/conftest.py)."""
 from __future__ import annotations
 
 import datetime
+import html
 import io
 import re
 from decimal import Decimal
@@ -206,7 +207,10 @@ def test_long_pending_list_is_paginated(world, web):
     office = web(Role.OFFICE)
     first = text(office.get("/supervision/long-pending/"))
     assert first.count('class="case-number"') == 50 and "共 55 条" in first
-    assert text(office.get("/supervision/long-pending/?page=2")).count('class="case-number"') == 5
+    # Keyset pages (cases.keyset): the next page is the rows after the last one shown.
+    following = html.unescape(re.search(r'<a href="([^"]+)" rel="next">', first).group(1))
+    second = text(office.get(f"/supervision/long-pending/{following}"))
+    assert second.count('class="case-number"') == 5 and 'rel="next"' not in second
 
 
 def test_overdue_page_lists_cases_past_their_deadline(world, web):

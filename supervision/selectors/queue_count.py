@@ -1,0 +1,190 @@
+"""The top bar's 我的待办 count, kept in the page cache (metrics.pagecache's Redis, alias
+"pages") so that a page pays one Redis round trip for it instead of ~15 COUNT subqueries.
+
+What is cached: a user's `queue_counts` ({kind: open items}), under their own key (their id and
+today's date: a deadline passing at midnight changes the count the next day; two users never
+share an entry) together with the queue generation it was computed under.
+
+The queue generation is a token in Redis changed after every commit that may change anybody's
+queue: any save or delete of a model of cases, supervision or reports (the queue's sources, the
+people, their units and designations; the services also leave a trail entry, a save, for each
+action), except the few that never feed the queue (QUIET). A queue's source written without a
+save (bulk_create, update(), raw SQL) calls `queue_changed()` itself (the health check's
+findings); the services that write in bulk also save a row (a campaign, a talk, a trail entry)
+in the same transaction.
+The count read is the one stored with the current generation, or computed again.
+
+Where no invalidation reaches, the count lags by at most COURTDASH_QUEUE_COUNT_SECONDS: writes
+to the case table that bypass the ORM's save (the import's set-based writer, the derived fields'
+refresh), raw SQL outside the application, and a generation that could not be changed because
+Redis was unreachable at the commit. The work queue page itself (supervision.views.queue)
+counts exactly on every request and stores what it counted.
+
+Redis unreachable or the page cache off: the count is computed, as before, never an error.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from cases.dates import today
+from metrics.pagecache import CACHE_ALIAS
+from supervision.selectors.queue import queue_counts
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "queue-generation"
+# The apps whose models the queue reads (its sources, the people and units who receive it).
+WATCHED_APPS = frozenset({"cases", "supervision", "reports"})
+# Models of those apps that never change a queue (logs, messages, reminders sent), written often.
+QUIET = frozenset(
+    {
+        ("cases", "auditevent"),
+        ("supervision", "notification"),
+        ("supervision", "reminder"),
+        ("supervision", "smsmessage"),
+        ("reports", "pipelinestep"),
+        ("reports", "reportdocument"),
+    }
+)
+# Models of those apps deleted in bulk by a service that calls `queue_changed()` itself (the
+# health check's case links: a nightly deletes and writes them by the hundred thousand).
+BULK = frozenset({("reports", "findingcase")})
+_warned_at = 0.0
+
+
+def _enabled() -> bool:
+    return settings.COURTDASH_PAGE_CACHE and CACHE_ALIAS in settings.CACHES
+
+
+def _unreachable(error: Exception, doing: str) -> None:
+    global _warned_at
+    now = time.monotonic()
+    if now - _warned_at > 60:
+        _warned_at = now
+        logger.warning("queue count cache unavailable (%s): %r; counts are computed", doing, error)
+
+
+def _token() -> str:
+    return f"{time.time_ns():x}-{uuid.uuid4().hex[:8]}"
+
+
+def _key(user) -> str:
+    return f"queue-count:{user.pk}:{today().isoformat()}"
+
+
+def generation_change() -> None:
+    """A new queue generation, now: no count stored before is used again."""
+    if not _enabled():
+        return
+    try:
+        caches[CACHE_ALIAS].set(GENERATION_KEY, _token(), timeout=None)
+    except Exception as error:  # redis.RedisError, OSError: whatever the backend raises
+        # The counts stored expire after COURTDASH_QUEUE_COUNT_SECONDS at the latest.
+        logger.error("queue count cache: a queue changed, generation not changed: %r", error)
+
+
+class _Change:
+    """The generation change of one transaction's commit: registered once per write (so that
+    a savepoint rolled back drops only its own), done once."""
+
+    def __init__(self):
+        self.done = False
+
+    def __call__(self):
+        if not self.done:
+            self.done = True
+            generation_change()
+
+
+def queue_changed() -> None:
+    """Somebody's queue changed (or will, when the current transaction commits): one Redis
+    write at the commit, however many rows the transaction writes. Nothing when the page cache
+    is off: no count is kept."""
+    if not _enabled():
+        return
+    connection = transaction.get_connection()
+    pending = None
+    if connection.in_atomic_block:
+        # The transaction's own, near the end of its hooks (usually the last one).
+        for _savepoints, hook, _robust in reversed(connection.run_on_commit):
+            if isinstance(hook, _Change) and not hook.done:
+                pending = hook
+                break
+    transaction.on_commit(pending or _Change())
+
+
+def _generation(cache, found: str | None) -> str | None:
+    if found is None:
+        cache.add(GENERATION_KEY, _token(), timeout=None)
+        found = cache.get(GENERATION_KEY)
+    return found
+
+
+def _store(cache, user, generation: str, counts: dict[str, int]) -> None:
+    try:
+        cache.set(_key(user), (generation, counts), timeout=settings.COURTDASH_QUEUE_COUNT_SECONDS)
+    except Exception as error:
+        _unreachable(error, "set")
+
+
+def cached_counts(user, *, exact: bool = False) -> dict[str, int]:
+    """{kind: open items} of the signed-in `user`: as stored under the current generation
+    today, or counted (and stored). `exact`: counted now whatever is stored (the work queue
+    page, which lists the rows themselves), and stored for the top bar."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    if not _enabled():
+        return queue_counts(user)
+    cache = caches[CACHE_ALIAS]
+    key = _key(user)
+    try:
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = _generation(cache, found.get(GENERATION_KEY))
+    except Exception as error:
+        _unreachable(error, "get")
+        return queue_counts(user)
+    stored = found.get(key)
+    if not exact and stored is not None and stored[0] == generation:
+        return stored[1]
+    # Counted on the primary: a replica (courtdash.routers reads one only outside a transaction)
+    # that has not replayed a write yet would store the old count under the new generation.
+    with transaction.atomic():
+        counts = queue_counts(user)
+    if generation is not None:
+        _store(cache, user, generation, counts)
+    return counts
+
+
+def _changed(sender, **kwargs) -> None:
+    meta = sender._meta
+    if meta.app_label not in WATCHED_APPS or (meta.app_label, meta.model_name) in QUIET:
+        return
+    fields = kwargs.get("update_fields")
+    if fields is not None and set(fields) <= {"last_login"}:
+        return  # a login (django.contrib.auth's update_last_login)
+    queue_changed()
+
+
+def connect() -> None:
+    """Change the generation after every commit that saved or deleted a watched model. Connected
+    model by model: a delete listener on a model turns off Django's fast (one-statement) delete
+    for it, so the models written in bulk (BULK) keep it and call `queue_changed()` themselves."""
+    for model in apps.get_models():
+        meta = model._meta
+        watched = (meta.app_label, meta.model_name)
+        if meta.app_label not in WATCHED_APPS or watched in QUIET:
+            continue
+        post_save.connect(_changed, sender=model, dispatch_uid=f"queue_count_saved_{meta.label}")
+        if watched not in BULK:
+            uid = f"queue_count_deleted_{meta.label}"
+            post_delete.connect(_changed, sender=model, dispatch_uid=uid)
+    m2m_changed.connect(_changed, dispatch_uid="queue_count_m2m")

@@ -1,0 +1,256 @@
+"""Fast loads (issue 13): a re-import recognises unchanged CSV rows by their fingerprint and
+neither validates nor writes them; a large first load builds the indexes once at the end.
+Whatever way a row takes, the result is the one the plain import gives."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+
+from cases.choices import CourtLevel, Role
+from cases.importing import fingerprints, services
+from cases.importing.validation import RowValidator
+from cases.models import Case, Judge
+from tests.cases.test_import import record, run, write_csv
+from tests.factories import CourtFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def row_versions() -> dict[str, str]:
+    """Each case's row version (xmin): it moves on any write, even one that changes nothing."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT case_number, xmin::text FROM cases_case")
+        return dict(cursor.fetchall())
+
+
+def validated_rows(monkeypatch) -> list[int]:
+    """The rows the validator is asked about from now on."""
+    seen: list[int] = []
+    validate = RowValidator.validate
+
+    def counting(self, row, values):
+        seen.append(row)
+        return validate(self, row, values)
+
+    monkeypatch.setattr(RowValidator, "validate", counting)
+    return seen
+
+
+def test_an_unchanged_reimport_validates_and_writes_nothing(tmp_path, monkeypatch):
+    rows = [record(case_number=f"（2025）苏0505民初{n}号") for n in range(1, 6)]
+    path = write_csv(tmp_path / "a.csv", rows)
+    run(path)
+    before = list(Case.objects.order_by("id").values())
+    versions = row_versions()
+    validated = validated_rows(monkeypatch)
+
+    result = run(path)
+
+    assert result.counts() == {"created": 0, "updated": 0, "unchanged": 5, "rejected": 0}
+    assert validated == []
+    assert row_versions() == versions
+    assert list(Case.objects.order_by("id").values()) == before
+
+
+def test_only_the_changed_rows_are_validated_and_written(tmp_path, monkeypatch):
+    rows = [record(case_number=f"（2025）苏0505民初{n}号") for n in range(1, 6)]
+    run(write_csv(tmp_path / "a.csv", rows))
+    versions = row_versions()
+    rows[2] = record(case_number="（2025）苏0505民初3号", cause="买卖合同纠纷")
+    validated = validated_rows(monkeypatch)
+
+    result = run(write_csv(tmp_path / "b.csv", rows))
+
+    assert result.counts() == {"created": 0, "updated": 1, "unchanged": 4, "rejected": 0}
+    assert validated == [4]
+    changed = {n for n, version in row_versions().items() if versions[n] != version}
+    assert changed == {"（2025）苏0505民初3号"}
+    assert Case.objects.get(case_number="（2025）苏0505民初3号").cause == "买卖合同纠纷"
+
+
+def test_a_row_written_again_after_the_first_is_rejected_as_a_duplicate(tmp_path):
+    path = write_csv(tmp_path / "a.csv", [record(), record(case_number="（2025）苏0505民初2号")])
+    run(path)
+
+    result = run(write_csv(tmp_path / "b.csv", [record(), record(), record(cause="x")]))
+
+    assert result.counts() == {"created": 0, "updated": 0, "unchanged": 1, "rejected": 2}
+    assert [(e.row, e.message) for e in result.errors] == [
+        (3, "与第2行案号相同"),
+        (4, "与第2行案号相同"),
+    ]
+    assert Case.objects.get(case_number="（2025）苏0505民初1号").cause == "民间借贷纠纷"
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 10])
+def test_an_unchanged_row_after_a_changed_one_of_the_same_case_is_the_duplicate(
+    tmp_path, monkeypatch, chunk_rows
+):
+    run(write_csv(tmp_path / "a.csv", [record()]))
+    monkeypatch.setattr(services, "CHUNK_ROWS", chunk_rows)
+
+    result = run(write_csv(tmp_path / "b.csv", [record(cause="x"), record()]))
+
+    assert result.counts() == {"created": 0, "updated": 1, "unchanged": 0, "rejected": 1}
+    assert [(e.row, e.message) for e in result.errors] == [(3, "与第2行案号相同")]
+    assert Case.objects.get().cause == "x"
+
+
+def test_a_user_not_allowed_the_court_gets_the_validators_error_for_an_unchanged_row(tmp_path):
+    path = write_csv(tmp_path / "a.csv", [record(), record(case_number="（2025）苏0506民初1号")])
+    run(path)
+    office = UserFactory(
+        role=Role.OFFICE, court=CourtFactory(code="苏0506", level=CourtLevel.BASIC)
+    )
+
+    result = run(path, actor=office)
+
+    assert result.counts() == {"created": 0, "updated": 0, "unchanged": 1, "rejected": 1}
+    assert [(e.row, e.message) for e in result.errors] == [(2, "无权导入其他法院（苏0505）的案件")]
+
+
+def test_an_unchanged_row_names_its_judge_again_as_the_plain_import_does(tmp_path):
+    first = write_csv(tmp_path / "a.csv", [record()])
+    run(first)
+    run(
+        write_csv(
+            tmp_path / "b.csv", [record(case_number="（2025）苏0505民初2号", judge_name="李")]
+        )
+    )
+    assert Judge.objects.get(staff_id="J0107").name == "李"
+
+    result = run(first)
+
+    assert result.counts()["unchanged"] == 1
+    assert (Judge.objects.get(staff_id="J0107").name, result.judges_updated) == ("王磊", 1)
+
+
+def test_a_case_changed_otherwise_loses_its_fingerprint_and_the_row_writes_it_back(tmp_path):
+    path = write_csv(tmp_path / "a.csv", [record()])
+    run(path)
+    Case.objects.update(cause="改过")
+    assert Case.objects.get().import_hash is None
+
+    result = run(path)
+
+    assert result.counts()["updated"] == 1
+    assert Case.objects.get().cause == "民间借贷纠纷"
+    assert Case.objects.get().import_hash is not None
+
+
+def test_a_row_whose_dates_are_now_in_the_future_is_validated_again(tmp_path, monkeypatch):
+    path = write_csv(tmp_path / "a.csv", [record(filed_on="2025-03-02")])
+    run(path)
+    monkeypatch.setattr(services, "today", lambda: datetime.date(2025, 3, 1))
+
+    result = run(path)
+
+    assert result.counts()["rejected"] == 1
+    assert "晚于今天" in result.errors[0].message
+
+
+def test_another_form_of_the_same_record_is_unchanged_and_takes_the_new_fingerprint(
+    tmp_path, monkeypatch
+):
+    run(write_csv(tmp_path / "a.csv", [record(track="summary")]))
+    chinese = write_csv(tmp_path / "b.csv", [record(track="简易程序")], chinese=True)
+    versions = row_versions()
+
+    result = run(chinese)
+
+    assert result.counts()["unchanged"] == 1
+    assert row_versions() != versions  # the fingerprint, once
+    validated = validated_rows(monkeypatch)
+    assert run(chinese).counts()["unchanged"] == 1
+    assert validated == []
+
+
+def test_a_new_validator_version_matches_no_stored_fingerprint(tmp_path, monkeypatch):
+    path = write_csv(tmp_path / "a.csv", [record()])
+    run(path)
+    monkeypatch.setattr(fingerprints, "FINGERPRINT_VERSION", "2\x1f")
+    validated = validated_rows(monkeypatch)
+
+    assert run(path).counts()["unchanged"] == 1
+    assert validated == [2]
+
+
+def test_probing_stops_when_few_rows_match_and_the_result_is_the_same(tmp_path, monkeypatch):
+    monkeypatch.setattr(services, "CHUNK_ROWS", 2)
+    run(write_csv(tmp_path / "a.csv", [record()]))
+    rows = [record(case_number=f"（2025）苏0505民初{n}号") for n in range(1, 8)]
+
+    result = run(write_csv(tmp_path / "b.csv", rows))
+
+    assert result.counts() == {"created": 6, "updated": 0, "unchanged": 1, "rejected": 0}
+    assert Case.objects.exclude(import_hash=None).count() == 7
+
+
+def schema() -> tuple[list, list]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'cases_case' ORDER BY 1"
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            """SELECT conname, pg_get_constraintdef(oid), condeferrable, condeferred
+            FROM pg_constraint WHERE conrelid = 'cases_case'::regclass ORDER BY 1"""
+        )
+        return indexes, cursor.fetchall()
+
+
+def test_a_large_first_load_builds_the_indexes_and_foreign_keys_again_as_they_were(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(services, "BULK_MIN_ROWS", 1)
+    monkeypatch.setattr(services, "BULK_MIN_BYTES", 1)
+    before = schema()
+    rows = [
+        record(closed_on="2025-03-20", closing_method="判决"),
+        record(
+            case_number="（2025）苏05民终5号",
+            track="",
+            filed_on="2025-04-11",
+            origin_case_number="（2025）苏0505民初1号",
+        ),
+        record(case_number="（2025）苏0505民初1号", cause="x"),
+    ]
+
+    result = run(write_csv(tmp_path / "a.csv", rows))
+
+    assert result.counts() == {"created": 2, "updated": 0, "unchanged": 0, "rejected": 1}
+    assert schema() == before
+    assert Case.objects.get(case_number="（2025）苏0505民初1号").effective_appealed is True
+
+
+def test_a_large_import_into_a_table_with_cases_keeps_its_indexes(tmp_path, monkeypatch):
+    run(write_csv(tmp_path / "a.csv", [record()]))
+    monkeypatch.setattr(services, "BULK_MIN_ROWS", 1)
+    before = schema()
+
+    result = run(write_csv(tmp_path / "b.csv", [record(case_number="（2025）苏0505民初2号")]))
+
+    assert result.counts()["created"] == 1
+    assert schema() == before
+
+
+@pytest.mark.parametrize(
+    ("order", "name"),
+    [(("renamed", "unchanged"), "王磊"), (("unchanged", "renamed"), "李")],
+)
+def test_the_latest_row_of_a_chunk_names_the_judge_whether_or_not_it_is_unchanged(
+    tmp_path, order, name
+):
+    run(write_csv(tmp_path / "a.csv", [record()]))
+    rows = {
+        "renamed": record(case_number="（2025）苏0505民初2号", judge_name="李"),
+        "unchanged": record(),
+    }
+
+    result = run(write_csv(tmp_path / "b.csv", [rows[key] for key in order]))
+
+    assert result.counts() == {"created": 1, "updated": 0, "unchanged": 1, "rejected": 0}
+    assert Judge.objects.get(staff_id="J0107").name == name

@@ -1,0 +1,93 @@
+"""bench_load: the real server (gunicorn) under a few users for a second and a half, on a small
+demo city. Every main page gets its row, and no request fails (no time is asserted: figures are
+printed, not tested).
+
+The city lives in a database of its own, a copy of the test database (its migrations and seed
+rows) that the commands fill and that is dropped after: the server is another process and must
+see committed rows, and this way the test database is never flushed under the other tests.
+"""
+
+import os
+import subprocess
+import sys
+
+import psycopg2
+import pytest
+from django.conf import settings
+from django.db import connection, connections
+
+from metrics.loadbench import PAGES, database_url
+
+TODAY = "2025-06-30"
+ACCOUNTS = "demo_office,demo_judge"
+
+
+@pytest.fixture
+def demo_database(django_db_setup, django_db_blocker):
+    """A copy of the test database with a small demo city computed as of TODAY: its URL."""
+    with django_db_blocker.unblock():
+        db = connection.settings_dict
+        name = f"{db['NAME']}_bench_load"
+        connections.close_all()  # a template must have no one connected
+        admin = psycopg2.connect(
+            dbname="postgres",
+            host=db.get("HOST") or None,
+            port=db.get("PORT") or None,
+            user=db.get("USER") or None,
+            password=db.get("PASSWORD") or None,
+        )
+        admin.autocommit = True
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{db["NAME"]}"')
+        url = f"{database_url().rsplit('/', 1)[0]}/{name}"
+    try:
+        env = _environment(url)
+        # seed_demo computes the indicators too (as of the day before TODAY).
+        subprocess.run(
+            [sys.executable, "manage.py", "seed_demo", "--cases", "600", "--seed", "7",
+             "--today", TODAY, "--monthly-reviews", "0"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            check=True,
+            capture_output=True,
+        )  # fmt: skip
+        yield url
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def _environment(url: str) -> dict:
+    env = dict(os.environ)
+    env.update(DATABASE_URL=url, REDIS_URL=settings.REDIS_URL, COURTDASH_TODAY=TODAY)
+    env.pop("PYTEST_CURRENT_TEST", None)
+    return env
+
+
+@pytest.mark.parametrize("cache", [True, False], ids=["cache", "no-cache"])
+def test_every_main_page_gets_its_row_and_no_request_fails(demo_database, cache):
+    done = subprocess.run(
+        [sys.executable, "manage.py", "bench_load", "--users", "2", "--seconds", "1.5",
+         "--accounts", ACCOUNTS, *([] if cache else ["--no-cache"])],
+        cwd=settings.BASE_DIR,
+        env=_environment(demo_database),
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+    out = done.stdout
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = {line.split()[0]: line.split() for line in out.splitlines() if line.split()}
+    # Every page was opened by every user at least once (the warm-up round, whose errors
+    # count too); in a second and a half not every page need be timed, but some are.
+    for name, _path in PAGES:
+        assert name in rows, f"no row for {name}:\n{out}"
+        _name, users, _requests, errors, *_rest = rows[name]
+        assert users != "0", rows[name]
+        assert errors == "0", f"{name}:\n{out}"
+    _all, requests, errors, _per_second = rows["all"]
+    assert int(requests) > 0 and errors == "0", out
+    assert "load driver CPU" in out
+    assert f"page cache {'on' if cache else 'off'}" in out

@@ -1,0 +1,236 @@
+"""The page cache (metrics.pagecache) on a real Redis (REDIS_URL): a cached page is the page
+computed; a viewer never gets another scope's data; a nightly run, a target change, a quarter
+target and the ranking mode make pages show the new results; Redis down, pages are computed.
+
+The small city of conftest.py, computed as in test_pages.py.
+"""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from cases.choices import Role
+from cases.units import ScopeKey
+from metrics import pagecache
+from metrics.choices import Scope
+from metrics.models import IndicatorValue
+from metrics.services import indicator_target_update, metrics_compute
+from reports.services.settings import ranking_mode_set
+from reports.services.targets import quarterly_targets_save
+from tests.metrics.test_pages import AS_OF, MONTH_ENDS, WEEK_BEFORE, logged_in, unit_of
+
+pytestmark = pytest.mark.django_db
+CSRF = re.compile(r'(name="csrfmiddlewaretoken" value=|data-csrf=|csrf[-_]token[^"]*")"[^"]*"')
+OVERVIEW = reverse("metrics:overview")
+SLUG = "closed_to_filed_ratio"
+
+
+@pytest.fixture
+def computed(city_cases):
+    """The city computed for the days the pages read (as in test_pages.py)."""
+    for day in [*MONTH_ENDS, WEEK_BEFORE]:
+        metrics_compute(as_of=day, periods=["ytd"])
+    metrics_compute(as_of=AS_OF)
+    return city_cases
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The cache on, with a generation of its own: nothing cached by an earlier test is used."""
+    settings.COURTDASH_PAGE_CACHE = True
+    pagecache.generation_change()
+    assert pagecache.results_generation() is not None, "the tests need Redis at REDIS_URL"
+    return settings
+
+
+def _html(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return CSRF.sub("", response.content.decode())
+
+
+def _get(client, url, **params) -> tuple[str, int]:
+    """The page's HTML (CSRF tokens left out) and how many SQL queries it took."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+    return _html(response), len(queries)
+
+
+def _computed_html(client, settings, url, **params) -> str:
+    """The page as computed with no cache."""
+    settings.COURTDASH_PAGE_CACHE = False
+    try:
+        return _get(client, url, **params)[0]
+    finally:
+        settings.COURTDASH_PAGE_CACHE = True
+
+
+def _pages(city) -> list[tuple[str, dict]]:
+    court = unit_of(city, "苏0505")
+    return [
+        (OVERVIEW, {}),
+        (OVERVIEW, {"period": "mtd"}),
+        (OVERVIEW, {"contrib": SLUG}),
+        (OVERVIEW, court),
+        (reverse("metrics:ranking"), {}),
+        (reverse("metrics:ranking"), court),
+        (reverse("metrics:drill", args=[SLUG]), {}),
+        (reverse("metrics:drill", args=[SLUG]), court),
+        (reverse("metrics:trend", args=[SLUG]), court),
+        (reverse("metrics:funnel", args=[SLUG]), {}),
+        (reverse("reports:targets"), {}),
+    ]
+
+
+@pytest.fixture
+def city(city_courts, city_divisions, city_judges):
+    return city_courts, city_divisions, city_judges
+
+
+def test_a_cached_page_is_the_computed_page_with_fewer_queries(
+    client, settings, page_cache, computed, city, city_user
+):
+    client = logged_in(client, city_user(Role.OFFICE, "苏05"))
+    for url, params in _pages(city):
+        first, first_queries = _get(client, url, **params)
+        second, second_queries = _get(client, url, **params)
+        assert second == first, url
+        assert second == _computed_html(client, settings, url, **params), url
+        assert second_queries < first_queries, (url, params, second_queries, first_queries)
+
+
+def test_viewers_of_different_scope_never_see_each_others_cached_data(
+    client, settings, page_cache, computed, city, city_user
+):
+    office = city_user(Role.OFFICE, "苏05")
+    leader = city_user(Role.OFFICE, "苏0506")
+    judge = city_user(Role.JUDGE, "苏0505/民一庭/1")
+    other_court = unit_of(city, "苏0505")
+    # The city's office fills the cache with the city's and 苏0505's pages.
+    logged_in(client, office)
+    for url, params in _pages(city):
+        _get(client, url, **params)
+    # 苏0506's office: its own court (computed as for nobody else), and 苏0505 is not found.
+    logged_in(client, leader)
+    for url in (OVERVIEW, reverse("metrics:drill", args=[SLUG]), reverse("metrics:ranking")):
+        cached = _get(client, url)[0]
+        assert cached == _computed_html(client, settings, url), url
+        assert "苏0506" in cached
+        assert client.get(url, other_court).status_code == 404, url
+    # A judge of 苏0505: their own numbers, never the court's or the city's.
+    logged_in(client, judge)
+    for url in (OVERVIEW, reverse("metrics:drill", args=[SLUG])):
+        cached = _get(client, url)[0]
+        assert cached == _computed_html(client, settings, url), url
+        assert client.get(url, other_court).status_code == 404, url
+        assert client.get(url, {"period": "mtd"}).status_code == 200
+
+
+def _tile_numerator(html: str, slug: str) -> str:
+    tile = html.split(f'data-indicator="{slug}"', 1)[1]
+    return re.search(r"data-numerator>([^<]*)<", tile).group(1)
+
+
+def test_a_nightly_run_makes_every_page_show_its_results(
+    client, settings, page_cache, computed, city_user, django_capture_on_commit_callbacks
+):
+    client = logged_in(client, city_user(Role.OFFICE, "苏05"))
+    before = _get(client, OVERVIEW)[0]
+    # A stored value changed behind the cache's back is not shown: the page is cached ...
+    IndicatorValue.objects.filter(indicator=SLUG, as_of=AS_OF, period="ytd").update(numerator=999)
+    assert _get(client, OVERVIEW)[0] == before
+    # ... until a run stores results: then the page is computed again from them.
+    with django_capture_on_commit_callbacks(execute=True):
+        metrics_compute(as_of=AS_OF)
+    IndicatorValue.objects.filter(indicator=SLUG, as_of=AS_OF, period="ytd").update(numerator=999)
+    with django_capture_on_commit_callbacks(execute=True):
+        metrics_compute(as_of=AS_OF, periods=["mtd"])
+    after = _get(client, OVERVIEW)[0]
+    assert _tile_numerator(after, SLUG) == "999"
+    assert after == _computed_html(client, settings, OVERVIEW)
+
+
+def test_a_run_rolled_back_changes_nothing(client, page_cache, computed):
+    generation = pagecache.results_generation()
+    metrics_compute(as_of=AS_OF)  # inside the test's transaction: never committed
+    assert pagecache.results_generation() == generation
+
+
+def test_a_target_change_makes_pages_show_the_new_target(
+    client, settings, page_cache, computed, city_user, django_capture_on_commit_callbacks
+):
+    office = city_user(Role.OFFICE, "苏05")
+    client = logged_in(client, office)
+    drill = reverse("metrics:drill", args=[SLUG])
+    before = _get(client, OVERVIEW)[0], _get(client, drill)[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        indicator_target_update(indicator=SLUG, actor=office, target=97.5, warning=80)
+    after = _get(client, OVERVIEW)[0], _get(client, drill)[0]
+    assert after != before
+    assert "97.5" in after[0]
+    assert after == (
+        _computed_html(client, settings, OVERVIEW),
+        _computed_html(client, settings, drill),
+    )
+
+
+def test_a_quarter_target_and_the_ranking_mode_invalidate(
+    client, settings, page_cache, computed, city_user, django_capture_on_commit_callbacks
+):
+    office = city_user(Role.OFFICE, "苏05")
+    client = logged_in(client, office)
+    targets = reverse("reports:targets")
+    ranking = reverse("metrics:ranking")
+    before = _get(client, OVERVIEW)[0], _get(client, targets)[0], _get(client, ranking)[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        quarterly_targets_save(
+            unit=ScopeKey(Scope.CITY),
+            year=AS_OF.year,
+            quarter=2,
+            entries={SLUG: {"target": 93, "basis": "ytd"}},
+            actor=office,
+        )
+        ranking_mode_set(mode="bands", actor=office)
+    after = _get(client, OVERVIEW)[0], _get(client, targets)[0], _get(client, ranking)[0]
+    assert all(new != old for new, old in zip(after, before, strict=True))
+    assert after == tuple(
+        _computed_html(client, settings, url) for url in (OVERVIEW, targets, ranking)
+    )
+    # The bands mode's page (a funnel instead of ranks) is cached as well.
+    assert "funnel" in after[2]
+    again, queries = _get(client, ranking)
+    assert again == after[2]
+    assert queries < _get(client, ranking, funnel=SLUG)[1]  # that one a miss
+
+
+def test_with_redis_down_pages_are_computed(
+    client, settings, page_cache, computed, city, city_user
+):
+    client = logged_in(client, city_user(Role.OFFICE, "苏05"))
+    expected = [_computed_html(client, settings, url, **params) for url, params in _pages(city)]
+    # A closed port: nothing listens there.
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {**settings.CACHES["pages"], "LOCATION": "redis://127.0.0.1:1/0"},
+    }
+    assert pagecache.results_generation() is None
+    for (url, params), html in zip(_pages(city), expected, strict=True):
+        assert _get(client, url, **params)[0] == html, url
+    pagecache.generation_change()  # a run's commit hook does not fail either
+
+
+def test_each_language_has_its_own_cached_data(client, settings, page_cache, computed, city_user):
+    client = logged_in(client, city_user(Role.OFFICE, "苏05"))
+    chinese = _get(client, OVERVIEW)[0]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    try:
+        english = _get(client, OVERVIEW)[0]
+        assert english != chinese
+        assert english == _computed_html(client, settings, OVERVIEW)
+        assert _get(client, OVERVIEW)[0] == english  # and from the cache
+    finally:
+        # The request left English active in this thread: later tests expect Chinese.
+        translation.activate(settings.LANGUAGE_CODE)
