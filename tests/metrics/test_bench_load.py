@@ -39,6 +39,13 @@ def demo_database(django_db_setup, django_db_blocker):
         admin.autocommit = True
         with admin.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            # Connections an earlier test left open in other threads (a live server's, a
+            # staging connection) would refuse the copy: end them; Django reconnects.
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = %s AND pid <> pg_backend_pid()",
+                [db["NAME"]],
+            )
             cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{db["NAME"]}"')
         url = f"{database_url().rsplit('/', 1)[0]}/{name}"
     try:
