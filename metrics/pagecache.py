@@ -56,17 +56,18 @@ def _indicator_by_slug(slug: str) -> Indicator:
 copyreg.pickle(Indicator, lambda indicator: (_indicator_by_slug, (indicator.slug,)))
 
 
-def _enabled() -> bool:
+def enabled() -> bool:
+    """Whether pages (and the top bar's counts) are cached: the setting, and a cache to use."""
     return settings.COURTDASH_PAGE_CACHE and CACHE_ALIAS in settings.CACHES
 
 
-def _unreachable(error: Exception, doing: str) -> None:
+def unreachable(error: Exception, doing: str, what: str = "page cache") -> None:
     """Log that the cache failed (once a minute at most: a Redis down fails every request)."""
     global _warned_at
     now = time.monotonic()
     if now - _warned_at > 60:
         _warned_at = now
-        logger.warning("page cache unavailable (%s): %r; pages are computed", doing, error)
+        logger.warning("%s unavailable (%s): %r; computed instead", what, doing, error)
 
 
 def _token() -> str:
@@ -74,29 +75,39 @@ def _token() -> str:
     return f"{time.time_ns():x}-{uuid.uuid4().hex[:8]}"
 
 
+def generation_of(cache, key: str, found: str | None) -> str:
+    """The generation stored under `key` (`found`, if already read), made if there is none.
+    Raises what the backend raises when the cache cannot be reached."""
+    if found is None:
+        cache.add(key, _token(), timeout=None)
+        found = cache.get(key)
+    return found
+
+
+def generation_set(key: str, what: str) -> None:
+    """A new generation under `key`, now: nothing cached under the old one is used again. A
+    cache that cannot be reached is logged (`what` changed): its entries expire on their own."""
+    if not enabled():
+        return
+    try:
+        caches[CACHE_ALIAS].set(key, _token(), timeout=None)
+    except Exception as error:  # redis.RedisError, OSError: whatever the backend raises
+        logger.error("cache: %s changed, generation not changed: %r", what, error)
+
+
 def results_generation() -> str | None:
     """The current results generation; None when the cache cannot be reached."""
     cache = caches[CACHE_ALIAS]
     try:
-        generation = cache.get(GENERATION_KEY)
-        if generation is None:
-            cache.add(GENERATION_KEY, _token(), timeout=None)
-            generation = cache.get(GENERATION_KEY)
-    except Exception as error:  # redis.RedisError, OSError: whatever the backend raises
-        _unreachable(error, "generation")
+        return generation_of(cache, GENERATION_KEY, cache.get(GENERATION_KEY))
+    except Exception as error:
+        unreachable(error, "generation")
         return None
-    return generation
 
 
 def generation_change() -> None:
     """A new results generation, now: nothing cached before is used again."""
-    if not _enabled():
-        return
-    try:
-        caches[CACHE_ALIAS].set(GENERATION_KEY, _token(), timeout=None)
-    except Exception as error:
-        # The entries expire after COURTDASH_PAGE_CACHE_SECONDS at the latest.
-        logger.error("page cache: stored results changed, generation not changed: %r", error)
+    generation_set(GENERATION_KEY, "stored results")
 
 
 def results_changed() -> None:
@@ -117,7 +128,7 @@ def cached(name: str, compute: Callable[[], T], /, **parts) -> T:
 
     Call it after the permission and unit checks, and only with a `compute` whose result
     depends on nothing else: never the user, never the request beyond `parts`."""
-    if not _enabled():
+    if not enabled():
         return compute()
     generation = results_generation()
     if generation is None:
@@ -127,7 +138,7 @@ def cached(name: str, compute: Callable[[], T], /, **parts) -> T:
     try:
         value = cache.get(key, _MISSING)
     except Exception as error:
-        _unreachable(error, "get")
+        unreachable(error, "get")
         return compute()
     if value is not _MISSING:
         return value
@@ -139,5 +150,5 @@ def cached(name: str, compute: Callable[[], T], /, **parts) -> T:
     try:
         cache.set(key, value, timeout=settings.COURTDASH_PAGE_CACHE_SECONDS)
     except Exception as error:
-        _unreachable(error, "set")
+        unreachable(error, "set")
     return value

@@ -25,10 +25,6 @@ Redis unreachable or the page cache off: the count is computed, as before, never
 
 from __future__ import annotations
 
-import logging
-import time
-import uuid
-
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
@@ -36,10 +32,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from cases.dates import today
-from metrics.pagecache import CACHE_ALIAS
+from metrics.pagecache import CACHE_ALIAS, enabled, generation_of, generation_set, unreachable
 from supervision.selectors.queue import queue_counts
-
-logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "queue-generation"
 # The apps whose models the queue reads (its sources, the people and units who receive it).
@@ -58,23 +52,7 @@ QUIET = frozenset(
 # Models of those apps deleted in bulk by a service that calls `queue_changed()` itself (the
 # health check's case links: a nightly deletes and writes them by the hundred thousand).
 BULK = frozenset({("reports", "findingcase")})
-_warned_at = 0.0
-
-
-def _enabled() -> bool:
-    return settings.COURTDASH_PAGE_CACHE and CACHE_ALIAS in settings.CACHES
-
-
-def _unreachable(error: Exception, doing: str) -> None:
-    global _warned_at
-    now = time.monotonic()
-    if now - _warned_at > 60:
-        _warned_at = now
-        logger.warning("queue count cache unavailable (%s): %r; counts are computed", doing, error)
-
-
-def _token() -> str:
-    return f"{time.time_ns():x}-{uuid.uuid4().hex[:8]}"
+QUEUE_CACHE = "queue count cache"
 
 
 def _key(user) -> str:
@@ -83,13 +61,7 @@ def _key(user) -> str:
 
 def generation_change() -> None:
     """A new queue generation, now: no count stored before is used again."""
-    if not _enabled():
-        return
-    try:
-        caches[CACHE_ALIAS].set(GENERATION_KEY, _token(), timeout=None)
-    except Exception as error:  # redis.RedisError, OSError: whatever the backend raises
-        # The counts stored expire after COURTDASH_QUEUE_COUNT_SECONDS at the latest.
-        logger.error("queue count cache: a queue changed, generation not changed: %r", error)
+    generation_set(GENERATION_KEY, "a queue")
 
 
 class _Change:
@@ -109,7 +81,7 @@ def queue_changed() -> None:
     """Somebody's queue changed (or will, when the current transaction commits): one Redis
     write at the commit, however many rows the transaction writes. Nothing when the page cache
     is off: no count is kept."""
-    if not _enabled():
+    if not enabled():
         return
     connection = transaction.get_connection()
     pending = None
@@ -122,18 +94,11 @@ def queue_changed() -> None:
     transaction.on_commit(pending or _Change())
 
 
-def _generation(cache, found: str | None) -> str | None:
-    if found is None:
-        cache.add(GENERATION_KEY, _token(), timeout=None)
-        found = cache.get(GENERATION_KEY)
-    return found
-
-
 def _store(cache, user, generation: str, counts: dict[str, int]) -> None:
     try:
         cache.set(_key(user), (generation, counts), timeout=settings.COURTDASH_QUEUE_COUNT_SECONDS)
     except Exception as error:
-        _unreachable(error, "set")
+        unreachable(error, "set", QUEUE_CACHE)
 
 
 def cached_counts(user, *, exact: bool = False) -> dict[str, int]:
@@ -142,15 +107,15 @@ def cached_counts(user, *, exact: bool = False) -> dict[str, int]:
     page, which lists the rows themselves), and stored for the top bar."""
     if not getattr(user, "is_authenticated", False):
         return {}
-    if not _enabled():
+    if not enabled():
         return queue_counts(user)
     cache = caches[CACHE_ALIAS]
     key = _key(user)
     try:
         found = cache.get_many([GENERATION_KEY, key])
-        generation = _generation(cache, found.get(GENERATION_KEY))
+        generation = generation_of(cache, GENERATION_KEY, found.get(GENERATION_KEY))
     except Exception as error:
-        _unreachable(error, "get")
+        unreachable(error, "get", QUEUE_CACHE)
         return queue_counts(user)
     stored = found.get(key)
     if not exact and stored is not None and stored[0] == generation:
