@@ -4,7 +4,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import Scope  # noqa: F401 - the unit levels belong to cases.units
-from cases.runs import RunStatus  # noqa: F401 - one status of every run row: cases.runs
 
 
 class Unit(models.TextChoices):
