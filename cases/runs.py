@@ -2,8 +2,8 @@
 concurrent run of the same key.
 
 `RecordedRun(model, keys=…, lock=…).execute(work)` is what the nightly metrics
-(metrics.nightly), the case health check (reports.services.healthcheck) and each step of the
-nightly pipeline (courtdash.pipeline) do:
+(metrics.computation.nightly), the case health check (reports.services.healthcheck) and each step
+of the nightly pipeline (courtdash.pipeline) do:
 
 1. **Lock: wait, then skip if done.** A session advisory lock (pg_advisory_lock(a, b)) serialises
    runs of the same key. A run that finds it held *waits* (at most `wait_seconds`, then

@@ -27,9 +27,9 @@ Asia/Shanghai, after the night's import): courtdash.tasks.nightly_pipeline build
   reports.selectors.health.pipeline_night) shows the last night's steps, their status, and
   where the chain stopped; the error of a failed step is kept in its row (and the traceback in
   the worker's log), not shown on the page.
-- **The indicators step is one call**, metrics.nightly.metrics_nightly: the single pass, or the
-  per-court fan-out across the workers when COURTDASH_NIGHTLY_FANOUT_CHUNK is set
-  (metrics.fanout) — a setting, not a different chain.
+- **The indicators step is one call**, metrics.computation.nightly.metrics_nightly: the single
+  pass, or the per-court fan-out across the workers when COURTDASH_NIGHTLY_FANOUT_CHUNK is set
+  (metrics.computation.fanout) — a setting, not a different chain.
 """
 
 from __future__ import annotations
@@ -41,8 +41,7 @@ from dataclasses import dataclass
 from celery import chain
 
 from cases.runs import RecordedRun
-from metrics.nightly import metrics_nightly, nightly_as_of
-from metrics.retention import daily_history_prune
+from metrics.services import daily_history_prune, metrics_nightly, nightly_as_of
 from reports.choices import PipelineStepKind
 from reports.models import PipelineStep
 from reports.services.healthcheck import health_check_run

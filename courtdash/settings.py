@@ -238,7 +238,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
     {
         "CategoryEnum": "cases.choices.Category",
         # The indicators' slugs, wherever a field names one or several (indicator, indicators).
-        "IndicatorEnum": "metrics.registry.INDICATORS.choices",
+        "IndicatorEnum": "metrics.definitions.indicators.INDICATORS.choices",
         **{
             f"{name}Enum": f"supervision.choices.{name}"
             for name in (
@@ -316,17 +316,17 @@ LOGGING = {
 }
 
 # >>> helper B (nightly pipeline, retention) settings
-# The daily history of stored results (metrics.retention, the pipeline's last step): every day
-# of this many years (this year and the ones before it), month ends only before them; 0 keeps
-# all. 4: the projections read the same day and the 13 weeks before it in each of the three past
-# years (reports.projection.PAST_YEARS). 2 (this year and last) halves the rows kept (about
+# The daily history of stored results (metrics.computation.retention, the pipeline's last step):
+# every day of this many years (this year and the ones before it), month ends only before them; 0
+# keeps all. 4: the projections read the same day and the 13 weeks before it in each of the three
+# past years (reports.projection.PAST_YEARS). 2 (this year and last) halves the rows kept (about
 # 8 MB a day at 1,000,000 cases); the projections then draw on last year alone.
 COURTDASH_DAILY_HISTORY_YEARS = env.int("COURTDASH_DAILY_HISTORY_YEARS", default=4)
 # <<< helper B
 # >>> helper C (page cache) settings
-# Pages that answer from stored results cache their data in Redis (metrics.pagecache says what,
-# and why no page is stale after a nightly). Same Redis as Celery, own key prefix; the embedded
-# Redis listens on a unix socket (kombu's "redis+socket://", redis-py's "unix://"). Short
+# Pages that answer from stored results cache their data in Redis (metrics.reading.pagecache says
+# what, and why no page is stale after a nightly). Same Redis as Celery, own key prefix; the
+# embedded Redis listens on a unix socket (kombu's "redis+socket://", redis-py's "unix://"). Short
 # timeouts: a Redis that does not answer makes pages compute, not wait.
 # Off in tests by default (a test's results are rolled back, not its cache): the page-cache tests
 # turn it on.
@@ -369,10 +369,10 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
     "courtdash.routers.ReplicaMiddleware",
 )
-# The nightly pass fanned out per court across Celery workers (metrics.fanout): this many courts
-# per chunk; 0, the default, computes in one pass (metrics.engine). The chunk tasks go to
-# COURTDASH_NIGHTLY_FANOUT_QUEUE (default: Celery's default queue). Completion is coordinated
-# through the database (the chunk rows), so no result backend is needed.
+# The nightly pass fanned out per court across Celery workers (metrics.computation.fanout): this
+# many courts per chunk; 0, the default, computes in one pass (metrics.computation.engine). The
+# chunk tasks go to COURTDASH_NIGHTLY_FANOUT_QUEUE (default: Celery's default queue). Completion is
+# coordinated through the database (the chunk rows), so no result backend is needed.
 COURTDASH_NIGHTLY_FANOUT_CHUNK = env.int("COURTDASH_NIGHTLY_FANOUT_CHUNK", default=0)
 COURTDASH_NIGHTLY_FANOUT_QUEUE = env("COURTDASH_NIGHTLY_FANOUT_QUEUE", default="")
 # <<< helper E
@@ -450,3 +450,12 @@ if COURTDASH_RANKING_MODE not in ("ranks", "bands"):
 # Joint inspections (联合督查): at most this many cases in one; each joins its inspectors to
 # its cases once the office approves it, so the list is kept short and reviewable.
 COURTDASH_INSPECTION_MAX_CASES = env.int("COURTDASH_INSPECTION_MAX_CASES", default=50)
+# >>> helper L (pages under load) settings
+# cases.fragments: the top bar's navigation and user card as rendered are kept this long per user,
+# language and page (a renamed court shows within it; the account's own changes at once); counts
+# over the live case table (the case list's bands, the daily page's flows) this long per reach
+# and day, which bounds how late a count shows an import. Both in CACHES["pages"], on with
+# COURTDASH_PAGE_CACHE.
+COURTDASH_TOPBAR_SECONDS = env.int("COURTDASH_TOPBAR_SECONDS", default=300)
+COURTDASH_LIVE_COUNT_SECONDS = env.int("COURTDASH_LIVE_COUNT_SECONDS", default=60)
+# <<< helper L

@@ -5,13 +5,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from cases.admin import ReadOnly, ReadOnlyAdmin
+from metrics.definitions.indicators import INDICATORS
 from metrics.models import (
     ComputationRun,
     IndicatorMonthlyTarget,
     IndicatorTarget,
     IndicatorTargetChange,
 )
-from metrics.registry import INDICATORS
 
 
 class IndicatorMonthlyTargetInline(ReadOnly, admin.TabularInline):

@@ -14,7 +14,7 @@ from cases.models import AppendOnlyModel
 from cases.runs import RunStatus
 from cases.units import UnitScopedModel
 from metrics.choices import Direction, PeriodKind, Scope
-from metrics.registry import INDICATORS
+from metrics.definitions.indicators import INDICATORS
 
 
 class ScopedRow(UnitScopedModel):
@@ -113,8 +113,8 @@ class IndicatorValue(ScopedRow):
 
 class PendingAgeProfile(ScopedRow):
     """The W cases pending at the end of the period (as_of) of one scope unit, counted by age
-    since filing in the buckets of metrics.conditions.AGE_BUCKETS — stored by the nightly
-    computation beside the indicators, so the overview reads no case."""
+    since filing in the buckets of metrics.definitions.conditions.AGE_BUCKETS — stored by the
+    nightly computation beside the indicators, so the overview reads no case."""
 
     counts = ArrayField(models.PositiveIntegerField(), verbose_name=_("件数"))
 
@@ -337,16 +337,16 @@ class IndicatorTargetChange(AppendOnlyModel):
 
 
 class FanoutChunk(models.Model):
-    """One chunk of courts of a fanned-out nightly pass (metrics.fanout): claimed by one worker
-    at a time (a row lock), marked done with its base rows in the same transaction."""
+    """One chunk of courts of a fanned-out nightly pass (metrics.computation.fanout): claimed by
+    one worker at a time (a row lock), marked done with its base rows in the same transaction."""
 
     run = models.UUIDField()
     number = models.PositiveIntegerField()
     as_of = models.DateField()
     periods = ArrayField(models.CharField(max_length=3))
     courts = ArrayField(models.BigIntegerField())
-    # The caller's compiled pass (metrics.fanout.fingerprint): a worker running other code (a
-    # deploy under way) leaves the chunk to the caller rather than stage other measures.
+    # The caller's compiled pass (metrics.computation.fanout.fingerprint): a worker running other
+    # code (a deploy under way) leaves the chunk to the caller rather than stage other measures.
     fingerprint = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
     done_at = models.DateTimeField(null=True, blank=True)
@@ -362,9 +362,9 @@ class FanoutChunk(models.Model):
 
 
 class FanoutBaseRow(models.Model):
-    """A staged per-(court, division, judge) row of a fanned-out pass: the unit's case count and
-    its measures (metrics.engine.CompiledPass.aliases, in order). Plain ids, no foreign keys:
-    the rows live for one run and are copied from cases_case, whose constraints hold them."""
+    """A staged per-(court, division, judge) row of a fanned-out pass: the unit's case count and its
+    measures (metrics.computation.engine.CompiledPass.aliases, in order). Plain ids, no foreign
+    keys: the rows live for one run and are copied from cases_case, whose constraints hold them."""
 
     run = models.UUIDField(db_index=True)
     court_id = models.BigIntegerField()

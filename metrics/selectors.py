@@ -21,9 +21,11 @@ from cases.models import Case, RankingSetting
 from cases.runs import RunStatus
 from cases.units import CHILD_SCOPE, ScopeKey
 from metrics.choices import PeriodKind, RankingMode, Scope, ScoreBand
+from metrics.computation.scoring import thresholds
+from metrics.definitions.indicators import INDICATORS
+from metrics.definitions.periods import Period
+from metrics.definitions.registry import Indicator
 from metrics.models import ComputationRun, IndicatorValue, ScopeScore
-from metrics.periods import Period
-from metrics.registry import INDICATORS, Indicator
 
 SCOPE_ORDER = {scope: index for index, scope in enumerate(Scope)}
 
@@ -251,5 +253,7 @@ __all__ = [
     "latest_as_of",
     "rankings",
     "score_band",
+    "thresholds",
+    "thresholds",
     "unit_values",
 ]

@@ -6,7 +6,10 @@ The entry points for the nightly job, the API and the commands:
 - metrics_backfill(date_from=…, date_to=…, periods=…): a daily history;
 - metrics_rescore(since=…): score the stored values again against the targets in force;
 - indicator_target_update(indicator=…, actor=…, …): change a target, recorded and rescored;
-- indicator_targets_seed(): the registry's default target of each indicator without a row.
+- indicator_targets_seed(): the registry's default target of each indicator without a row;
+- metrics_nightly, nightly_as_of, daily_history_prune, results_changed: the nightly's steps and
+  the page cache's invalidation, for the pipeline and the apps above (metrics.computation and
+  metrics.bench are not imported outside metrics: pyproject's import contracts).
 """
 
 from __future__ import annotations
@@ -17,21 +20,28 @@ from decimal import Decimal
 from django.db import connection, transaction
 
 from cases.dates import today
-from metrics.engine import METRICS_LOCK, metrics_backfill, metrics_compute
+from metrics.computation.engine import METRICS_LOCK, metrics_backfill, metrics_compute
+from metrics.computation.nightly import metrics_nightly, nightly_as_of
+from metrics.computation.retention import daily_history_prune
+from metrics.computation.scoring import scores_refresh
+from metrics.definitions.indicators import INDICATORS
+from metrics.definitions.periods import ALL_PERIODS
+from metrics.definitions.registry import Registry
 from metrics.models import IndicatorMonthlyTarget, IndicatorTarget, IndicatorTargetChange
-from metrics.pagecache import results_changed
-from metrics.periods import ALL_PERIODS
-from metrics.registry import INDICATORS, Registry
-from metrics.scoring import scores_refresh
+from metrics.reading.pagecache import results_changed
 
 __all__ = [
+    "daily_history_prune",
     "indicator_target_change_record",
     "indicator_target_snapshot",
     "indicator_target_update",
     "indicator_targets_seed",
     "metrics_backfill",
     "metrics_compute",
+    "metrics_nightly",
     "metrics_rescore",
+    "nightly_as_of",
+    "results_changed",
 ]
 
 TARGET_FIELDS = [

@@ -8,8 +8,8 @@ from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from metrics.fanout import fanout_chunks_work
-from metrics.nightly import metrics_nightly
+from metrics.computation.fanout import fanout_chunks_work
+from metrics.computation.nightly import metrics_nightly
 
 # The nightly computation takes about a minute at a million cases; the hard limit leaves room
 # for waiting on a concurrent run (cases.runs.LOCK_WAIT_SECONDS) and stays well below the
@@ -52,7 +52,7 @@ def compute_nightly_enqueue(*, as_of: datetime.date | None = None) -> None:
     time_limit=NIGHTLY_TIME_LIMIT,
 )
 def compute_fanout_chunks(run: str) -> int:
-    """A worker's share of a fanned-out nightly pass (metrics.fanout): chunks of courts claimed
-    and staged until none is left. Safe to redeliver: a chunk is claimed and marked done in the
-    transaction that stages it, and a redelivered task finds the chunks done."""
+    """A worker's share of a fanned-out nightly pass (metrics.computation.fanout): chunks of courts
+    claimed and staged until none is left. Safe to redeliver: a chunk is claimed and marked done in
+    the transaction that stages it, and a redelivered task finds the chunks done."""
     return fanout_chunks_work(run=run)

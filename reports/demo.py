@@ -22,11 +22,11 @@ from cases.models import Court, User
 from cases.runs import RunStatus
 from cases.units import ScopeKey
 from metrics.choices import Direction
-from metrics.engine import metrics_compute
+from metrics.definitions.indicators import INDICATORS
+from metrics.definitions.periods import ALL_PERIODS, add_months
+from metrics.definitions.registry import Indicator
 from metrics.models import ComputationRun
-from metrics.periods import ALL_PERIODS, add_months
-from metrics.registry import INDICATORS, Indicator
-from metrics.services import indicator_targets_seed
+from metrics.services import indicator_targets_seed, metrics_compute
 from reports.meeting_demo import meetings_demo, meetings_demo_reset
 from reports.models import HealthCheckRun, MonthlyReport
 from reports.monthly.documents import Printer

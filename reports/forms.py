@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.units import ScopeKey
 from metrics.choices import Direction
-from metrics.registry import INDICATORS
+from metrics.definitions.indicators import INDICATORS
 from reports.choices import TargetBasis
 
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from metrics.choices import Direction, Unit
-from metrics.registry import Indicator
-from metrics.traits import Accrual
+from metrics.definitions.registry import Indicator
+from metrics.definitions.traits import Accrual
 from reports.projection import Projection
 
 REACHED, NEEDS, LIMIT, REDUCE, UNREACHABLE, BETWEEN, UNKNOWN = (

@@ -26,7 +26,7 @@ from django.db.models.functions import Greatest
 from cases.choices import ClosingMethod
 from cases.models import Case
 from metrics.choices import Scope
-from metrics.conditions import (
+from metrics.definitions.conditions import (
     ALL_FILED,
     CIVIL_FIRST_INSTANCE,
     FIRST_INSTANCE,
@@ -34,7 +34,7 @@ from metrics.conditions import (
     WORKLOAD,
     pending_at,
 )
-from metrics.periods import ONE_DAY, add_months, months_before
+from metrics.definitions.periods import ONE_DAY, add_months, months_before
 from reports.choices import FindingKind
 from reports.models import HealthRuleSetting
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from cases.demo.steps import DemoContext, on_day
 from cases.models import Court, User
 from cases.units import ScopeKey
-from metrics.periods import add_months
+from metrics.definitions.periods import add_months
 from reports.models import Meeting
 from reports.services.meetings import (
     meeting_action_close,

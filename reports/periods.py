@@ -1,10 +1,11 @@
-"""Months and years of the reports: 月讲评 run by month. Quarters (季目标) are metrics.periods'."""
+"""Months and years of the reports: 月讲评 run by month. Quarters (季目标) are
+metrics.definitions.periods'."""
 
 from __future__ import annotations
 
 import datetime
 
-from metrics.periods import ONE_DAY, add_months
+from metrics.definitions.periods import ONE_DAY, add_months
 
 
 def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:

@@ -45,10 +45,11 @@ from django.db.models import Q
 
 from cases.units import ScopeKey
 from metrics.choices import Unit
+from metrics.definitions.indicators import INDICATORS
+from metrics.definitions.periods import ONE_DAY, Period, add_months
+from metrics.definitions.registry import Indicator, Registry
+from metrics.definitions.traits import Accrual
 from metrics.models import IndicatorValue
-from metrics.periods import ONE_DAY, Period, add_months
-from metrics.registry import INDICATORS, Indicator, Registry
-from metrics.traits import Accrual
 
 PAST_YEARS = 3
 WINDOW_DAYS = 91  # the pace: the last 13 weeks
@@ -56,11 +57,11 @@ NEAREST_DAYS = 3  # a past year's same day: the nearest stored day this close
 MIN_HORIZON = 14  # a walk-forward error needs at least two weeks of horizon…
 MIN_ELAPSED = 28  # …and four weeks of data behind it
 Z = 1.96
-# How each part grows is a trait of the indicator (Indicator.projection, metrics.traits.Accrual):
-# a part that is no count accumulated from zero at the period's start (the pending cases at the
-# start in 结案率's denominator) has no point (start − 1, 0); a stock (超12个月未结案件比) has no
-# pace at all — a straight line through a few weeks of a stock says little about months ahead,
-# so it stays "unchanged" and only past years' pattern moves it.
+# How each part grows is a trait of the indicator (Indicator.projection,
+# metrics.definitions.traits.Accrual): a part that is no count accumulated from zero at the period's
+# start (the pending cases at the start in 结案率's denominator) has no point (start − 1, 0); a
+# stock (超12个月未结案件比) has no pace at all — a straight line through a few weeks of a stock
+# says little about months ahead, so it stays "unchanged" and only past years' pattern moves it.
 # Past years' ratio is shrunk towards 1 by this many cases: a rare event (a reversal) seen
 # twice instead of once must not double a projection.
 PSEUDO_COUNT = 5.0

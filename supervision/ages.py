@@ -2,8 +2,8 @@
 
 "More than N months" means the day is after filed_on + N calendar months, with PostgreSQL's
 month arithmetic — the same day number, clamped to the month's end — as the deadlines use.
-In the ORM that is `older_than` (a cutoff from metrics.periods.months_before, the rule of the
-indicators' long-pending too); in raw SQL, `plus_months_sql` / `age_bucket_sql` (they agree:
+In the ORM that is `older_than` (a cutoff from metrics.definitions.periods.months_before, the rule
+of the indicators' long-pending too); in raw SQL, `plus_months_sql` / `age_bucket_sql` (they agree:
 checked day by day against PostgreSQL over two years of days and 6–36 months).
 """
 
@@ -13,7 +13,7 @@ import datetime
 
 from django.db.models import Case, DateField, Func, Q, Value, When
 
-from metrics.periods import months_before
+from metrics.definitions.periods import months_before
 from supervision.choices import AGE_BUCKET_MONTHS, AgeBucket
 
 
@@ -39,8 +39,8 @@ def plus_months_sql(column: str, months_param: str) -> str:
 
 def older_than(months: int, day: datetime.date, field: str = "filed_on") -> Q:
     """Filed more than `months` calendar months before `day` (field + months < day): on or
-    before metrics.periods.months_before(day, months), the cutoff the indicators' conditions
-    use too — one rule for both, and a plain comparison an index on the field serves."""
+    before metrics.definitions.periods.months_before(day, months), the cutoff the indicators'
+    conditions use too — one rule for both, and a plain comparison an index on the field serves."""
     return Q(**{f"{field}__lte": months_before(day, months)})
 
 

@@ -29,7 +29,7 @@ from cases.demo.accounts import DEMO_ACCOUNTS
 from cases.demo.people import DEMO_BASIC_COURT
 from cases.demo.steps import DemoContext, on_day, register
 from cases.models import Case, Court, Division, User
-from metrics.registry import INDICATORS
+from metrics.definitions.indicators import INDICATORS
 from supervision.choices import (
     LetterState,
     MarkState,
@@ -484,7 +484,7 @@ def reviews_story(cast: Cast, rng) -> None:
 def abnormality_story(cast: Cast) -> None:
     """The detection's drafts of yesterday (the metrics of yesterday and a week before are
     computed for it); the office sends one and discards another."""
-    from metrics.nightly import metrics_nightly
+    from metrics.services import metrics_nightly
 
     today = cast.today
     for day in (today - 8 * DAY, today - DAY):

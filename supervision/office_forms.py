@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.filters import DateInput
 from cases.models import Court, Division, User
 from cases.units import people_q
-from metrics.registry import INDICATORS
+from metrics.definitions.indicators import INDICATORS
 from supervision.choices import FourTypeCategory, RuleKind
 from supervision.forms import Form
 

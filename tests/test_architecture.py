@@ -101,8 +101,8 @@ UPWARD = [
     ),
     (
         "cases/management/commands/_planted.py",
-        "from metrics import periods  # noqa: F401\n",
-        "cases.management.commands._planted -> metrics.periods",
+        "from metrics.definitions import periods  # noqa: F401\n",
+        "cases.management.commands._planted -> metrics.definitions.periods",
     ),
 ]
 

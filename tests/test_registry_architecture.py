@@ -1,6 +1,6 @@
-"""An indicator is one object (docs/STYLE.md, "one definition per indicator"): every fact about
-an indicator lives on it in metrics/registry.py, and no other module keeps a table keyed by an
-indicator's slug.
+"""An indicator is one object (docs/STYLE.md, "one definition per indicator"): every fact about an
+indicator lives on it, declared in its set's module (metrics/definitions/local.py), and no other
+module keeps a table keyed by an indicator's slug.
 
 The source is read, not imported: a table is any of
 - a dict literal with an indicator slug as a key,
@@ -24,22 +24,22 @@ from pathlib import Path
 
 import pytest
 
-from metrics.registry import INDICATORS
+from metrics.definitions.indicators import INDICATORS
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("cases", "metrics", "reports", "supervision", "courtdash")
 SLUGS = frozenset(INDICATORS)
 
-# The only places outside metrics/registry.py allowed to key by slug, and why.
+# The only places outside the declarations allowed to key by slug, and why.
 EXCEPTIONS = {
     # The registry itself.
-    "metrics/registry.py": "the indicators, each declared once",
+    "metrics/definitions/local.py": "the local eleven, each declared once",
     # The pandas reference implementation: an independent re-derivation of every indicator,
     # written apart from the registry on purpose so that it can check the engine.
-    "metrics/bench.py": "the engine's independent reference",
+    "metrics/bench/inprocess.py": "the engine's independent reference",
     # The CEPEJ companions: a figure named "clearance_rate" (CEPEJ's resolved / incoming, which
     # is 结收比), not an indicator of the registry; the page and its test read that key.
-    "metrics/dashboard/overview.py": "CEPEJ's clearance rate, a companion figure",
+    "metrics/reading/dashboard/overview.py": "CEPEJ's clearance rate, a companion figure",
 }
 # Migrations are frozen history (0002 and supervision 0004 seeded the first eleven's targets
 # and rules; the registry holds the defaults since); tests plant per-indicator data.

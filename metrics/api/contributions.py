@@ -1,7 +1,7 @@
-"""The API of 比贡献 and 第一方阵 (metrics.dashboard.contribution): each child unit's part in a
-parent's value and gap to target, and the value that places a unit in the first third of its
-peers. Read-only, from the stored results; the dashboards' readers (`allowed(DASHBOARDS)`), for
-a unit in the caller's reach (else 404), as the drill-down page shows the same numbers."""
+"""The API of 比贡献 and 第一方阵 (metrics.reading.dashboard.contribution): each child unit's part
+in a parent's value and gap to target, and the value that places a unit in the first third of its
+peers. Read-only, from the stored results; the dashboards' readers (`allowed(DASHBOARDS)`), for a
+unit in the caller's reach (else 404), as the drill-down page shows the same numbers."""
 
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ from cases.permissions import Action
 from metrics.api.serializers import PlainNumberField
 from metrics.api.views import _unit_of_request
 from metrics.choices import Direction, PeriodKind, RankingMode, Scope, ScoreBand
-from metrics.dashboard.contribution import contributions, contributions_sorted
-from metrics.dashboard.first_group import unit_suggestions
-from metrics.registry import INDICATORS
+from metrics.definitions.indicators import INDICATORS
+from metrics.reading.dashboard.contribution import contributions, contributions_sorted
+from metrics.reading.dashboard.first_group import unit_suggestions
 from metrics.selectors import latest_as_of, ranking_mode
 
 MAX_ID = 2**31 - 1

@@ -6,8 +6,8 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from metrics.choices import PeriodKind, Scope
+from metrics.definitions.indicators import INDICATORS
 from metrics.models import IndicatorValue
-from metrics.registry import INDICATORS
 from metrics.selectors import latest_as_of
 
 

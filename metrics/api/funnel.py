@@ -1,6 +1,6 @@
 """The funnel plots' API (issue 12, item 7): for a unit, each indicator's funnel over the units
 one level down — every unit's point (value, numerator, denominator, its control limits and its
-flag), the curves of the limits, and the model that drew them (metrics.funnel).
+flag), the curves of the limits, and the model that drew them (metrics.reading.funnel).
 
 The ranking's readers' (Action.RANKINGS): the funnel is what they get where ranks are off. The
 unit is named by ?court=<code>&division=<id>&judge=<id> or is the caller's own; outside the
@@ -19,10 +19,10 @@ from rest_framework.response import Response
 from cases.api.permissions import allowed
 from cases.permissions import Action
 from cases.units import CHILD_SCOPE, ScopeKey, UnitNotFound, reaches, unit_resolve, user_unit
-from metrics import funnel as funnels
 from metrics.choices import PeriodKind
-from metrics.funnel_chart import funnel_json
-from metrics.registry import INDICATORS
+from metrics.definitions.indicators import INDICATORS
+from metrics.reading import funnel as funnels
+from metrics.reading.funnel_chart import funnel_json
 from metrics.selectors import latest_as_of, ranking_mode
 
 

@@ -10,8 +10,8 @@ from rest_framework import serializers
 
 from cases.api.serializers import ReadModelSerializer
 from metrics.choices import Direction, PeriodKind, RankingMode, Scope, ScoreBand, Unit
+from metrics.definitions.indicators import INDICATORS
 from metrics.models import IndicatorValue
-from metrics.registry import INDICATORS
 from metrics.selectors import score_band
 
 PARTS = [("numerator", _("分子")), ("denominator", _("分母"))]

@@ -45,14 +45,15 @@ from metrics.api.serializers import (
     RankingSerializer,
 )
 from metrics.choices import PeriodKind, Scope
+from metrics.computation.nightly import nightly_as_of
+from metrics.definitions.indicators import INDICATORS
+from metrics.definitions.periods import Period
+from metrics.definitions.registry import Indicator
 from metrics.models import IndicatorValue
-from metrics.nightly import nightly_as_of
-from metrics.periods import Period
-from metrics.queries import (
+from metrics.reading.queries import (
     indicator_catalogue,
     rankings_with_moves,
 )
-from metrics.registry import INDICATORS, Indicator
 from metrics.selectors import indicator_cases, latest_as_of, ranking_mode
 
 

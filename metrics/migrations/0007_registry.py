@@ -1,4 +1,4 @@
-"""An indicator is one object (metrics.registry): the totals' tie-break column is named for
+"""An indicator is one object (metrics.definitions.registry): the totals' tie-break column is named for
 what it holds — the value of the registry's tie-breaking indicator — not for one indicator."""
 
 from django.db import migrations, models

@@ -1,4 +1,4 @@
-# The staging tables of the fanned-out nightly pass (metrics.fanout; issue 13 item 6).
+# The staging tables of the fanned-out nightly pass (metrics.computation.fanout; issue 13 item 6).
 import django.contrib.postgres.fields
 from django.db import migrations, models
 

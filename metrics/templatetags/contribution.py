@@ -8,14 +8,14 @@ from django import template
 
 from cases.units import reaches, user_unit
 from metrics.choices import PeriodKind, Scope
-from metrics.dashboard import TargetBook, rounded
-from metrics.dashboard.first_group import (
+from metrics.definitions.registry import Indicator
+from metrics.reading.dashboard import TargetBook, rounded
+from metrics.reading.dashboard.first_group import (
     MIN_PEERS,
     group_suggestions,
     group_visible,
     unit_suggestions,
 )
-from metrics.registry import Indicator
 from metrics.selectors import latest_as_of
 
 register = template.Library()

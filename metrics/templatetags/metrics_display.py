@@ -6,7 +6,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from metrics.choices import Unit
-from metrics.dashboard import rounded
+from metrics.reading.dashboard import rounded
 
 register = template.Library()
 DASH = "—"

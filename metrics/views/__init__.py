@@ -1,6 +1,6 @@
 """The dashboard pages (质效指标): overview, drill-down, case lists, trends, the weekly ranking,
-and each indicator's page. Each view: scoped unit -> selector (metrics.dashboard) -> chart
-(metrics.charts) -> render."""
+and each indicator's page. Each view: scoped unit -> selector (metrics.reading.dashboard) -> chart
+(metrics.reading.charts) -> render."""
 
 from metrics.views.drill import case_export, case_list, drill, trend
 from metrics.views.indicator import indicator, indicator_target

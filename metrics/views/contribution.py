@@ -1,5 +1,5 @@
 """The 比贡献 and 第一方阵 panels of the overview and the weekly page
-(metrics.dashboard.contribution): which indicator the panel shows (?contrib=<slug>, by
+(metrics.reading.dashboard.contribution): which indicator the panel shows (?contrib=<slug>, by
 default the parent's worst gap), the children's parts with the links to their numbers and
 cases."""
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime
 
 from cases.units import CHILD_SCOPE, ScopeKey
-from metrics.dashboard import TargetBook
-from metrics.dashboard.contribution import (
+from metrics.reading.dashboard import TargetBook
+from metrics.reading.dashboard.contribution import (
     KnownTargets,
     Targets,
     contributions,
@@ -17,7 +17,7 @@ from metrics.dashboard.contribution import (
     family_rows,
     indicators_by_gap,
 )
-from metrics.dashboard.first_group import unit_suggestions
+from metrics.reading.dashboard.first_group import unit_suggestions
 from metrics.views.common import page_url
 
 PARAM = "contrib"

@@ -18,10 +18,10 @@ from cases.keyset import Key, capped_count, date_value, keyset_page, str_value
 from cases.models import Case
 from cases.services import audit_record
 from cases.units import unit_params
-from metrics import charts, dashboard, pagecache
 from metrics.choices import PeriodKind, Scope
-from metrics.exports import XLSX_TYPE, cases_workbook
-from metrics.periods import Period
+from metrics.definitions.periods import Period
+from metrics.reading import charts, dashboard, pagecache
+from metrics.reading.exports import XLSX_TYPE, cases_workbook
 from metrics.selectors import indicator_cases, indicator_or_404
 from metrics.views.common import (
     breadcrumb,
@@ -104,7 +104,7 @@ def drill(request, slug: str):
 
 def _drill_results(frame: dict) -> dict:
     """What the drill-down shows of the stored results (the same for every viewer of the unit;
-    metrics.pagecache caches it)."""
+    metrics.reading.pagecache caches it)."""
     data = dashboard.drill(
         unit=frame["unit"],
         indicator=frame["indicator"],

@@ -15,11 +15,11 @@ from django.http import Http404
 from django.shortcuts import render
 
 from cases.permissions import Action, may
-from metrics import funnel as funnels
-from metrics import pagecache
 from metrics.choices import PeriodKind, Scope
-from metrics.funnel_chart import flag_label, funnel_figure
-from metrics.registry import INDICATORS
+from metrics.definitions.indicators import INDICATORS
+from metrics.reading import funnel as funnels
+from metrics.reading import pagecache
+from metrics.reading.funnel_chart import flag_label, funnel_figure
 from metrics.selectors import indicator_or_404
 from metrics.views.common import (
     breadcrumb,
@@ -145,7 +145,7 @@ def funnel_page(request, slug: str):
             return found
 
         context["funnel"] = pagecache.cached(
-            "metrics.funnel",
+            "metrics.reading.funnel",
             compute,
             slug=indicator.slug,
             unit=parent,

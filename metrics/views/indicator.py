@@ -16,11 +16,11 @@ from django.utils.translation import gettext_lazy
 
 from cases.dates import today
 from cases.permissions import Action, may
-from metrics import dashboard
 from metrics.choices import Direction, PeriodKind, Scope
-from metrics.definitions import CASE_SETS, TERMS
+from metrics.definitions.registry import Indicator
+from metrics.definitions.words import CASE_SETS, TERMS
 from metrics.models import IndicatorMonthlyTarget, IndicatorTarget, IndicatorTargetChange
-from metrics.registry import Indicator
+from metrics.reading import dashboard
 from metrics.selectors import indicator_or_404, latest_as_of
 from metrics.services import TARGET_FIELDS, indicator_target_update
 from metrics.views.common import page_url, viewer_unit

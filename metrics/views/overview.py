@@ -7,8 +7,8 @@ from django.shortcuts import render
 
 from cases.permissions import Action, may
 from cases.units import ScopeKey
-from metrics import charts, dashboard, pagecache
 from metrics.choices import PeriodKind, Scope
+from metrics.reading import charts, dashboard, pagecache
 from metrics.views.common import (
     breadcrumb,
     page_url,
@@ -63,7 +63,7 @@ def _ranking_parent(unit: ScopeKey) -> ScopeKey:
 
 def _results(request, *, unit: ScopeKey, as_of, period: str) -> dict:
     """What the overview shows of the stored results: the same for every viewer of the unit
-    (metrics.pagecache caches it; the request is read only for ?contrib=)."""
+    (metrics.reading.pagecache caches it; the request is read only for ?contrib=)."""
     data = dashboard.overview(unit=unit, as_of=as_of, period=period)
     for tile in data["tiles"]:
         slug = tile["indicator"].slug

@@ -10,9 +10,9 @@ from django.http import Http404
 from django.shortcuts import render
 
 from cases.permissions import Action, may
-from metrics import dashboard, pagecache
 from metrics.choices import PeriodKind, Scope
-from metrics.registry import INDICATORS
+from metrics.definitions.indicators import INDICATORS
+from metrics.reading import dashboard, pagecache
 from metrics.selectors import latest_as_of
 from metrics.views.common import (
     breadcrumb,
@@ -72,7 +72,7 @@ def ranking(request):
 
 def _results(request, *, parent, as_of: datetime.date) -> dict:
     """What the weekly page shows of the stored results: the same for every viewer of the unit
-    (metrics.pagecache caches it; the request is read only for RESULT_PARAMS)."""
+    (metrics.reading.pagecache caches it; the request is read only for RESULT_PARAMS)."""
     ytd = PeriodKind.YTD.value
     indicators = list(INDICATORS.values())
     data = dashboard.weekly_ranking(parent=parent, as_of=as_of)

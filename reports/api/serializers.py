@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from cases.dates import today
 from metrics.choices import Direction, Scope
-from metrics.registry import INDICATORS
+from metrics.definitions.indicators import INDICATORS
 from reports.choices import DocumentKind, FindingKind, TargetStatus
 from reports.models import Finding, MonthlyReport, QuarterlyTarget, ReportDocument
 

@@ -39,7 +39,7 @@ from cases.dates import today
 from cases.permissions import Action
 from cases.services import audit_record
 from cases.units import ScopeKey, UnitNotFound, reaches, unit_info, unit_resolve, user_unit
-from metrics.periods import quarter_of
+from metrics.definitions.periods import quarter_of
 from reports.api import serializers as s
 from reports.api.filters import HealthFindingFilterSet, MonthlyReviewFilterSet
 from reports.api.meetings import ROUTES as MEETING_ROUTES

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from cases.runs import RunStatus
 from cases.units import UnitScopedModel
 from metrics.choices import Scope
+from metrics.definitions.indicators import INDICATORS
 from metrics.models import SCOPE_SHAPE
-from metrics.registry import INDICATORS
 from reports.choices import DocumentKind, FindingKind, PipelineStepKind, ReportStatus, TargetBasis
 from reports.querysets import UnitRowQuerySet
 

@@ -2,15 +2,15 @@
 
 Drawn by static/metrics/charts.js from `json_script` data, as every chart of the app (the CSP
 allows no inline script), on the page and in the PDF alike. Colours and fonts are the
-dashboards' (metrics.charts).
+dashboards' (metrics.reading.charts).
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from metrics.charts import BRAND, COLOURS, CONFIG, FONT, GRID, INK, flow_figure
-from metrics.dashboard import plotted
+from metrics.reading.charts import BRAND, COLOURS, CONFIG, FONT, GRID, INK, flow_figure
+from metrics.reading.dashboard import plotted
 
 SUFFIX = {"percent": "%", "days": "", "ratio": ""}
 

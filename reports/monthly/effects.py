@@ -12,7 +12,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from cases.units import ScopeKey
-from metrics.registry import INDICATORS
+from metrics.definitions.indicators import INDICATORS
 from metrics.templatetags.metrics_display import change
 from supervision.choices import EffectSource
 from supervision.models import EffectCheck, EffectTrack

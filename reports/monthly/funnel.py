@@ -1,6 +1,6 @@
 """The monthly review's funnel section (issue 12, item 7): in the bands mode, instead of ranks,
-the units one level down that a funnel plot flags on each indicator (metrics.funnel), and the
-funnel of each indicator that flags any — kept in the snapshot as JSON like every part of it.
+the units one level down that a funnel plot flags on each indicator (metrics.reading.funnel), and
+the funnel of each indicator that flags any — kept in the snapshot as JSON like every part of it.
 
 None in the ranks mode and for a judge (nobody below); a review kept before this section
 existed has no "funnel" key, and its page shows nothing for it.
@@ -13,9 +13,9 @@ import datetime
 from django.utils.translation import gettext as _
 
 from cases.units import CHILD_SCOPE, ScopeKey
-from metrics import funnel as funnels
 from metrics.choices import PeriodKind, RankingMode
-from metrics.funnel_chart import flag_label, funnel_figure
+from metrics.reading import funnel as funnels
+from metrics.reading.funnel_chart import flag_label, funnel_figure
 from metrics.templatetags.metrics_display import indicator_value, quantity
 
 # Charts kept in the review: the flagged indicators' funnels, at most this many (the PDF's size).

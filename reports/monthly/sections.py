@@ -10,9 +10,8 @@ from django.db.models import Count, Q
 
 from cases.models import Case, Court, Division, Judge
 from cases.units import CHILD_SCOPE, ScopeKey
-from metrics.charts import bucket_label
 from metrics.choices import PeriodKind, Scope
-from metrics.conditions import (
+from metrics.definitions.conditions import (
     AGE_BUCKETS,
     FIRST_INSTANCE,
     LITIGATION,
@@ -22,7 +21,8 @@ from metrics.conditions import (
     pending_aged,
     pending_at,
 )
-from metrics.registry import INDICATORS
+from metrics.definitions.indicators import INDICATORS
+from metrics.reading.charts import bucket_label
 from metrics.selectors import children_values, rankings, unit_name
 from metrics.templatetags.metrics_display import fixed2, indicator_value
 from reports.findings import finding_text, unit_title

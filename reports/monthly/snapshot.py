@@ -16,11 +16,11 @@ from collections import defaultdict
 from django.utils.translation import gettext as _
 
 from cases.units import CHILD_SCOPE, ScopeKey, unit_info
-from metrics import dashboard
 from metrics.choices import PeriodKind, RankingMode, Scope
+from metrics.definitions.indicators import INDICATORS
+from metrics.definitions.periods import ONE_DAY, month_ends, quarter_of
 from metrics.models import IndicatorValue, ScopeScore
-from metrics.periods import ONE_DAY, month_ends, quarter_of
-from metrics.registry import INDICATORS
+from metrics.reading import dashboard
 from metrics.selectors import latest_as_of, ranking_mode, score_band, unit_values
 from metrics.templatetags.metrics_display import (
     change,

@@ -16,10 +16,10 @@ from cases.choices import BAND_URGENT_DAYS, BAND_WARNING_DAYS
 from cases.models import Case
 from cases.units import ScopeKey, user_scope
 from metrics.choices import PeriodKind
-from metrics.conditions import WORKLOAD, pending_at
-from metrics.dashboard import same_day_last_year
+from metrics.definitions.conditions import WORKLOAD, pending_at
+from metrics.definitions.periods import ONE_DAY, long_pending_cutoff, quarter_of
 from metrics.models import PendingAgeProfile
-from metrics.periods import ONE_DAY, long_pending_cutoff, quarter_of
+from metrics.reading.dashboard import same_day_last_year
 from reports.selectors.targets import target_progress
 from supervision.models import Inquiry, Notice
 

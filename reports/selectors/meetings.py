@@ -35,9 +35,9 @@ from cases.models import Court, Division, User
 from cases.permissions import Action, may
 from cases.units import CHILD_SCOPE, ScopeKey, people_q, unit_info, unit_url
 from metrics.choices import PeriodKind, Scope
+from metrics.definitions.indicators import INDICATORS
+from metrics.definitions.periods import add_months
 from metrics.models import IndicatorValue
-from metrics.periods import add_months
-from metrics.registry import INDICATORS
 from metrics.selectors import latest_as_of
 from metrics.templatetags.metrics_display import indicator_value
 from reports.choices import TargetStatus

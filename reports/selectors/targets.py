@@ -11,8 +11,9 @@ import datetime
 from dataclasses import dataclass
 
 from cases.units import ScopeKey
-from metrics.periods import quarter_bounds
-from metrics.registry import INDICATORS, Indicator
+from metrics.definitions.indicators import INDICATORS
+from metrics.definitions.periods import quarter_bounds
+from metrics.definitions.registry import Indicator
 from metrics.selectors import latest_as_of
 from reports.choices import TargetBasis, TargetStatus
 from reports.gap import Gap, target_gap

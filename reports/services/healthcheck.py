@@ -16,7 +16,7 @@ import logging
 
 from cases.dates import today
 from cases.runs import RecordedRun, RunStatus
-from metrics.periods import ONE_DAY
+from metrics.definitions.periods import ONE_DAY
 from reports.healthcheck import Window, detect
 from reports.models import Finding, FindingCase, HealthCheckRun
 from supervision.selectors.queue_count import queue_changed

@@ -25,9 +25,9 @@ from cases.runs import RunStatus
 from cases.services import audit_record
 from cases.units import ScopeKey
 from metrics.choices import PeriodKind
+from metrics.definitions.periods import ALL_PERIODS
 from metrics.models import ComputationRun
-from metrics.nightly import metrics_nightly
-from metrics.periods import ALL_PERIODS
+from metrics.services import metrics_nightly
 from reports.choices import DocumentKind, ReportStatus
 from reports.models import MonthlyReport, ReportDocument
 from reports.monthly.documents import Printer, report_pdf, report_xlsx

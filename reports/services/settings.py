@@ -12,7 +12,7 @@ from cases.choices import AuditAction
 from cases.models import RankingSetting, User
 from cases.permissions import Action, require
 from cases.services import audit_record
-from metrics.pagecache import results_changed
+from metrics.reading.pagecache import results_changed
 from metrics.selectors import ranking_mode
 from reports.choices import FindingKind
 from reports.healthcheck import DEFAULTS, rules

@@ -12,8 +12,8 @@ from cases.choices import AuditAction
 from cases.services import audit_record
 from cases.units import ScopeKey
 from metrics.choices import Direction
-from metrics.pagecache import results_changed
-from metrics.registry import INDICATORS
+from metrics.definitions.indicators import INDICATORS
+from metrics.reading.pagecache import results_changed
 from reports.choices import TargetBasis
 from reports.models import QuarterlyTarget
 

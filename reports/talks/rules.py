@@ -38,9 +38,9 @@ from cases.dates import today
 from cases.runs import RunStatus
 from cases.units import ScopeKey, unit_url
 from metrics.choices import PeriodKind
-from metrics.dashboard.common import TargetBook
+from metrics.definitions.indicators import INDICATORS
 from metrics.models import IndicatorValue
-from metrics.registry import INDICATORS
+from metrics.reading.dashboard.common import TargetBook
 from metrics.selectors import latest_as_of
 from metrics.templatetags.metrics_display import indicator_value
 from reports.findings import finding_text

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import template
 
-from metrics import pagecache
-from metrics.periods import quarter_of
+from metrics.definitions.periods import quarter_of
+from metrics.reading import pagecache
 from reports.selectors.targets import target_progress
 
 register = template.Library()
@@ -41,7 +41,8 @@ def quarter_targets_tile(unit, as_of):
     progress of `unit`'s targets of the quarter of `as_of`. The overview loads this tag by name
     so that metrics never imports reports."""
     year, quarter = quarter_of(as_of)
-    # The same for every viewer of the unit (metrics.pagecache; a target change invalidates).
+    # The same for every viewer of the unit (metrics.reading.pagecache; a target change
+    # invalidates).
     progress = pagecache.cached(
         "reports.quarter_targets_tile",
         lambda: target_progress(

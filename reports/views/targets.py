@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from cases.dates import today
 from cases.permissions import Action, may
-from metrics import pagecache
-from metrics.periods import quarter_bounds, quarter_of
+from metrics.definitions.periods import quarter_bounds, quarter_of
+from metrics.reading import pagecache
 from metrics.views.common import requested_unit
 from reports.forms import QuarterlyTargetsForm
 from reports.models import QuarterlyTarget
@@ -54,7 +54,8 @@ def targets(request):
         ]  # fmt: skip
         return overview.rows, child_rows
 
-    # The same for every viewer of the unit (metrics.pagecache; a target change invalidates).
+    # The same for every viewer of the unit (metrics.reading.pagecache; a target change
+    # invalidates).
     rows, child_rows = pagecache.cached(
         "reports.targets", compute, unit=unit, year=year, quarter=quarter
     )

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.units import UnitPaths, UnitScopedModel
 from metrics.choices import PeriodKind, Scope
-from metrics.registry import INDICATORS
+from metrics.definitions.indicators import INDICATORS
 
 
 class DetectionRule(models.Model):

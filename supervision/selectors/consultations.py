@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.choices import Scope
 from cases.permissions import Action, may
 from cases.units import user_unit
-from metrics.periods import quarter_bounds
+from metrics.definitions.periods import quarter_bounds
 from supervision.choices import ConsultOutcome, ConsultState
 from supervision.models import Consultation
 

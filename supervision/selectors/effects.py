@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Court, Division, Judge
 from cases.units import reaches
-from metrics.registry import INDICATORS
+from metrics.definitions.indicators import INDICATORS
 from supervision.choices import EffectSource
 from supervision.models import EffectCheck, EffectTrack
 from supervision.models.effects import MARKS, key_unit

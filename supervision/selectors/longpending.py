@@ -14,7 +14,7 @@ from cases.dates import today
 from cases.models import Case
 from cases.querysets import pending_filed_on
 from cases.units import UnitPaths, unit_q
-from metrics.periods import months_before
+from metrics.definitions.periods import months_before
 from supervision.ages import PlusMonths, age_bucket, bucket_condition, older_than
 from supervision.choices import OUTLOOK_HORIZONS, OUTLOOK_THRESHOLDS, AgeBucket
 from supervision.models import CampaignCase, ClearanceCampaign

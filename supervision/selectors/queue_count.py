@@ -1,4 +1,4 @@
-"""The top bar's 我的待办 count, kept in the page cache (metrics.pagecache's Redis, alias
+"""The top bar's 我的待办 count, kept in the page cache (metrics.reading.pagecache's Redis, alias
 "pages") so that a page pays one Redis round trip for it instead of ~15 COUNT subqueries.
 
 What is cached: a user's `queue_counts` ({kind: open items}), under their own key (their id and
@@ -32,7 +32,13 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from cases.dates import today
-from metrics.pagecache import CACHE_ALIAS, enabled, generation_of, generation_set, unreachable
+from metrics.reading.pagecache import (
+    CACHE_ALIAS,
+    enabled,
+    generation_of,
+    generation_set,
+    unreachable,
+)
 from supervision.selectors.queue import queue_counts
 
 GENERATION_KEY = "queue-generation"

@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from cases.choices import Outcome
-from metrics.periods import quarter_bounds
+from metrics.definitions.periods import quarter_bounds
 from supervision.choices import ReasonClass, ReviewState, ReviewTrigger, Severity
 from supervision.models import ReversalReview
 

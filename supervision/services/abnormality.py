@@ -51,11 +51,11 @@ from cases.models import Division, User
 from cases.permissions import Action
 from cases.units import ScopeKey
 from metrics.choices import Direction, PeriodKind, Scope
+from metrics.definitions.indicators import INDICATORS
+from metrics.definitions.periods import Period
+from metrics.definitions.registry import Indicator
 from metrics.models import IndicatorValue
-from metrics.periods import Period
-from metrics.registry import INDICATORS, Indicator
-from metrics.scoring import thresholds
-from metrics.selectors import indicator_cases
+from metrics.selectors import indicator_cases, thresholds
 from metrics.templatetags.metrics_display import change, indicator_value
 from supervision.choices import LetterState, TraceKind
 from supervision.models import Abnormality, DetectionRule, Inquiry

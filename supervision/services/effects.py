@@ -30,9 +30,9 @@ from cases.dates import today
 from cases.models import Case
 from cases.units import ScopeKey
 from metrics.choices import Direction, PeriodKind
-from metrics.conditions import long_pending_at, pending_at
+from metrics.definitions.conditions import long_pending_at, pending_at
+from metrics.definitions.indicators import INDICATORS
 from metrics.models import IndicatorValue
-from metrics.registry import INDICATORS
 from supervision.choices import EffectSource, TraceKind
 from supervision.models import EffectCheck, EffectTrack
 from supervision.models.effects import MARKS, key_unit, unit_key
@@ -234,7 +234,7 @@ def indicator_result(track: EffectTrack, slug: str, day: datetime.date) -> dict 
 
 def case_states(case_ids: Sequence[int], day: datetime.date) -> dict[str, list[str]]:
     """{case id: states} on `day`: "closed", or pending with "overdue" (past its deadline)
-    and/or "long_pending" (metrics.conditions.long_pending_at), else "pending"."""
+    and/or "long_pending" (metrics.definitions.conditions.long_pending_at), else "pending"."""
     cases = Case.objects.filter(pk__in=case_ids)
     pending = pending_at(day)
     rows = cases.annotate(

@@ -16,7 +16,8 @@ from cases.models import AuditEvent, Court, User
 from cases.permissions import Action, Refused, require
 from cases.services import audit_record
 from cases.units import ScopeKey, reaches
-from metrics.registry import INDICATORS, Registry
+from metrics.definitions.indicators import INDICATORS
+from metrics.definitions.registry import Registry
 from supervision.choices import RuleKind
 from supervision.models import DetectionRule, FourTypeRule
 from supervision.services.trail import supervision_service

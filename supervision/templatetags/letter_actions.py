@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from cases.units import ScopeKey
 from metrics.choices import PeriodKind
-from metrics.registry import INDICATORS
+from metrics.definitions.indicators import INDICATORS
 from supervision.services.abnormality import _evidence, _reference
 from supervision.views.prefill import letter_urls
 

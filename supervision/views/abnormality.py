@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from cases.dates import today
 from cases.models import Division
 from cases.permissions import Action, may
-from metrics.registry import INDICATORS
+from metrics.definitions.indicators import INDICATORS
 from supervision import forms, selectors, services
 from supervision.services.abnormality import drill_url, warning_text, worsened_text
 from supervision.views.common import form_errors, paginate, run_service

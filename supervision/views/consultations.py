@@ -17,7 +17,7 @@ from cases.models import Case
 from cases.permissions import Action, may
 from cases.services import audit_record
 from cases.units import case_reached
-from metrics.periods import quarter_bounds, quarter_of
+from metrics.definitions.periods import quarter_bounds, quarter_of
 from supervision import consultation_forms as forms
 from supervision.choices import ConsultIntention, ConsultOutcome, ConsultState
 from supervision.models import Consultation, ReversalReview, TraceEntry

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cases.permissions import Action, may
-from metrics.registry import INDICATORS
+from metrics.definitions.indicators import INDICATORS
 from supervision import services
 from supervision.models import Inquiry, Referral
 from supervision.office_forms import InquiryForm, ReferralResultForm

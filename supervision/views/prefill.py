@@ -28,7 +28,7 @@ from cases.dates import today
 from cases.models import Case, Court
 from cases.permissions import Action, may
 from cases.units import ScopeKey, UnitNotFound, case_reached, reaches, unit_resolve
-from metrics.registry import INDICATORS
+from metrics.definitions.indicators import INDICATORS
 
 MAX_CASES = 100
 DEFAULT_DAYS = 7  # the answer's deadline a prefilled form proposes

@@ -14,7 +14,7 @@ from cases.choices import AuditAction
 from cases.dates import today
 from cases.permissions import Action, may
 from cases.services import audit_record
-from metrics.periods import quarter_bounds, quarter_of
+from metrics.definitions.periods import quarter_bounds, quarter_of
 from supervision import forms, selectors, services
 from supervision.choices import ReasonClass, ReviewState, ReviewTrigger, Severity
 from supervision.exports import review_report_xlsx

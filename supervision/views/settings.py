@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from cases.models import Court
 from cases.permissions import Action, may
-from metrics.registry import INDICATORS
+from metrics.definitions.indicators import INDICATORS
 from supervision import services
 from supervision.choices import TraceKind
 from supervision.models import DetectionRule, ExtensionApprover, FourTypeRule, TraceEntry

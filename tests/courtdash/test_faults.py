@@ -30,8 +30,8 @@ from django.db import connection, connections
 from django.db.backends.base.creation import TEST_DATABASE_PREFIX
 
 from cases.runs import RunStatus
+from metrics.definitions.periods import ALL_PERIODS
 from metrics.models import ComputationRun, IndicatorTarget, IndicatorValue, ScopeScore
-from metrics.periods import ALL_PERIODS
 from metrics.tasks import compute_nightly
 from tests.factories import CourtFactory, UserFactory
 from tests.metrics.generate import generate_cases

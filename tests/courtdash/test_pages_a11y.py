@@ -27,7 +27,7 @@ from django.test import override_settings
 
 from cases.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from cases.models import Case
-from metrics.registry import INDICATORS
+from metrics.definitions.indicators import INDICATORS
 from tests.browser import OUT, axe_violations, horizontal_overflow, overflowing
 from tests.courtdash.a11y_consultations import consultation_pages
 from tests.courtdash.a11y_effects import effects_pages

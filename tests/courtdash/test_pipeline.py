@@ -15,9 +15,9 @@ from cases.runs import RunStatus
 from courtdash import pipeline
 from courtdash.celery import app
 from courtdash.tasks import nightly_pipeline, pipeline_step
+from metrics.computation.retention import daily_history_cutoff, daily_history_prune, month_ends
+from metrics.definitions.periods import ALL_PERIODS
 from metrics.models import ComputationRun, IndicatorValue, PendingAgeProfile, ScopeScore
-from metrics.periods import ALL_PERIODS
-from metrics.retention import daily_history_cutoff, daily_history_prune, month_ends
 from metrics.services import metrics_compute
 from reports.choices import PipelineStepKind
 from reports.models import Finding, HealthCheckRun, PipelineStep

@@ -1,7 +1,7 @@
 """Beyond one machine, on real engines (issue 13 item 6): pages and the API read from a real
 streaming replica (courtdash.routers) while a user's own write is read back from the primary;
-the nightly fanned out per court on a real Celery worker (metrics.fanout) stores exactly what
-the single pass stores.
+the nightly fanned out per court on a real Celery worker (metrics.computation.fanout) stores
+exactly what the single pass stores.
 
 The module makes its own pair of PostgreSQL clusters (the machine's shared server is never
 touched): a primary (tests/courtdash/test_faults.py's OwnPostgres, holding a copy of the test
@@ -10,8 +10,8 @@ process's "default" connection — and so the worker's DATABASE_URL (tests/worke
 the primary for the module, a "replica" connection at the standby; what the tests write dies
 with the clusters (no flush of the test database). Replay on the standby is paused
 (pg_wal_replay_pause) to tell the two apart: a row committed on the primary is on the replica
-only once replay is resumed. The page cache (metrics.pagecache) is filled from the primary, so
-that no lagging replica stores old results under a new results generation.
+only once replay is resumed. The page cache (metrics.reading.pagecache) is filled from the primary,
+so that no lagging replica stores old results under a new results generation.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from django.test.utils import CaptureQueriesContext
 from cases.choices import Role
 from courtdash.celery import app
 from courtdash.routers import WROTE_COOKIE
-from metrics.engine import metrics_compute
-from metrics.fanout import metrics_fanout
+from metrics.computation.engine import metrics_compute
+from metrics.computation.fanout import metrics_fanout
 from metrics.models import (
     FanoutBaseRow,
     FanoutChunk,

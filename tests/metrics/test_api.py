@@ -15,9 +15,9 @@ from rest_framework.test import APIClient
 from cases.choices import AuditAction, Role
 from cases.models import AuditEvent, Court, Division, Judge
 from metrics.choices import PeriodKind, Scope
+from metrics.definitions.indicators import INDICATORS
+from metrics.definitions.periods import Period
 from metrics.models import IndicatorValue
-from metrics.periods import Period
-from metrics.registry import INDICATORS
 from metrics.services import indicator_target_update, metrics_compute
 from tests.factories import UserFactory
 from tests.metrics.generate import generate_cases

@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 from django.db import connection, connections
 
-from metrics.loadbench import PAGES, database_url
+from metrics.bench.load import PAGES, database_url
 
 TODAY = "2025-06-30"
 ACCOUNTS = "demo_office,demo_judge"

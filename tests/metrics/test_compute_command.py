@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from cases.runs import RunStatus
+from metrics.definitions.indicators import INDICATORS
 from metrics.models import ComputationRun, IndicatorValue, ScopeScore
-from metrics.registry import INDICATORS
 from metrics.services import metrics_compute
 from tests.factories import CaseFactory, CourtFactory, DivisionFactory, JudgeFactory
 
@@ -151,7 +151,7 @@ def test_one_computation_takes_a_fixed_number_of_queries(judge, django_assert_ma
 
 
 def test_a_computation_failing_halfway_leaves_the_previous_results(judge, monkeypatch):
-    import metrics.engine
+    import metrics.computation.engine
 
     metrics_compute(as_of=D(2025, 6, 30), periods=["ytd"])
     before = sorted(IndicatorValue.objects.values_list("id", "numerator"))
@@ -160,7 +160,7 @@ def test_a_computation_failing_halfway_leaves_the_previous_results(judge, monkey
     def crash(**kwargs):
         raise RuntimeError("worker lost")
 
-    monkeypatch.setattr(metrics.engine, "totals_refresh", crash)
+    monkeypatch.setattr(metrics.computation.engine, "totals_refresh", crash)
     with pytest.raises(RuntimeError):
         metrics_compute(as_of=D(2025, 6, 30), periods=["ytd"])
     assert sorted(IndicatorValue.objects.values_list("id", "numerator")) == before

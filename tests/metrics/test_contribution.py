@@ -1,4 +1,4 @@
-"""比贡献 and 第一方阵 (metrics.dashboard.contribution): contributions add up exactly to the
+"""比贡献 and 第一方阵 (metrics.reading.dashboard.contribution): contributions add up exactly to the
 parent's gap — every indicator kind, every scope, every period — and the first-third value is
 the hand-computed order statistic, on planted data."""
 
@@ -11,21 +11,21 @@ from django.urls import reverse
 from cases.choices import CourtLevel, Role
 from cases.units import ScopeKey
 from metrics.choices import Direction, PeriodKind, Scope
-from metrics.dashboard import TargetBook
-from metrics.dashboard.contribution import (
+from metrics.computation.engine import metrics_compute
+from metrics.definitions.indicators import INDICATORS
+from metrics.models import IndicatorTarget, IndicatorValue
+from metrics.reading.dashboard import TargetBook
+from metrics.reading.dashboard.contribution import (
     EXCESS,
     NONE,
     SHORTFALL,
     contributions,
 )
-from metrics.dashboard.first_group import (
+from metrics.reading.dashboard.first_group import (
     first_group_boundary,
     group_suggestions,
     unit_suggestions,
 )
-from metrics.engine import metrics_compute
-from metrics.models import IndicatorTarget, IndicatorValue
-from metrics.registry import INDICATORS
 from tests.factories import CourtFactory, DivisionFactory, JudgeFactory, UserFactory
 from tests.metrics.generate import generate_cases
 

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from cases.choices import Role
-from metrics.engine import metrics_compute
+from metrics.computation.engine import metrics_compute
 from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,10 @@ from django.db.models import Sum
 from cases.models import Case
 from cases.units import ScopeKey
 from metrics.choices import Scope
-from metrics.conditions import AGE_BUCKETS, pending_aged
+from metrics.definitions.conditions import AGE_BUCKETS, pending_aged
+from metrics.definitions.indicators import INDICATORS
+from metrics.definitions.periods import Period
 from metrics.models import IndicatorValue, PendingAgeProfile
-from metrics.periods import Period
-from metrics.registry import INDICATORS
 from metrics.selectors import indicator_cases
 from metrics.services import metrics_compute
 from tests.metrics.generate import generate_cases

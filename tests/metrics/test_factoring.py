@@ -1,5 +1,6 @@
-"""metrics.factoring: counts and sums over the cells equal the condition applied to the cases,
-including NULL dates under NOT, exact days, and every comparison on both sides of a boundary."""
+"""metrics.computation.factoring: counts and sums over the cells equal the condition applied to the
+cases, including NULL dates under NOT, exact days, and every comparison on both sides of a
+boundary."""
 
 import datetime
 import itertools
@@ -10,9 +11,9 @@ from django.db import connection
 from django.db.models import F, Q
 
 from cases.models import Case
-from metrics.conditions import Measure, closed_in, count, pending_at, total
-from metrics.factoring import Factoring
-from metrics.periods import Period
+from metrics.computation.factoring import Factoring
+from metrics.definitions.conditions import Measure, closed_in, count, pending_at, total
+from metrics.definitions.periods import Period
 from tests.factories import CaseFactory, JudgeFactory
 
 pytestmark = pytest.mark.django_db

@@ -16,10 +16,10 @@ from cases.choices import CourtLevel, Role
 from cases.models import Case
 from cases.units import ScopeKey
 from metrics.choices import PeriodKind, Scope
-from metrics.funnel import QUANTILES, funnel, funnels, strata_counts
+from metrics.definitions.indicators import INDICATORS
+from metrics.definitions.periods import Period
 from metrics.models import ComputationRun, IndicatorValue
-from metrics.periods import Period
-from metrics.registry import INDICATORS
+from metrics.reading.funnel import QUANTILES, funnel, funnels, strata_counts
 from tests.factories import CourtFactory, UserFactory
 from tests.metrics.funnel_city import MIX, plant_city
 

@@ -1,5 +1,5 @@
-"""The funnel plots' control limits (metrics.funnel) against an independent reference: scipy's
-binomial, Poisson and beta distributions, at small and large n (issue 12, item 7)."""
+"""The funnel plots' control limits (metrics.reading.funnel) against an independent reference:
+scipy's binomial, Poisson and beta distributions, at small and large n (issue 12, item 7)."""
 
 import math
 
@@ -7,7 +7,7 @@ import pytest
 from scipy import stats
 
 from metrics.choices import Direction
-from metrics.funnel_limits import (
+from metrics.reading.funnel_limits import (
     BINOMIAL,
     DAYS,
     MODELS,

@@ -19,10 +19,10 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 
 from cases.runs import RunStatus
 from courtdash.celery import app
-from metrics.engine import METRICS_LOCK
+from metrics.computation.engine import METRICS_LOCK
+from metrics.computation.nightly import NIGHTLY_LOCK, NightlyOutcome, metrics_nightly
+from metrics.definitions.periods import ALL_PERIODS
 from metrics.models import ComputationRun, IndicatorValue, ScopeScore
-from metrics.nightly import NIGHTLY_LOCK, NightlyOutcome, metrics_nightly
-from metrics.periods import ALL_PERIODS
 from metrics.services import metrics_compute
 from metrics.tasks import compute_nightly
 from tests.factories import CaseFactory
@@ -58,7 +58,8 @@ def stored(as_of: datetime.date = AS_OF) -> dict[str, dict[tuple, tuple]]:
 
 def _same(left, right) -> bool:
     # Totals are float sums that PostgreSQL adds in no fixed order: two clean runs may differ
-    # in the last bit (ranks compare them rounded, metrics.scoring). Everything else is exact.
+    # in the last bit (ranks compare them rounded, metrics.computation.scoring). Everything else is
+    # exact.
     if isinstance(left, float) and isinstance(right, float):
         return math.isclose(left, right, rel_tol=1e-12, abs_tol=1e-12)
     return left == right

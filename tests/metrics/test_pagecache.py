@@ -1,4 +1,4 @@
-"""The page cache (metrics.pagecache) on a real Redis (REDIS_URL): a cached page is the page
+"""The page cache (metrics.reading.pagecache) on a real Redis (REDIS_URL): a cached page is the page
 computed; a viewer never gets another scope's data; a nightly run, a target change, a quarter
 target and the ranking mode make pages show the new results; Redis down, pages are computed.
 
@@ -15,9 +15,9 @@ from django.utils import translation
 
 from cases.choices import Role
 from cases.units import ScopeKey
-from metrics import pagecache
 from metrics.choices import Scope
 from metrics.models import IndicatorValue
+from metrics.reading import pagecache
 from metrics.services import indicator_target_update, metrics_compute
 from reports.services.settings import ranking_mode_set
 from reports.services.targets import quarterly_targets_save

@@ -19,17 +19,17 @@ from openpyxl import load_workbook
 from cases.choices import AuditAction, ClosingMethod, Role
 from cases.models import AuditEvent
 from cases.units import ScopeKey
-from metrics import charts, dashboard
 from metrics.choices import Scope
-from metrics.definitions import DEFINITIONS
+from metrics.definitions.indicators import INDICATORS
+from metrics.definitions.periods import Period
+from metrics.definitions.words import DEFINITIONS
 from metrics.models import (
     IndicatorTarget,
     IndicatorTargetChange,
     IndicatorValue,
     PendingAgeProfile,
 )
-from metrics.periods import Period
-from metrics.registry import INDICATORS
+from metrics.reading import charts, dashboard
 from metrics.selectors import indicator_cases
 from metrics.services import metrics_compute
 from metrics.templatetags.metrics_display import indicator_value, quantity

@@ -8,8 +8,9 @@ from django.db import connection
 from cases.models import Case
 from cases.units import ScopeKey
 from metrics.choices import Direction, Scope, Unit
-from metrics.periods import Period, add_months, long_pending_cutoff
-from metrics.registry import INDICATORS, Indicator, registry
+from metrics.definitions.indicators import INDICATORS
+from metrics.definitions.periods import Period, add_months, long_pending_cutoff
+from metrics.definitions.registry import Indicator, registry
 
 D = datetime.date
 

@@ -17,17 +17,12 @@ from cases.choices import Role
 from cases.models import Case
 from cases.units import ScopeKey
 from metrics.choices import Direction, Scope, Unit
-from metrics.conditions import HAS_DEADLINE, WITHIN_LIMIT, WORKLOAD, closed_in, count
-from metrics.dashboard import TargetBook
-from metrics.dashboard.contribution import contributions
-from metrics.exports import cases_workbook
-from metrics.funnel import funnels, model_of
-from metrics.models import IndicatorMonthlyTarget, IndicatorTarget, IndicatorValue, ScopeScore
-from metrics.periods import Period
-from metrics.registry import INDICATORS, Indicator, Registry
-from metrics.scoring import scores_refresh
-from metrics.services import indicator_targets_seed
-from metrics.traits import (
+from metrics.computation.scoring import scores_refresh
+from metrics.definitions.conditions import HAS_DEADLINE, WITHIN_LIMIT, WORKLOAD, closed_in, count
+from metrics.definitions.indicators import INDICATORS
+from metrics.definitions.periods import Period
+from metrics.definitions.registry import Indicator, Registry
+from metrics.definitions.traits import (
     BINOMIAL,
     FLOWS,
     Accrual,
@@ -38,6 +33,12 @@ from metrics.traits import (
     Projection,
     Words,
 )
+from metrics.models import IndicatorMonthlyTarget, IndicatorTarget, IndicatorValue, ScopeScore
+from metrics.reading.dashboard import TargetBook
+from metrics.reading.dashboard.contribution import contributions
+from metrics.reading.exports import cases_workbook
+from metrics.reading.funnel import funnels, model_of
+from metrics.services import indicator_targets_seed
 from reports.gap import NEEDS, UNREACHABLE, target_gap
 from reports.projection import Projection as Projected
 from reports.projection import projections

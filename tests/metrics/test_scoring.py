@@ -8,8 +8,8 @@ from django.db import DatabaseError, transaction
 from cases.choices import CourtLevel
 from cases.units import ScopeKey
 from metrics.choices import RankingMode, Scope, ScoreBand
+from metrics.computation.scoring import scores_refresh
 from metrics.models import IndicatorTargetChange, IndicatorValue, ScopeScore
-from metrics.scoring import scores_refresh
 from metrics.selectors import rankings
 from metrics.services import indicator_target_update, metrics_compute
 from tests.factories import CaseFactory, CourtFactory, DivisionFactory, JudgeFactory

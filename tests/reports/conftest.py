@@ -11,7 +11,7 @@ from django.conf import settings
 
 from cases.choices import CourtLevel
 from cases.models import Court, Judge
-from metrics.periods import ONE_DAY, add_months
+from metrics.definitions.periods import ONE_DAY, add_months
 from metrics.services import metrics_compute
 from tests.factories import UserFactory
 from tests.metrics.generate import generate_cases

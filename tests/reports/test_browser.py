@@ -17,7 +17,7 @@ from tests.reports.conftest import MONTH, OUT, PASSWORD, build_city, city_court
 
 pytestmark = [pytest.mark.browser]
 
-BRAND = (27, 54, 93)  # the bars of the courts' scores (metrics.charts.BRAND)
+BRAND = (27, 54, 93)  # the bars of the courts' scores (metrics.reading.charts.BRAND)
 FAN = (244, 228, 229)  # the projection's band: rgba(166, 29, 36, 0.12) on white
 
 

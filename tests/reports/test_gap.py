@@ -2,7 +2,7 @@
 
 import datetime
 
-from metrics.registry import INDICATORS
+from metrics.definitions.indicators import INDICATORS
 from reports.gap import LIMIT, NEEDS, REACHED, REDUCE, UNREACHABLE, target_gap
 from reports.projection import Projection
 

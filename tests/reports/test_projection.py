@@ -6,9 +6,9 @@ import datetime
 import pytest
 
 from cases.units import ScopeKey
+from metrics.definitions.indicators import INDICATORS
+from metrics.definitions.periods import add_months
 from metrics.models import IndicatorValue
-from metrics.periods import add_months
-from metrics.registry import INDICATORS
 from metrics.services import metrics_compute
 from reports.projection import load_points, project, projections
 from tests.reports.generate import trend_city

@@ -414,7 +414,7 @@ def _supervision(world: World) -> None:
 
 
 def _metrics(world: World) -> None:
-    from metrics.engine import metrics_compute
+    from metrics.computation.engine import metrics_compute
     from metrics.models import IndicatorValue
 
     metrics_compute(as_of=D(2025, 5, 31))

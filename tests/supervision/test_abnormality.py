@@ -12,8 +12,8 @@ import pytest
 from cases.choices import ClosingMethod, Role
 from cases.permissions import Refused
 from metrics.choices import Scope
+from metrics.computation.nightly import metrics_nightly
 from metrics.models import IndicatorValue
-from metrics.nightly import metrics_nightly
 from supervision.choices import LetterState, TraceKind
 from supervision.models import Abnormality, DetectionRule, Inquiry, Notification, TraceEntry
 from supervision.services import abnormalities_detect, abnormality_discard, abnormality_send

@@ -10,7 +10,7 @@ from cases.choices import AuditAction, Role
 from cases.models import AuditEvent, RankingSetting
 from cases.units import ScopeKey
 from metrics.choices import RankingMode
-from metrics.dashboard.ranking import weekly_ranking
+from metrics.reading.dashboard.ranking import weekly_ranking
 from metrics.selectors import ranking_mode
 from supervision.choices import TraceKind
 from supervision.models import DetectionRule, ExtensionApprover, FourTypeRule, TraceEntry

@@ -1,6 +1,6 @@
-"""Times the nightly indicators in one pass and fanned out per court (metrics.fanout), on the
-database of DATABASE_URL (a seeded copy, never production: it replaces that day's results), and
-checks that both store the same rows."""
+"""Times the nightly indicators in one pass and fanned out per court (metrics.computation.fanout),
+on the database of DATABASE_URL (a seeded copy, never production: it replaces that day's results),
+and checks that both store the same rows."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from cases.models import Court
-from metrics.engine import metrics_compute
-from metrics.fanout import metrics_fanout
+from metrics.computation.engine import metrics_compute
+from metrics.computation.fanout import metrics_fanout
+from metrics.definitions.periods import ALL_PERIODS
 from metrics.models import IndicatorValue, PendingAgeProfile, ScopeScore
-from metrics.periods import ALL_PERIODS
 from metrics.selectors import latest_as_of
 
 

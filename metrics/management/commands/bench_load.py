@@ -4,7 +4,8 @@ The real server under load: gunicorn (W sync workers, default 2) on a free port 
 DATABASE_URL, real sessions of several roles (the demo accounts of seed_demo), N concurrent users
 (default 20) for S seconds (default 15) over the main pages. Prints per page the requests, errors,
 p50/p95/p99 and throughput, and the CPU the load driver (its own process) and the server used.
---no-cache runs the server without the page cache (metrics.pagecache), for before/after figures.
+--no-cache runs the server without the page cache (metrics.reading.pagecache), for before/after
+figures.
 """
 
 from pathlib import Path
@@ -14,7 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from metrics.loadbench import DEFAULT_ACCOUNTS, DEMO_PASSWORD, BenchError, bench_load
+from metrics.bench.load import DEFAULT_ACCOUNTS, DEMO_PASSWORD, BenchError, bench_load
 
 
 def _ms(value: float | None) -> str:

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from cases.dates import date_argument, today
 from cases.models import Case, Court
-from metrics.bench import bench
-from metrics.engine import compile_pass, scan_settings
-from metrics.periods import ALL_PERIODS
+from metrics.bench.inprocess import bench
+from metrics.computation.engine import compile_pass, scan_settings
+from metrics.definitions.periods import ALL_PERIODS
 
 
 def _filter_scan(as_of: datetime.date) -> float:

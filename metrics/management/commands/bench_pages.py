@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from cases.dates import date_argument
-from metrics.bench import bench_pages
+from metrics.bench.inprocess import bench_pages
 from metrics.selectors import latest_as_of
 
 

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from cases.api.serializers import ReadModelSerializer
 from cases.models import Division, Judge
-from metrics.registry import INDICATORS
+from metrics.definitions.indicators import INDICATORS
 from supervision.api.serializers.common import (
     CaseBriefSerializer,
     PersonSerializer,
