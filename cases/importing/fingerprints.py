@@ -34,6 +34,24 @@ _CASE_NUMBER = _NAMES.index("case_number")
 _JUDGE_NAME = _NAMES.index("judge_name")
 _JUDGE_ID = _NAMES.index("judge_id")
 _DIVISION = _NAMES.index("division")
+_CASE_NUMBER_CELL = operator.itemgetter(_CASE_NUMBER)
+_JUDGE_NAME_CELL = operator.itemgetter(_JUDGE_NAME)
+
+
+# The hash of the version, copied for each row: cheaper than a new hash object per row.
+_VERSIONED: dict[str, hashlib.blake2b] = {}
+
+
+def digest(text: str) -> str:
+    """The fingerprint of a row's cells joined by SEPARATOR (not checked here)."""
+    versioned = _VERSIONED.get(FINGERPRINT_VERSION)
+    if versioned is None:
+        versioned = _VERSIONED[FINGERPRINT_VERSION] = hashlib.blake2b(
+            FINGERPRINT_VERSION.encode(), digest_size=16, usedforsecurity=False
+        )
+    hasher = versioned.copy()
+    hasher.update(text.encode())
+    return hasher.hexdigest()
 
 
 def _clean(text: str) -> str:
@@ -62,9 +80,37 @@ class Fingerprinter:
         text = SEPARATOR.join(cells)
         if text.count(SEPARATOR) != _SEPARATORS:
             return None
-        return hashlib.blake2b(
-            (FINGERPRINT_VERSION + text).encode(), digest_size=16, usedforsecurity=False
-        ).hexdigest()
+        return digest(text)
+
+    def block(
+        self, rows: Sequence[int], values: Sequence[Sequence[str]]
+    ) -> tuple[list[tuple[str, ...]], list[str | None], str, bool]:
+        """A block of rows at once: their cells, fingerprints and probe lines, and whether the
+        block is plain — every cell printable, without space or backslash — so that every
+        cell reads as the validator cleans it. A plain block is done column by column; any
+        other row by row, with the same result."""
+        cells = list(map(self.cells, values))
+        joined = "".join(map("".join, cells))
+        if joined.isprintable() and " " not in joined and "\\" not in joined:
+            fingerprints = list(map(digest, map(SEPARATOR.join, cells)))
+            numbers = map(_CASE_NUMBER_CELL, cells)
+            judges = map(_JUDGE_NAME_CELL, cells)
+            lines = "".join(
+                f"{row}\t{number}\t{fingerprint}\t{judge}\n"
+                for row, number, fingerprint, judge in zip(
+                    rows, numbers, fingerprints, judges, strict=True
+                )
+            )
+            return cells, fingerprints, lines, True
+        fingerprints, lines = [], []
+        for row, row_cells in zip(rows, cells, strict=True):
+            fingerprint = self.fingerprint(row_cells)
+            fingerprints.append(fingerprint)
+            if fingerprint is not None:
+                line = self.probe_line(row, row_cells, fingerprint)
+                if line is not None:
+                    lines.append(line)
+        return cells, fingerprints, "".join(lines), False
 
     def probe_line(self, row: int, cells: tuple[str, ...], fingerprint: str) -> str | None:
         """The row as a line of the probe table (row, case number, fingerprint, judge's name),
@@ -84,6 +130,11 @@ class Fingerprinter:
     def judge(cells: tuple[str, ...]) -> tuple[str, str]:
         """The judge's name and division as the validator reads them."""
         return _clean(cells[_JUDGE_NAME]), _clean(cells[_DIVISION])
+
+    @staticmethod
+    def staff_id_cell(cells: tuple[str, ...]) -> str:
+        """The judge's staff number as written: as the validator reads it in a plain block."""
+        return cells[_JUDGE_ID]
 
     @staticmethod
     def staff_id(cells: tuple[str, ...]) -> str:

@@ -11,6 +11,7 @@ from django.db import connection
 
 from cases.choices import CourtLevel, Role
 from cases.importing import fingerprints, services
+from cases.importing.fastpath import BlockValidator
 from cases.importing.validation import RowValidator
 from cases.models import Case, Judge
 from tests.cases.test_import import record, run, write_csv
@@ -27,15 +28,23 @@ def row_versions() -> dict[str, str]:
 
 
 def validated_rows(monkeypatch) -> list[int]:
-    """The rows the validator is asked about from now on."""
+    """The rows the validator is asked about from now on, row by row or in a block."""
     seen: list[int] = []
     validate = RowValidator.validate
+    lines = BlockValidator.lines
 
     def counting(self, row, values):
         seen.append(row)
         return validate(self, row, values)
 
+    def counting_block(self, rows, values):
+        found = lines(self, rows, values)
+        if found is not None:
+            seen.extend(rows)
+        return found
+
     monkeypatch.setattr(RowValidator, "validate", counting)
+    monkeypatch.setattr(BlockValidator, "lines", counting_block)
     return seen
 
 
@@ -254,3 +263,143 @@ def test_the_latest_row_of_a_chunk_names_the_judge_whether_or_not_it_is_unchange
 
     assert result.counts() == {"created": 1, "updated": 0, "unchanged": 1, "rejected": 0}
     assert Judge.objects.get(staff_id="J0107").name == name
+
+
+# --- the fast way for plain blocks (fastpath.py) ---------------------------------------------
+
+MUTATIONS = [
+    lambda cell: f" {cell}",
+    lambda cell: f"{cell} ",
+    lambda cell: cell.replace("（", "(").replace("）", ")"),
+    lambda cell: cell.replace("号", "号 "),
+    lambda cell: cell.replace("-", "/"),
+    lambda cell: cell.replace("-0", "-"),
+    lambda cell: cell[:-2] + "31" if len(cell) == 10 else cell,
+    lambda cell: "2099-01-01",
+    lambda cell: "",
+    lambda cell: cell.upper(),
+    lambda cell: cell + "\t",
+    lambda cell: cell + "\\",
+    lambda cell: cell + "\u3000",
+    lambda cell: cell * 30,
+    lambda cell: "１２",
+    lambda cell: "007",
+    lambda cell: "-1",
+    lambda cell: "1,000.5",
+    lambda cell: "1.005",
+    lambda cell: "12345",
+    lambda cell: "是",
+    lambda cell: "True",
+    lambda cell: "维持",
+    lambda cell: "简易",
+    lambda cell: "small_claims",
+    lambda cell: "fast_track",
+    lambda cell: "judgment",
+    lambda cell: "（2025）苏0505民初0012号",
+    lambda cell: "（2025）苏0506民初12号",
+    lambda cell: "（2026）苏05民终1号",
+    lambda cell: "苏0506",
+    lambda cell: "2024-12-31",
+    lambda cell: "٢٠٢٥-03-02",
+]
+
+
+def plain_and_mutated_rows(tmp_path, count: int, seed: int):
+    """A synthetic export's rows, and the same rows each with one cell mutated at random."""
+    import random
+
+    from cases.importing import open_source
+    from cases.importing.synthetic import write_synthetic_file
+
+    path = tmp_path / "synthetic.csv"
+    write_synthetic_file(path, count, as_of=datetime.date(2025, 12, 31), seed=seed)
+    source = open_source(path)
+    rows = list(source.rows())
+    chance = random.Random(seed)
+    mutated = []
+    for row, values in rows:
+        values = list(values)
+        position = chance.randrange(len(values))
+        values[position] = chance.choice(MUTATIONS)(values[position])
+        if chance.random() < 0.2:  # now and then a second one
+            position = chance.randrange(len(values))
+            values[position] = chance.choice(MUTATIONS)(values[position])
+        mutated.append((row, values))
+    return source, rows, mutated
+
+
+def row_by_row(validator, printer, block) -> str | None:
+    """What the row validator makes of a block: its COPY lines, or None if a row is rejected."""
+    from cases.importing.writer import NULL, record_line
+
+    lines = []
+    for row, values in block:
+        record, errors = validator.validate(row, values)
+        if errors:
+            return None
+        lines.append(record_line(record, printer.fingerprint(printer.cells(values)) or NULL))
+    return "".join(lines)
+
+
+@pytest.mark.parametrize("allowed", [None, lambda code: code != "苏0506"])
+def test_the_fast_way_gives_the_row_validators_lines_or_declines(tmp_path, allowed):
+    """On plain and on randomly spoilt rows: wherever the block validator answers, its lines
+    are exactly the row validator's, and it declines every block with a rejected row."""
+    from cases.importing.fingerprints import Fingerprinter
+
+    source, rows, mutated = plain_and_mutated_rows(tmp_path, 3000, seed=13)
+    validator = RowValidator(
+        plan=source.plan, today=datetime.date(2025, 12, 31), court_allowed=allowed
+    )
+    printer = Fingerprinter(source.plan)
+    blocks = BlockValidator(validator, printer)
+    answered = declined = 0
+    for size, sample in ((500, rows), (1, mutated), (7, mutated)):
+        for start in range(0, len(sample), size):
+            block = sample[start : start + size]
+            fast = blocks.lines(*zip(*block, strict=True))
+            slow = row_by_row(validator, printer, block)
+            if fast is None:
+                declined += 1
+            else:
+                answered += 1
+                assert fast == slow, block
+    assert answered > 1000  # the fast way is taken: plain blocks, and rows mutated harmlessly
+    assert declined > 1000
+    source.close()
+
+
+def test_a_bad_row_in_a_plain_file_is_reported_and_its_block_is_kept(tmp_path):
+    rows = [record(case_number=f"（2025）苏0505民初{n}号") for n in range(1, 1201)]
+    rows[700] = record(case_number="（2025）苏0505民初701号", filed_on="2025-02-30")
+    rows[900] = record(case_number="（2025）苏0505民初3号")  # a duplicate of row 4
+
+    result = run(write_csv(tmp_path / "a.csv", rows))
+
+    assert result.counts() == {"created": 1198, "updated": 0, "unchanged": 0, "rejected": 2}
+    assert [(error.row, error.column) for error in result.errors] == [
+        (702, "filed_on"),
+        (902, "case_number"),
+    ]
+    assert "2025-02-30" in result.errors[0].message
+    assert "4" in result.errors[1].message
+    assert Case.objects.count() == 1198
+    assert Case.objects.filter(case_number="（2025）苏0505民初702号").exists()
+
+
+def test_a_reimport_of_a_large_export_updates_exactly_its_changed_rows(tmp_path, monkeypatch):
+    rows = [record(case_number=f"（2025）苏0505民初{n}号") for n in range(1, 1501)]
+    run(write_csv(tmp_path / "a.csv", rows))
+    versions = row_versions()
+    for n in (3, 600, 1499):
+        rows[n - 1] = record(case_number=f"（2025）苏0505民初{n}号", cause="买卖合同纠纷")
+    rows.append(record(case_number="（2025）苏0505民初600号"))  # a duplicate, unchanged
+    validated = validated_rows(monkeypatch)
+
+    result = run(write_csv(tmp_path / "b.csv", rows))
+
+    assert result.counts() == {"created": 0, "updated": 3, "unchanged": 1497, "rejected": 1}
+    assert sorted(validated) == [4, 601, 1500]
+    changed = {n for n, version in row_versions().items() if versions[n] != version}
+    assert changed == {f"（2025）苏0505民初{n}号" for n in (3, 600, 1499)}
+    assert result.errors[0].row == 1502
