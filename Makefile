@@ -58,6 +58,7 @@ bench: $(VENV)/.installed-dev
 	$(PY) manage.py bench_metrics --cases 1000000
 	$(PY) manage.py bench_pages
 	$(PY) manage.py bench_load --users 20 --seconds 15
+	$(PY) manage.py bench_load --users 20 --seconds 15 --think 2
 
 messages: $(VENV)/.installed-dev
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=staticfiles --ignore=data

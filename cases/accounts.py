@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from cases.choices import AuditAction, CourtLevel, Role
 from cases.models import Court, Division, Judge, User
 from cases.services import audit_record
-from cases.units import DIVISION_ROLES
+from cases.units import DIVISION_ROLES, top_unit_name
 
 PASSWORD_SYMBOLS = "-_!@#%+=?"
 
@@ -55,8 +55,9 @@ def unit_describe(user: User) -> str:
     if user.role in DIVISION_ROLES and user.division_id:
         return f"{user.division.court.name} {user.division.name}"
     if user.court_id:
-        if user.court.level == CourtLevel.INTERMEDIATE:
-            return _("%(court)s（全市）") % {"court": user.court.name}
+        if user.court.parent_id is None and user.court.level != CourtLevel.BASIC:
+            # The deployment's top court: its people reach the top unit (cases.units).
+            return _("%(court)s（%(top)s）") % {"court": user.court.name, "top": top_unit_name()}
         return user.court.name
     return _("无")
 

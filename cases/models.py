@@ -242,6 +242,11 @@ class Case(UnitScopedModel):
     amount_recovered = models.DecimalField(
         _("执行到位金额"), max_digits=18, decimal_places=2, null=True, blank=True
     )
+    # Optional columns a source system may not export (DATA_FORMAT.md): empty is "not
+    # recorded", never false (the SPC's 2024 indicators 16 and 17 say "no data" then).
+    hearing_held = models.BooleanField(_("是否开庭"), null=True, blank=True)
+    appeal_lodged_on = models.DateField(_("上诉日期"), null=True, blank=True)
+    appeal_transferred_on = models.DateField(_("移送二审日期"), null=True, blank=True)
 
     # Derived, kept by cases.services.case_derived_refresh (one SQL pass, also after imports).
     origin = models.ForeignKey(
@@ -279,6 +284,14 @@ class Case(UnitScopedModel):
         db_persist=True,
         verbose_name=_("审理天数"),
     )
+    # From the appeal lodged to the file sent to the second instance (上诉案件移送时间), when both
+    # days are recorded.
+    transfer_days = models.GeneratedField(
+        expression=days_between(F("appeal_transferred_on"), F("appeal_lodged_on")),
+        output_field=models.IntegerField(null=True),
+        db_persist=True,
+        verbose_name=_("上诉移送天数"),
+    )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     # The fingerprint of the source row that last wrote the record fields (cases.importing.
     # fingerprints): a re-import of that very row is known unchanged without validating it
@@ -296,6 +309,20 @@ class Case(UnitScopedModel):
         verbose_name_plural = _("案件")
         constraints = [
             models.UniqueConstraint(fields=["case_number"], name="case_number_unique"),
+            # DATA_FORMAT.md: an appeal is lodged once the case is closed, and its file sent on
+            # after that (a check holds only where both days are given).
+            models.CheckConstraint(
+                condition=Q(appeal_lodged_on__isnull=True)
+                | Q(closed_on__isnull=True)
+                | Q(appeal_lodged_on__gte=F("closed_on")),
+                name="case_appeal_lodged_after_closing",
+            ),
+            models.CheckConstraint(
+                condition=Q(appeal_transferred_on__isnull=True)
+                | Q(appeal_lodged_on__isnull=True)
+                | Q(appeal_transferred_on__gte=F("appeal_lodged_on")),
+                name="case_appeal_transferred_after_lodged",
+            ),
         ]
         indexes = [
             models.Index(fields=["court", "division", "judge"], name="case_unit_idx"),

@@ -38,6 +38,7 @@ class Action(StrEnum):
     RANKINGS = "rankings"  # the weekly ranking (周推进) and its API
     TARGETS_EDIT = "targets_edit"  # the indicators' targets and warning lines (the city's)
     QUARTER_TARGETS_SET = "quarter_targets_set"  # 季目标 of a unit in reach
+    RANGES_EDIT = "ranges_edit"  # the SPC 2024 set's reference ranges, 区间参考值 (the city's)
     MONTHLY_REVIEW_READ = "monthly_review_read"  # the leadership's monthly review
     MONTHLY_REVIEW_GENERATE = "monthly_review_generate"
     HEALTH_CHECK = "health_check"  # 体检 findings
@@ -101,6 +102,7 @@ PERMISSIONS: dict[Action, frozenset[str]] = {
     Action.RANKINGS: frozenset({HEAD, OFFICE, LEADER, PARTY}),
     Action.TARGETS_EDIT: frozenset({OFFICE}),
     Action.QUARTER_TARGETS_SET: frozenset({OFFICE}),
+    Action.RANGES_EDIT: frozenset({OFFICE}),
     Action.MONTHLY_REVIEW_READ: frozenset({PARTY, LEADER, OFFICE}),
     Action.MONTHLY_REVIEW_GENERATE: frozenset({OFFICE}),
     # The health check points at judges and divisions: their heads and analysts read it too.
@@ -165,6 +167,7 @@ PERMISSIONS: dict[Action, frozenset[str]] = {
 CITY_WIDE = frozenset(
     {
         Action.TARGETS_EDIT,
+        Action.RANGES_EDIT,
         Action.MONTHLY_REVIEW_GENERATE,
         Action.RANKING_MODE_SET,
         Action.HEALTH_RULES_EDIT,
@@ -197,6 +200,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.RANKINGS: _("查看排名"),
     Action.TARGETS_EDIT: _("设定指标目标值"),
     Action.QUARTER_TARGETS_SET: _("设定季度目标"),
+    Action.RANGES_EDIT: _("设定区间参考值"),
     Action.MONTHLY_REVIEW_READ: _("查看月度质效分析"),
     Action.MONTHLY_REVIEW_GENERATE: _("生成月度质效分析"),
     Action.HEALTH_CHECK: _("查看质效体检"),

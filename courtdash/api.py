@@ -8,6 +8,7 @@ from courtdash.pagination import Pagination  # noqa: F401 - defined apart to avo
 from metrics.api import contributions as contributions_api
 from metrics.api import views as metrics_api
 from metrics.api.funnel import FunnelViewSet
+from metrics.api.ranges import ReferenceRangeViewSet
 from reports.api.views import ROUTES as REPORTS_ROUTES
 from supervision.api.views import ROUTES as SUPERVISION_ROUTES
 
@@ -30,6 +31,8 @@ router.register("contributions", contributions_api.ContributionViewSet, basename
 router.register(
     "target-suggestions", contributions_api.TargetSuggestionViewSet, basename="target-suggestion"
 )
+# issue 14: the SPC 2024 set's reference ranges (区间参考值), read-only
+router.register("reference-ranges", ReferenceRangeViewSet, basename="reference-range")
 for prefix, viewset, basename in SUPERVISION_ROUTES:
     router.register(prefix, viewset, basename=basename)
 for prefix, viewset, basename in REPORTS_ROUTES:

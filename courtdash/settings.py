@@ -459,3 +459,22 @@ COURTDASH_INSPECTION_MAX_CASES = env.int("COURTDASH_INSPECTION_MAX_CASES", defau
 COURTDASH_TOPBAR_SECONDS = env.int("COURTDASH_TOPBAR_SECONDS", default=300)
 COURTDASH_LIVE_COUNT_SECONDS = env.int("COURTDASH_LIVE_COUNT_SECONDS", default=60)
 # <<< helper L
+# >>> helper S (indicator sets) settings
+# The indicator sets this deployment shows (INDICATORS.md): "local" (the city's eleven, scored
+# and ranked) and/or "spc2024" (the SPC's September 2024 set: reference ranges, no score, no
+# rank). The nightly computes both whatever this says; the pages read it
+# (metrics.definitions.indicators.shown_sets).
+COURTDASH_INDICATOR_SETS = env.list("COURTDASH_INDICATOR_SETS", default=["local", "spc2024"])
+if not COURTDASH_INDICATOR_SETS or not set(COURTDASH_INDICATOR_SETS) <= {"local", "spc2024"}:
+    raise ValueError("COURTDASH_INDICATOR_SETS must name 'local' and/or 'spc2024'")
+# <<< helper S
+# >>> helper P (province) settings
+# JIT off on every connection (COURTDASH_DB_JIT=1 leaves PostgreSQL's default): compiling the
+# expressions of a page's big counts took 0.4–0.7 s a query at 20,000,000 cases (the daily
+# page, EXPLAIN ANALYZE) and saved less; the engine's scan already sets it off for itself
+# (metrics.computation.engine.SCAN_SETTINGS).
+if not env.bool("COURTDASH_DB_JIT", default=False):
+    for _alias in DATABASES:
+        _options = DATABASES[_alias].setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+# <<< helper P

@@ -11,6 +11,7 @@ from metrics.models import (
     IndicatorMonthlyTarget,
     IndicatorTarget,
     IndicatorTargetChange,
+    ReferenceRange,
 )
 
 
@@ -76,3 +77,14 @@ class ComputationRunAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["period", "status"]
     date_hierarchy = "as_of"
+
+
+# issue 14: the office enters reference ranges on /reports/ranges/edit/ (reference_range_set:
+# validated, a new append-only row, audited), never here.
+@admin.register(ReferenceRange)
+class ReferenceRangeAdmin(ReadOnlyAdmin):
+    list_display = [
+        "changed_at", "username", "indicator", "court_level", "lower", "upper", "effective_from",
+        "demo",
+    ]  # fmt: skip
+    list_filter = ["indicator", "court_level", "demo"]

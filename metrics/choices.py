@@ -37,3 +37,23 @@ class ScoreBand(models.TextChoices):
     MET = "met", _("达标")
     BETWEEN = "between", _("预警区间")
     MISSED = "missed", _("未达预警线")
+
+
+class IndicatorSet(models.TextChoices):
+    """The indicator sets of INDICATORS.md: the local eleven (scored against targets, ranked)
+    and the SPC's September 2024 system (reference ranges; no score, no total, no rank)."""
+
+    LOCAL = "local", _("本地考核指标")
+    SPC2024 = "spc2024", _("最高法院2024年审判质量管理指标")
+
+
+class RangeStatus(models.TextChoices):
+    """Where a value of the SPC's 2024 set stands against its reference range (INDICATORS.md,
+    rules of use): inside (bounds included) is 达标; outside is flagged for the data-review
+    meeting (数据会商)."""
+
+    INSIDE = "inside", _("达标")
+    BELOW = "below", _("低于区间")
+    ABOVE = "above", _("高于区间")
+    NO_RANGE = "no_range", _("未设区间")
+    NO_VALUE = "no_value", _("无数值")

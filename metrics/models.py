@@ -10,11 +10,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cases.choices import CourtLevel
 from cases.models import AppendOnlyModel
 from cases.runs import RunStatus
 from cases.units import UnitScopedModel
 from metrics.choices import Direction, PeriodKind, Scope
-from metrics.definitions.indicators import INDICATORS
+from metrics.definitions.indicators import INDICATORS, LOCAL_INDICATORS, SPC2024_INDICATORS
 
 
 class ScopedRow(UnitScopedModel):
@@ -74,12 +75,19 @@ SCOPE_SHAPE = (
 
 class IndicatorValue(ScopedRow):
     """One indicator for one scope unit and period, as of a day: kept exact (numerator and
-    denominator), with its value (null for a zero denominator) and score (null when left out)."""
+    denominator), with its value (null for a zero denominator) and score (null when left out).
+
+    An indicator of several sets is stored once; `version` is the version of its definition
+    (Indicator.version) that computed the row, so a past day reads as it was computed.
+    `no_data`: the unit's source system does not record what the indicator needs (its
+    Indicator.coverage) — the value is null, and it is "no data", not "—" and not 0."""
 
     indicator = models.CharField(_("指标"), max_length=40, choices=INDICATORS.choices())
+    version = models.PositiveSmallIntegerField(_("定义版本"), default=1, db_default=1)
     numerator = models.DecimalField(_("分子"), max_digits=20, decimal_places=2)
     denominator = models.DecimalField(_("分母"), max_digits=20, decimal_places=2)
     value = models.FloatField(_("指标值"), null=True, blank=True)
+    no_data = models.BooleanField(_("无数据"), default=False, db_default=False)
     weight = models.FloatField(_("权重"), null=True, blank=True)  # null: left out of the total
     score = models.FloatField(_("得分"), null=True, blank=True)
 
@@ -211,8 +219,9 @@ class IndicatorTarget(models.Model):
     YTD periods, against the month of the as-of day.
     """
 
+    # Targets are the local set's (the SPC's set has reference ranges, never a target).
     indicator = models.CharField(
-        _("指标"), max_length=40, choices=INDICATORS.choices(), unique=True
+        _("指标"), max_length=40, choices=LOCAL_INDICATORS.choices(), unique=True
     )
     weight = models.DecimalField(
         _("权重"), max_digits=6, decimal_places=2, validators=[MinValueValidator(0)]
@@ -323,7 +332,7 @@ class IndicatorTargetChange(AppendOnlyModel):
         related_name="+",
     )
     username = models.CharField(_("用户名"), max_length=150, blank=True)
-    indicator = models.CharField(_("指标"), max_length=40, choices=INDICATORS.choices())
+    indicator = models.CharField(_("指标"), max_length=40, choices=LOCAL_INDICATORS.choices())
     old = models.JSONField(_("原值"), null=True, blank=True)
     new = models.JSONField(_("新值"))
 
@@ -334,6 +343,72 @@ class IndicatorTargetChange(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.indicator}"
+
+
+class ReferenceRange(AppendOnlyModel):
+    """A reference range (区间参考值) of an indicator of the SPC's 2024 set, as the office entered
+    it from its copy of the SPC's document: a lower bound, an upper bound or both, for one court
+    level (null: every level), in force from `effective_from` (INDICATORS.md, rules of use).
+
+    Append-only (a database trigger refuses UPDATE and DELETE): a change is a new row, so the
+    rows are the history — who set what, when, from which day — and the range in force on a
+    day is a query (metrics.selectors.range_in_force: the level's own row before the
+    all-levels one, then the latest effective_from, then the latest entered). `demo`: seeded by
+    the demo, never official; every page that shows the row labels it.
+    """
+
+    indicator = models.CharField(_("指标"), max_length=40, choices=SPC2024_INDICATORS.choices())
+    court_level = models.CharField(
+        _("法院层级"), max_length=16, choices=CourtLevel.choices, null=True, blank=True
+    )  # null: every level
+    lower = models.DecimalField(_("下限"), max_digits=12, decimal_places=4, null=True, blank=True)
+    upper = models.DecimalField(_("上限"), max_digits=12, decimal_places=4, null=True, blank=True)
+    effective_from = models.DateField(_("起用日期"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    demo = models.BooleanField(_("演示数值"), default=False)
+    changed_at = models.DateTimeField(_("设定时间"), auto_now_add=True)
+    # No database constraint and no cascade: the row outlives its author (append-only).
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("设定人"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("区间参考值")
+        verbose_name_plural = _("区间参考值")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lower__isnull=False) | Q(upper__isnull=False),
+                name="reference_range_a_bound",
+            ),
+            models.CheckConstraint(
+                condition=Q(lower__isnull=True)
+                | Q(upper__isnull=True)
+                | Q(lower__lte=models.F("upper")),
+                name="reference_range_ordered",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["indicator", "court_level", "effective_from"],
+                name="reference_range_force_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        level = self.court_level or "*"
+        return f"{self.indicator} {level} {self.lower}–{self.upper} {self.effective_from}"
+
+    @property
+    def definition(self):
+        return INDICATORS[self.indicator]
 
 
 class FanoutChunk(models.Model):

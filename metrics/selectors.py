@@ -5,13 +5,19 @@
 - unit_values / indicator_series / children_values: stored values of a unit on a day, over
   time, and of the units below it;
 - rankings: peers ordered by total (ranks mode) or bands only (COURTDASH_RANKING_MODE);
-- contract_rows: the rows of `compute_indicators --json`.
+- contract_rows: the rows of `compute_indicators --json`;
+- value_state: what a stored value is to show: a value, "—" (zero denominator) or "no data";
+- range_in_force / ranges_in_force / range_status / range_states: the reference range (区间参考值)
+  of an indicator of the SPC's 2024 set in force for a court level on a day, and where a value
+  (or each stored row, against the range of its own day) stands.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -19,13 +25,13 @@ from django.http import Http404
 
 from cases.models import Case, RankingSetting
 from cases.runs import RunStatus
-from cases.units import CHILD_SCOPE, ScopeKey
-from metrics.choices import PeriodKind, RankingMode, Scope, ScoreBand
+from cases.units import CHILD_SCOPE, ScopeKey, top_unit_name
+from metrics.choices import PeriodKind, RangeStatus, RankingMode, Scope, ScoreBand
 from metrics.computation.scoring import thresholds
 from metrics.definitions.indicators import INDICATORS
 from metrics.definitions.periods import Period
 from metrics.definitions.registry import Indicator
-from metrics.models import ComputationRun, IndicatorValue, ScopeScore
+from metrics.models import ComputationRun, IndicatorValue, ReferenceRange, ScopeScore
 
 SCOPE_ORDER = {scope: index for index, scope in enumerate(Scope)}
 
@@ -159,7 +165,7 @@ def unit_name(row) -> str:
         return row.division.name
     if row.scope == Scope.COURT:
         return row.court.name
-    return str(Scope.CITY.label)
+    return top_unit_name()  # 全市, or 全省 in a province
 
 
 def rankings(
@@ -205,11 +211,32 @@ def rankings(
     return sorted(result, key=lambda e: (e["rank"] is None, e["rank"] or 0, e["code"]))
 
 
+class ValueState:
+    """What a stored value shows (INDICATORS.md): its value, "—" for a zero denominator, or "no
+    data" where the unit's source system does not record what the indicator needs."""
+
+    VALUE = "value"
+    NONE = "none"  # zero denominator: "—"
+    NO_DATA = "no_data"
+
+
+def value_state(row) -> str:
+    """ValueState of a stored IndicatorValue (or any row with `value` and `no_data`)."""
+    if getattr(row, "no_data", False):
+        return ValueState.NO_DATA
+    return ValueState.NONE if row.value is None else ValueState.VALUE
+
+
 def _number(value):
     """Plain JSON numbers: integral sums as integers, money sums may be fractional."""
     if value is None:
         return None
     return int(value) if value == int(value) else float(value)
+
+
+def _sets(slug: str) -> list[str]:
+    indicator = INDICATORS.get(slug)
+    return sorted(str(s) for s in indicator.sets) if indicator else []
 
 
 def contract_rows(*, as_of: datetime.date, period: str) -> list[dict]:
@@ -237,6 +264,12 @@ def contract_rows(*, as_of: datetime.date, period: str) -> list[dict]:
             "denominator": _number(row.denominator),
             "value": row.value,
             "score": row.score,
+            # Beyond the contract's keys (issue 14): the sets the indicator belongs to, the
+            # version of its definition that computed the value, and "no data" (the unit's
+            # source system lacks the columns it needs: value null, and not a zero denominator).
+            "sets": _sets(row.indicator),
+            "version": row.version,
+            "no_data": row.no_data,
         }
         for row in rows
     ]
@@ -256,4 +289,104 @@ __all__ = [
     "thresholds",
     "thresholds",
     "unit_values",
+    "value_state",
 ]
+
+
+# --- reference ranges (区间参考值) of the SPC's 2024 set --------------------------------------
+
+
+def _slug(indicator: Indicator | str) -> str:
+    return indicator if isinstance(indicator, str) else indicator.slug
+
+
+def latest_range_rows(slugs: Iterable[str], on: datetime.date) -> QuerySet:
+    """Per (indicator, court level or all levels): the row with the latest effective_from on or
+    before `on` (of two entered for the same day, the later). One query (DISTINCT ON)."""
+    return (
+        ReferenceRange.objects.filter(indicator__in=list(slugs), effective_from__lte=on)
+        .order_by("indicator", "court_level", "-effective_from", "-changed_at", "-id")
+        .distinct("indicator", "court_level")
+        .select_related("changed_by")
+    )
+
+
+def ranges_in_force(
+    pairs: Iterable[tuple[Indicator | str, str | None]], on: datetime.date
+) -> dict[tuple[str, str | None], ReferenceRange | None]:
+    """The range in force on `on` for each (indicator, court level) pair — the level's own
+    range if it has one in force, else the all-levels one, else None — in one query. A level of
+    None (the city as a whole) reads the all-levels range only. Keys: (slug, level)."""
+    wanted = [(_slug(indicator), level or None) for indicator, level in pairs]
+    if not wanted:
+        return {}
+    latest = {
+        (row.indicator, row.court_level): row
+        for row in latest_range_rows({slug for slug, _level in wanted}, on)
+    }
+    result = {}
+    for slug, level in wanted:
+        own = latest.get((slug, level)) if level is not None else None
+        result[(slug, level)] = own or latest.get((slug, None))
+    return result
+
+
+def range_in_force(
+    indicator: Indicator | str, court_level: str | None, on: datetime.date
+) -> ReferenceRange | None:
+    """The reference range of one indicator for one court level (None: the all-levels range)
+    in force on `on`: the level's own row before the all-levels one, and of those the latest
+    effective_from on or before `on`. A range effective later is not yet in force."""
+    return ranges_in_force([(indicator, court_level)], on)[(_slug(indicator), court_level or None)]
+
+
+def range_status(value, reference: ReferenceRange | None) -> RangeStatus:
+    """Where a value stands against its range: inside (bounds included: 达标), below, above;
+    no range in force; or no value (a zero denominator or "no data": nothing to flag). `value`
+    is a number, None, or a stored row (IndicatorValue: its value, and no_data)."""
+    if value is not None and hasattr(value, "value"):
+        value = None if getattr(value, "no_data", False) else value.value
+    if value is None or value != value:  # NaN: no value either
+        return RangeStatus.NO_VALUE
+    if reference is None:
+        return RangeStatus.NO_RANGE
+    # Decimal from the float's shortest repr: 95.0 against a bound of 95.0000 is exactly equal.
+    number = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    if reference.lower is not None and number < reference.lower:
+        return RangeStatus.BELOW
+    if reference.upper is not None and number > reference.upper:
+        return RangeStatus.ABOVE
+    return RangeStatus.INSIDE
+
+
+def court_level_of(row) -> str | None:
+    """The court level whose range applies to a stored row: its court's (a division or judge
+    row: their court's); None for the city (the all-levels range)."""
+    court = getattr(row, "court", None)
+    return court.level if court is not None else None
+
+
+def range_states(rows) -> list[tuple[object, ReferenceRange | None, RangeStatus]]:
+    """(row, range in force, status) for stored IndicatorValue rows of the SPC's set (their
+    court selected), each read against the range in force on its own as_of day: a past day
+    reads as it was. One query per distinct as_of."""
+    rows = list(rows)
+    by_day: dict[datetime.date, list] = defaultdict(list)
+    for row in rows:
+        by_day[row.as_of].append(row)
+    found: dict[tuple[datetime.date, str, str | None], ReferenceRange | None] = {}
+    for day, day_rows in by_day.items():
+        pairs = {(row.indicator, court_level_of(row)) for row in day_rows}
+        for key, reference in ranges_in_force(pairs, day).items():
+            found[(day, *key)] = reference
+    result = []
+    for row in rows:
+        reference = found[(row.as_of, row.indicator, court_level_of(row))]
+        result.append((row, reference, range_status(row, reference)))
+    return result
+
+
+def reference_range_history(indicator: Indicator | str | None = None) -> QuerySet:
+    """Every range ever entered (the append-only rows), newest first."""
+    rows = ReferenceRange.objects.select_related("changed_by").order_by("-changed_at", "-id")
+    return rows if indicator is None else rows.filter(indicator=_slug(indicator))

@@ -31,6 +31,7 @@ from reports.meeting_demo import meetings_demo, meetings_demo_reset
 from reports.models import HealthCheckRun, MonthlyReport
 from reports.monthly.documents import Printer
 from reports.periods import month_bounds
+from reports.ranges_demo import ranges_demo, ranges_demo_reset
 from reports.services.healthcheck import health_check_run
 from reports.services.monthly import monthly_report_generate
 from reports.services.targets import quarterly_targets_save
@@ -155,3 +156,5 @@ register(
 # The mechanisms that read the health check and the indicators, after them.
 register(22, gettext_lazy("约谈提醒：约谈记录和整改承诺"), talks_demo, talks_demo_reset)
 register(24, gettext_lazy("数据会商：议题、决定和交办事项"), meetings_demo, meetings_demo_reset)
+# issue 14: the SPC 2024 set's reference ranges, demo values (labelled so), before the meeting.
+register(21, gettext_lazy("区间参考值（演示数值）"), ranges_demo, ranges_demo_reset)

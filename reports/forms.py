@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.units import ScopeKey
 from metrics.choices import Direction
-from metrics.definitions.indicators import INDICATORS
+from metrics.definitions.indicators import LOCAL_INDICATORS
 from reports.choices import TargetBasis
 
 
@@ -15,7 +15,7 @@ class QuarterlyTargetsForm(forms.Form):
     def __init__(self, *args, unit: ScopeKey, initial_rows: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = []
-        for slug, indicator in INDICATORS.items():
+        for slug, indicator in LOCAL_INDICATORS.items():
             if unit.scope not in indicator.scopes:
                 continue
             row = initial_rows.get(slug)

@@ -9,9 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.choices import CourtLevel
-from cases.models import Court
 from cases.permissions import Action, may
+from cases.units import top_court_id
 from reports.models import MeetingAction, MeetingActionState
 from supervision.choices import ReminderSubject
 from supervision.selectors.queue import QueueItem, QueueSource, register
@@ -127,8 +126,7 @@ class MeetingActionSource(Source):
     def court_id(self, subject):
         if subject.court_id is not None:
             return subject.court_id
-        city = Court.objects.filter(level=CourtLevel.INTERMEDIATE).values_list("pk", flat=True)
-        return city.first()
+        return top_court_id()  # the top unit's meeting: its top court
 
     def url(self, subject):
         return reverse("reports:meeting_action", args=[subject.pk])

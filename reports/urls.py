@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from reports.views import daily, health, monthly, settings, targets
 from reports.views import meetings as meetings  # issue 12: meetings
+from reports.views import ranges as ranges  # issue 14: reference ranges (区间参考值)
 
 app_name = "reports"
 
@@ -9,6 +10,8 @@ urlpatterns = [
     path("", daily.daily, name="daily"),
     path("targets/", targets.targets, name="targets"),
     path("targets/edit/", targets.targets_edit, name="targets_edit"),
+    path("ranges/", ranges.ranges, name="ranges"),
+    path("ranges/edit/", ranges.ranges_edit, name="ranges_edit"),
     path("monthly/", monthly.monthly_list, name="monthly_list"),
     path("monthly/generate/", monthly.monthly_generate, name="monthly_generate"),
     path("monthly/<int:pk>/", monthly.monthly, name="monthly"),

@@ -307,6 +307,10 @@ HEALTH_RULE = _constant(
     {"kind": "stalled_long_pending", "stalled_long_pending-months": "13",
      "stalled_long_pending-idle_days": "60"}
 )  # fmt: skip
+RANGE = _constant(
+    {"indicator": "appeal_rate", "court_level": "basic", "upper": "30",
+     "effective_from": "2025-01-01"}
+)  # fmt: skip
 # Reminders (issue 11): who leads a division; a person's mobile and channels; one's own.
 DIVISION_LEADER_PAGE = lambda w, who, slot: {  # noqa: E731
     "division": _division(w, slot).pk,
@@ -740,6 +744,12 @@ TABLE: list[Row] = [
       LOGIN, DENY, DENY, DENY, OK, DENY, DENY, DENY),
     T("reports/targets/edit/", POST("targets", unit=True, query="year=2025&quarter=3", body=TARGETS),  # noqa: E501
       LOGIN, DENY, DENY, DENY, DONE, DENY, DENY, DENY),
+    # issue 14: the SPC 2024 set's reference ranges are read with the dashboards and, like the
+    # targets, hold for the whole city: its office (苏05's) sets them, not 苏0505's.
+    T("reports/ranges/", LIST(),                            LOGIN, OK, OK, OK, OK, OK, OK, DENY),
+    T("reports/ranges/edit/", LIST("form"),                 LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY),  # noqa: E501
+    T("reports/ranges/edit/", POST("ranges", body=RANGE),
+      LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY),
     T("reports/monthly/", LIST(scope="records"),            LOGIN, DENY, DENY, DENY, OK, OK, OK, DENY),  # noqa: E501
     T("reports/monthly/generate/", POST("generate", body=_constant({"month": "2025-05"})),
       LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY),
@@ -784,6 +794,7 @@ TABLE: list[Row] = [
       LOGIN, DENY, OK, DENY, OK, OK, OK, DENY),
     T("api/v1/indicator-cases/", UNITPAGE(query=f"indicator={INDICATOR}&{DRILL}", unit_params="codes"),  # noqa: E501
       LOGIN, OK, OK, OK, OK, OK, OK, DENY),
+    T("api/v1/reference-ranges/", LIST(),                   LOGIN, OK, OK, OK, OK, OK, OK, DENY),
     # --- the reports API: as the reports pages (targets, projections and the daily page are
     # dashboards; the health check is not the judges'; the monthly review the leadership's) --
     T("api/v1/quarter-targets/", UNITPAGE(unit_params="codes"),

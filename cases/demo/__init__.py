@@ -3,6 +3,8 @@
 `demo_seed(...)` is what `manage.py seed_demo` runs: generate (numpy), optionally write an
 import file, then load everything in one transaction; with `steps`, also the higher layers'
 demo steps (a year of supervision, targets, findings, monthly reviews: cases.demo.steps).
+With `province`, the demo province instead (cases.demo.province: a high court over 13 cities,
+苏州 among them), generated and COPYed slice by slice so that memory stays flat.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ from cases.demo.load import (
     units_create,
     users_reattach,
 )
-from cases.demo.people import city_plan
+from cases.demo.people import CityPlan, city_plan
+from cases.demo.province import SLICE, province_plans, province_slices
 from cases.demo.steps import DemoContext, demo_steps
 from cases.models import Case, TimeLimit
 from cases.services import case_derived_refresh
@@ -65,6 +68,8 @@ def demo_seed(
     progress: Callable[[str], None] = lambda message: None,
     steps: bool = False,
     monthly_reviews: int = 2,
+    province: bool = False,
+    slice_size: int = SLICE,
 ) -> DemoSeedResult:
     """Generate the demo city and load it (and/or write it as an import file).
 
@@ -92,16 +97,18 @@ def demo_seed(
             raise DemoLoadError(
                 _("演示账号的密码不符合要求：%(reasons)s") % {"reasons": " ".join(error.messages)}
             ) from error
-    plan = city_plan(seed)
+    if province and write_file is not None:
+        raise DemoLoadError(_("演示省份不能写成导入文件：请去掉 --write-file 或 --province。"))
+    plans = province_plans(seed) if province else [city_plan(seed)]
     limits = time_limits(list(TimeLimit.objects.values()))
-    frame = generate_cases(plan=plan, count=count, seed=seed, today=today, limits=limits)
-    result.cases = len(frame)
-    result.courts, result.divisions, result.judges = (
-        len(plan.courts),
-        len(plan.divisions),
-        len(plan.judges),
-    )
-    lap(_("生成案件"))
+    result.courts = sum(len(plan.courts) for plan in plans)
+    result.divisions = sum(len(plan.divisions) for plan in plans)
+    result.judges = sum(len(plan.judges) for plan in plans)
+    frame = None
+    if not province:  # the city: generated at once (as it always was), then written
+        frame = generate_cases(plan=plans[0], count=count, seed=seed, today=today, limits=limits)
+        result.cases = len(frame)
+        lap(_("生成案件"))
     if write_file is not None:
         cases_file_write(frame, write_file, headers=headers)
         lap(_("写入文件"))
@@ -119,19 +126,29 @@ def demo_seed(
                 if step.reset is not None:
                     step.reset()
             lap(_("清空旧数据"))
-        units = units_create(plan)
+        units = [units_create(plan) for plan in plans]
         # Dropping and rebuilding the indexes pays off only for a bulk load.
-        bulk = len(frame) >= BULK_LOAD
+        bulk = (len(frame) if frame is not None else count) >= BULK_LOAD
         with indexes_suspended(Case._meta.db_table) if bulk else contextlib.nullcontext():
-            cases_copy(frame, units)
-            lap(_("写入案件（COPY）"))
+            if frame is not None:
+                cases_copy(frame, units[0])
+                del frame
+                lap(_("写入案件（COPY）"))
+            else:
+                result.cases = _province_cases_copy(
+                    plans, units, count=count, seed=seed, today=today, limits=limits,
+                    progress=progress, slice_size=slice_size,
+                )  # fmt: skip
+                lap(_("生成并写入案件（COPY）"))
             case_derived_refresh()
             lap(_("计算审限与关联"))
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE cases_case")
         lap(_("重建索引") if bulk else _("统计信息"))
         if accounts:
-            result.accounts = demo_accounts_create(password=password, today=today)
+            result.accounts = demo_accounts_create(
+                password=password, today=today, province=province
+            )
         result.users_without_unit = users_reattach(detached)
         lap(_("创建账号"))
         if steps and accounts:
@@ -141,4 +158,45 @@ def demo_seed(
             for step in demo_steps():
                 step.seed(context)
                 lap(str(step.name))
+    if not connection.in_atomic_block:
+        # Statistics for every table the pages plan on, and the visibility map that lets an
+        # index-only scan skip the heap: a server whose autovacuum is off (or has not come
+        # round yet) would otherwise plan the first pages on empty statistics.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE)")
+        lap(_("整理与统计（VACUUM ANALYZE）"))
     return result
+
+
+def _province_cases_copy(
+    plans: list[CityPlan],
+    units: list,
+    *,
+    count: int,
+    seed: int,
+    today,
+    limits,
+    progress,
+    slice_size: int,
+) -> int:
+    """Generate and COPY the province's cases slice by slice (cases.demo.province): one slice
+    in memory at a time. The number of cases written."""
+    serials: list[dict[int, int]] = [{} for _ in plans]
+    written = 0
+    for plan_index, number, size in province_slices(count, size=slice_size):
+        frame = generate_cases(
+            plan=plans[plan_index],
+            count=size,
+            seed=seed * 100_000 + plan_index * 1_000 + number,
+            today=today,
+            limits=limits,
+            serials=serials[plan_index],
+        )
+        cases_copy(frame, units[plan_index])
+        written += len(frame)
+        del frame
+        progress(
+            _("%(court)s：第 %(slice)d 批，共 %(written)d 件")
+            % {"court": plans[plan_index].courts[0].name, "slice": number + 1, "written": written}
+        )
+    return written

@@ -15,8 +15,10 @@ from cases.accounts import unit_describe, user_provision
 from cases.choices import AuditAction, Band, Role
 from cases.demo import catalogue as cat
 from cases.demo.people import DEMO_BASIC_COURT as BASIC_DEMO_COURT
+from cases.demo.province import HIGH_COURT
 from cases.models import Case, CaseInspector, Court, Division, Judge
 from cases.services import audit_record
+from cases.units import user_scope
 
 DEMO_PASSWORD = "Courtdash-Demo-2026"
 
@@ -31,8 +33,16 @@ DEMO_ACCOUNTS = (
     ("demo_party", Role.PARTY_LEADERSHIP, cat.INTERMEDIATE.code, None, "朱国平"),
     ("demo_inspector", Role.INSPECTOR, cat.INTERMEDIATE.code, None, "吴正清"),
 )
+# A province (seed_demo --province) adds its high court's office and leader; the accounts above
+# stay in 苏州, one city of the province, where they see their own court only (cases.units).
+PROVINCE_ACCOUNTS = (
+    ("demo_province_office", Role.OFFICE, HIGH_COURT.code, cat.OFFICE, "周振宇"),
+    ("demo_province_leader", Role.COURT_LEADER, HIGH_COURT.code, None, "韩立新"),
+)
 ADMIN_USERNAME = "admin"
-DEMO_USERNAMES = frozenset({name for name, *_ in DEMO_ACCOUNTS} | {ADMIN_USERNAME})
+DEMO_USERNAMES = frozenset(
+    {name for name, *_ in (*DEMO_ACCOUNTS, *PROVINCE_ACCOUNTS)} | {ADMIN_USERNAME}
+)
 
 
 @dataclass(frozen=True)
@@ -55,13 +65,16 @@ def demo_judge_pick(*, division: Division, today: datetime.date) -> Judge:
     return max(judges, key=lambda j: (len(bands.get(j.id, ())), counts.get(j.id, 0), -j.id))
 
 
-def demo_accounts_create(*, password: str, today: datetime.date) -> list[AccountRow]:
-    """Create or update the demo accounts and the superuser; join the inspector to a few
-    long-pending and overdue cases."""
+def demo_accounts_create(
+    *, password: str, today: datetime.date, province: bool = False
+) -> list[AccountRow]:
+    """Create or update the demo accounts (with `province`, the high court's too) and the
+    superuser; join the inspector to a few long-pending and overdue cases."""
     validate_password(password)
     hashed = make_password(password)  # one shared password: hashed once, not nine times
     rows = []
-    for username, role, court_code, division_name, full_name in DEMO_ACCOUNTS:
+    accounts = (*DEMO_ACCOUNTS, *PROVINCE_ACCOUNTS) if province else DEMO_ACCOUNTS
+    for username, role, court_code, division_name, full_name in accounts:
         court = Court.objects.get(code=court_code)
         division = court.divisions.get(name=division_name) if division_name else None
         judge = None
@@ -108,14 +121,17 @@ def inspector_join(*, user, today: datetime.date, count: int = 3) -> None:
         if (today.month, today.day) != (2, 29)
         else (today - datetime.timedelta(days=366))
     )
+    # The courts the inspector's court reaches: the city, or in a province only its own.
+    reached = user_scope(user).court_ids
     long_pending = (
         Case.objects.pending_at(today)
+        .filter(court_id__in=reached)
         .filter(filed_on__lt=year_ago, procedure__in=["first_instance", "second_instance"])
         .order_by("filed_on", "case_number")[:count]
     )
     overdue = (
         Case.objects.pending_at(today)
-        .filter(court__code=BASIC_DEMO_COURT)
+        .filter(court__code=BASIC_DEMO_COURT, court_id__in=reached)
         .with_band(today)
         .filter(band=Band.OVERDUE)
         .order_by(F("deadline").asc(), "case_number")[:count]

@@ -48,7 +48,11 @@ LITIGATION = ("民初", "刑初", "行初", "民终", "刑终", "行终", "民�
 
 
 class CaseGenerator(Filling, Deriving):
-    def __init__(self, *, plan: CityPlan, seed: int, today: datetime.date, limits) -> None:
+    def __init__(
+        self, *, plan: CityPlan, seed: int, today: datetime.date, limits, serials=None
+    ) -> None:
+        # Last serial per (court, type, year) of earlier slices of the same plan (see frame).
+        self.serials: dict[int, int] | None = serials
         self.rng = np.random.default_rng([seed, 2])
         self.plan = plan
         self.limits = limits
@@ -59,7 +63,7 @@ class CaseGenerator(Filling, Deriving):
             else datetime.date(today.year - 5, 3, 1)
         )
         self.start = day_number(start) + 1
-        self.intermediate = plan.court_index(cat.INTERMEDIATE.code)
+        self.intermediate = plan.top_index
         self.court_efficiency = np.array([c.efficiency for c in plan.courts])
         self.court_mediation = np.array([c.mediation_share for c in plan.courts])
         self.division_kind = np.array([d.kind for d in plan.divisions])
@@ -200,6 +204,8 @@ class CaseGenerator(Filling, Deriving):
         position = np.arange(size)
         serial = np.empty(size, dtype=np.int64)
         serial[order] = position - np.maximum.accumulate(np.where(starts, position, 0)) + 1
+        if self.serials is not None:
+            serial += _serials_continue(group, serial, self.serials)
         order = np.lexsort((serial, rows["type"], rows["court"], rows["filed"]))
         rows = {name: values[order] for name, values in rows.items()}
         year, serial = year[order], serial[order]
@@ -263,6 +269,18 @@ class CaseGenerator(Filling, Deriving):
         )
 
 
+def _serials_continue(group: np.ndarray, serial: np.ndarray, last: dict[int, int]) -> np.ndarray:
+    """What to add to each row's serial so that its group (court, type, year) continues after
+    the last serial of earlier slices; `last` is brought up to date."""
+    keys, inverse = np.unique(group, return_inverse=True)
+    offsets = np.array([last.get(int(key), 0) for key in keys], dtype=np.int64)
+    highest = np.zeros(len(keys), dtype=np.int64)
+    np.maximum.at(highest, inverse, serial)
+    for key, offset, high in zip(keys.tolist(), offsets.tolist(), highest.tolist(), strict=True):
+        last[key] = offset + high
+    return offsets[inverse]
+
+
 def _dates(days: np.ndarray) -> np.ndarray:
     return np.where(days == NO_DATE, np.int64(-(2**63)), days).astype("datetime64[D]")
 
@@ -272,8 +290,13 @@ def _yuan(cents: np.ndarray) -> np.ndarray:
 
 
 def generate_cases(
-    *, plan: CityPlan, count: int, seed: int, today: datetime.date, limits
+    *, plan: CityPlan, count: int, seed: int, today: datetime.date, limits, serials=None
 ) -> pd.DataFrame:
     """The demo city's cases as a frame of import-format columns (DATA_FORMAT.md), plus the
-    plan indices of their court, division and judge."""
-    return CaseGenerator(plan=plan, seed=seed, today=today, limits=limits).generate(count)
+    plan indices of their court, division and judge.
+
+    `serials` (a dict, updated): for one slice of a larger set generated in slices, each with
+    its own seed — the last serial per court, type and year of the earlier slices, so that case
+    numbers stay unique (serials follow filing order within a slice, not across slices)."""
+    generator = CaseGenerator(plan=plan, seed=seed, today=today, limits=limits, serials=serials)
+    return generator.generate(count)

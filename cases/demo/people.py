@@ -1,5 +1,6 @@
 """The demo city's courts, divisions and judges, as a plan (no database): the same seed gives
-the same people whatever the number of cases."""
+the same people whatever the number of cases. A province is a list of such plans
+(cases.demo.province)."""
 
 from __future__ import annotations
 
@@ -50,6 +51,11 @@ class CityPlan:
     divisions: tuple[DivisionPlan, ...]
     judges: tuple[JudgePlan, ...]
 
+    @property
+    def top_index(self) -> int:
+        """The court above the others (the intermediate court of a city; a high court alone)."""
+        return next(i for i, court in enumerate(self.courts) if court.level != CourtLevel.BASIC)
+
     def court_index(self, code: str) -> int:
         return next(i for i, court in enumerate(self.courts) if court.code == code)
 
@@ -61,19 +67,38 @@ class CityPlan:
 
 
 def city_plan(seed: int) -> CityPlan:
-    rng = np.random.default_rng([seed, 1])
-    specs = (cat.INTERMEDIATE, *cat.BASIC_COURTS)
+    """The demo city: 苏州市中级人民法院 (the deployment's top court) and its basic courts."""
+    return court_system_plan(
+        np.random.default_rng([seed, 1]),
+        top=cat.INTERMEDIATE,
+        basics=cat.BASIC_COURTS,
+        busy_court=DEMO_BASIC_COURT,
+    )
+
+
+def court_system_plan(
+    rng: np.random.Generator,
+    *,
+    top: cat.CourtSpec,
+    basics: tuple[cat.CourtSpec, ...] = (),
+    top_level: str = CourtLevel.INTERMEDIATE,
+    top_parent: str | None = None,
+    busy_court: str | None = None,
+) -> CityPlan:
+    """One court over its basic courts (none: a court alone, e.g. a province's high court):
+    their divisions and judges. `top_parent`: the code of the court above the top one."""
+    specs = (top, *basics)
     courts = []
     for spec in specs:
-        intermediate = spec is cat.INTERMEDIATE
+        is_top = spec is top
         courts.append(
             CourtPlan(
                 code=spec.code,
                 name=spec.name,
-                level=CourtLevel.INTERMEDIATE if intermediate else CourtLevel.BASIC,
-                parent_code=None if intermediate else cat.INTERMEDIATE.code,
+                level=top_level if is_top else CourtLevel.BASIC,
+                parent_code=top_parent if is_top else top.code,
                 weight=spec.weight,
-                efficiency=1.0 if intermediate else float(rng.lognormal(0.0, 0.45)),
+                efficiency=1.0 if is_top else float(rng.lognormal(0.0, 0.45)),
                 mediation_share=float(rng.uniform(0.36, 0.52)),
                 administrative=spec.administrative,
             )
@@ -81,7 +106,7 @@ def city_plan(seed: int) -> CityPlan:
     divisions: list[DivisionPlan] = []
     staff: list[int] = []
     for court_index, spec in enumerate(specs):
-        for kind, count in _staffing(spec).items():
+        for kind, count in _staffing(spec, top=spec is top).items():
             if kind == cat.TRIBUNAL:
                 for tribunal in spec.tribunals:
                     divisions.append(DivisionPlan(court_index, tribunal, cat.TRIBUNAL))
@@ -92,7 +117,7 @@ def city_plan(seed: int) -> CityPlan:
     judges = []
     names = _names(rng, sum(staff))
     # The demo judge's desk (the first civil judge of the demo basic court) is a busy one.
-    busy = (plan_court_index(specs, DEMO_BASIC_COURT), cat.CIVIL_1)
+    busy = (plan_court_index(specs, busy_court), cat.CIVIL_1) if busy_court else None
     by_court: dict[int, int] = {}
     for division_index, (division, count) in enumerate(zip(divisions, staff, strict=True)):
         for position in range(count):
@@ -119,8 +144,8 @@ def plan_court_index(specs, code: str) -> int:
     return next(i for i, spec in enumerate(specs) if spec.code == code)
 
 
-def _staffing(spec: cat.CourtSpec) -> dict[str, int]:
-    if spec is cat.INTERMEDIATE:
+def _staffing(spec: cat.CourtSpec, *, top: bool) -> dict[str, int]:
+    if top:
         return dict(cat.INTERMEDIATE_STAFF)
     shares = dict(cat.BASIC_STAFF)
     if not spec.administrative:

@@ -59,6 +59,10 @@ COLUMNS: tuple[Column, ...] = (
     Column(name="retrial_decided_on", header="再审结案日期", kind=Kind.DATE),
     Column(name="amount_applied", header="申请执行标的额", kind=Kind.DECIMAL),
     Column(name="amount_recovered", header="执行到位金额", kind=Kind.DECIMAL),
+    # The SPC's 2024 indicators 16 and 17 (INDICATORS.md); an export without them gives "no data".
+    Column(name="hearing_held", header="是否开庭", kind=Kind.BOOLEAN),
+    Column(name="appeal_lodged_on", header="上诉日期", kind=Kind.DATE),
+    Column(name="appeal_transferred_on", header="移送二审日期", kind=Kind.DATE),
 )
 COLUMNS_BY_NAME: dict[str, Column] = {column.name: column for column in COLUMNS}
 REQUIRED_COLUMNS = tuple(column for column in COLUMNS if column.required)

@@ -134,6 +134,17 @@ class BlockValidator:
             elif closed_on < filed_on or not method:
                 raise _NotPlain
 
+        lodged, transferred = dates["appeal_lodged_on"], dates["appeal_transferred_on"]
+        for day in (*lodged, *transferred):
+            if day is not NULL and day > self.today:
+                raise _NotPlain
+        for closed_on, lodged_on, transferred_on in zip(closed, lodged, transferred, strict=True):
+            if lodged_on is not NULL and (
+                (closed_on is not NULL and lodged_on < closed_on)
+                or (transferred_on is not NULL and transferred_on < lodged_on)
+            ):
+                raise _NotPlain
+
         origins = columns["origin_case_number"]
         if any(origins):
             given = [origin for origin in origins if origin]
@@ -147,6 +158,7 @@ class BlockValidator:
             for name in ("extension_days", "excluded_days")
         }
         appealed = _each(columns["appealed"], lambda value: BOOLEAN[parse_boolean(value)])
+        hearing = _each(columns["hearing_held"], lambda value: BOOLEAN[parse_boolean(value)])
         amounts = {name: self._amounts(columns[name]) for name in _AMOUNTS_COLUMNS}
         # Every cell is printable: none holds SEPARATOR, so every row has its fingerprint.
         fingerprints = list(map(digest, map(SEPARATOR.join, cells)))
@@ -179,6 +191,9 @@ class BlockValidator:
             dates["retrial_decided_on"],
             amounts["amount_applied"],
             amounts["amount_recovered"],
+            hearing,
+            lodged,
+            transferred,
             fingerprints,
         )
         return "\n".join(map("\t".join, zip(*record, strict=True))) + "\n"
@@ -249,5 +264,13 @@ def _or_null(value) -> str:
 
 
 _TEXTS = ("court_name", "division", "judge_id", "judge_name", "cause")
-_DATES = ("filed_on", "closed_on", "deadline_on", "appeal_decided_on", "retrial_decided_on")
+_DATES = (
+    "filed_on",
+    "closed_on",
+    "deadline_on",
+    "appeal_decided_on",
+    "retrial_decided_on",
+    "appeal_lodged_on",
+    "appeal_transferred_on",
+)
 _AMOUNTS_COLUMNS = ("amount_applied", "amount_recovered")

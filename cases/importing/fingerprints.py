@@ -26,7 +26,7 @@ from cases.importing.validation import CONTROL_CHARACTERS
 
 # Change when the validator or the record it gives changes: every stored fingerprint then
 # stops matching, and the next import validates every row again.
-FINGERPRINT_VERSION = "1\x1f"
+FINGERPRINT_VERSION = "2\x1f"  # 2: the SPC 2024 columns (issue 14)
 SEPARATOR = "\x1f"
 _SEPARATORS = len(COLUMNS_BY_NAME) - 1
 _NAMES = list(COLUMNS_BY_NAME)

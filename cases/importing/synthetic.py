@@ -131,6 +131,18 @@ def _block(rng, n, as_of, years, year_starts, year_lengths, weights, serials, po
                 j = pick[4] % POOL_SIZE
                 numbers[j], days[j] = number, filed[i]
         enforcement = family == "enforcement"
+        # The SPC 2024 columns (DATA_FORMAT.md): hearings of closed appeals, and the appeal and
+        # transfer days of one closed first-instance case in five, where they have come.
+        hearing = ""
+        if family == "second_instance" and is_closed:
+            hearing = "是" if pick[1] % 3 else "否"
+        appealed = lodged = transferred = ""
+        if family == "first_instance" and is_closed and pick[2] % 5 == 0:
+            lodged_day = closed_on[i] + 1 + pick[3] % 15
+            if lodged_day <= as_of.toordinal():
+                appealed, lodged = "是", date(lodged_day)
+                if lodged_day + pick[4] % 40 <= as_of.toordinal():
+                    transferred = date(lodged_day + pick[4] % 40)
         yield (
             number,
             court_code,
@@ -147,13 +159,16 @@ def _block(rng, n, as_of, years, year_starts, year_lengths, weights, serials, po
             (0, 0, 0, 30)[pick[3] % 4] if family == "first_instance" else 0,
             (0, 0, 0, 15, 60)[pick[4] % 5],
             origin,
-            "",
+            appealed,
             "",
             "",
             "",
             "",
             f"{applied[i]}.00" if enforcement else "",
             f"{pick[1] % applied[i]}.50" if enforcement and is_closed else "",
+            hearing,
+            lodged,
+            transferred,
         )
 
 

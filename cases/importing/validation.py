@@ -51,6 +51,9 @@ RECORD_FIELDS: tuple[str, ...] = (
     "retrial_decided_on",
     "amount_applied",
     "amount_recovered",
+    "hearing_held",
+    "appeal_lodged_on",
+    "appeal_transferred_on",
 )
 
 # Tracks a first-instance case may take, by category (DATA_FORMAT.md, track).
@@ -424,6 +427,8 @@ class RowValidator:
                 )
             )
 
+        self._check_appeal_days(typed, closed_on, fail)
+
         origin_case_number = ""
         if texts["origin_case_number"]:
             try:
@@ -472,7 +477,45 @@ class RowValidator:
             typed["retrial_decided_on"],
             typed["amount_applied"],
             typed["amount_recovered"],
+            typed["hearing_held"],
+            typed["appeal_lodged_on"],
+            typed["appeal_transferred_on"],
         ), []
+
+    def _check_appeal_days(self, typed: dict, closed_on, fail) -> None:
+        """上诉日期 not before the closing, 移送二审日期 not before the appeal; neither in the
+        future (DATA_FORMAT.md; the database checks the order too, so a bad row must stop here)."""
+        lodged, transferred = typed["appeal_lodged_on"], typed["appeal_transferred_on"]
+        for name, day in (("appeal_lodged_on", lodged), ("appeal_transferred_on", transferred)):
+            if day is not None and day is not _INVALID and day > self.today:
+                fail((name, self._future_message(name, day)))
+        if lodged is None or lodged is _INVALID:
+            return
+        if closed_on is not None and closed_on is not _INVALID and lodged < closed_on:
+            fail(
+                (
+                    "appeal_lodged_on",
+                    _("%(column)s（%(value)s）早于结案日期（%(closed_on)s）")
+                    % {
+                        "column": self.labels["appeal_lodged_on"],
+                        "value": lodged,
+                        "closed_on": closed_on,
+                    },
+                )
+            )
+        if transferred is not None and transferred is not _INVALID and transferred < lodged:
+            fail(
+                (
+                    "appeal_transferred_on",
+                    _("%(column)s（%(value)s）早于%(lodged)s（%(lodged_on)s）")
+                    % {
+                        "column": self.labels["appeal_transferred_on"],
+                        "value": transferred,
+                        "lodged": self.labels["appeal_lodged_on"],
+                        "lodged_on": lodged,
+                    },
+                )
+            )
 
     def _future_message(self, name: str, day: datetime.date) -> str:
         return _("%(column)s（%(value)s）晚于今天（%(today)s）") % {

@@ -68,6 +68,9 @@ STAGING_TYPES = {
     "retrial_decided_on": "date",
     "amount_applied": "numeric(18, 2)",
     "amount_recovered": "numeric(18, 2)",
+    "hearing_held": "boolean",
+    "appeal_lodged_on": "date",
+    "appeal_transferred_on": "date",
 }
 assert tuple(STAGING_TYPES) == RECORD_FIELDS
 # Besides the record: the row's fingerprint, and whether the row is matched (fingerprints.py):
@@ -102,6 +105,9 @@ CASE_COLUMNS: tuple[str, ...] = (
     "retrial_decided_on",
     "amount_applied",
     "amount_recovered",
+    "hearing_held",
+    "appeal_lodged_on",
+    "appeal_transferred_on",
 )
 _STAGED_AS_IS = [c for c in CASE_COLUMNS if c not in {"court_id", "division_id", "judge_id"}]
 
@@ -259,7 +265,8 @@ def record_line(r: tuple, fingerprint: str = NULL) -> str:
         f"{NULL if r[17] is None else r[17]}\t{r[18]}\t{r[19]}\t{r[20]}\t{BOOLEAN[r[21]]}\t"
         f"{r[22]}\t{NULL if r[23] is None else r[23]}\t{r[24]}\t"
         f"{NULL if r[25] is None else r[25]}\t{NULL if r[26] is None else r[26]}\t"
-        f"{NULL if r[27] is None else r[27]}\t{fingerprint}\n"
+        f"{NULL if r[27] is None else r[27]}\t{BOOLEAN[r[28]]}\t"
+        f"{NULL if r[29] is None else r[29]}\t{NULL if r[30] is None else r[30]}\t{fingerprint}\n"
     )
 
 

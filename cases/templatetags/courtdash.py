@@ -1,11 +1,17 @@
-"""Template helpers shared by every page: the signed-in user's unit, band badges."""
+"""Template helpers shared by every page: the signed-in user's unit, band badges, the top
+bar's cache."""
 
 from django import template
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases import fragments
 from cases.choices import BAND_COLOURS, Band
 from cases.permissions import Action, may
 from cases.units import user_scope
@@ -18,10 +24,17 @@ def user_card(user) -> dict:
     """Name, role and unit of the signed-in user for the top bar (one query)."""
     if not getattr(user, "is_authenticated", False):
         return {}
+    card = getattr(user, "_courtdash_card", None)
+    if card is None:
+        card = user._courtdash_card = _card_of(user)
+    return card
+
+
+def _card_of(signed_in) -> dict:
     user = (
         get_user_model()
         .objects.select_related("court", "division__court", "judge__court", "judge__division")
-        .get(pk=user.pk)
+        .get(pk=signed_in.pk)
     )
     if user.judge_id:
         name = user.judge.name
@@ -41,8 +54,103 @@ def user_card(user) -> dict:
         "name": name,
         "role": role,
         "unit": unit,
-        "is_judge": user_scope(user).is_judge,
+        "is_judge": user_scope(signed_in).is_judge,  # the request's user: its reach is known
     }
+
+
+class TopbarCacheNode(template.Node):
+    def __init__(self, part: str, nodelist):
+        self.part, self.nodelist = part, nodelist
+
+    def render(self, context) -> str:
+        request, user = context.get("request"), context.get("user")
+        if request is None or not getattr(user, "is_authenticated", False):
+            return self.nodelist.render(context)
+        if not fragments.enabled():
+            return self.nodelist.render(context)
+        match = getattr(request, "resolver_match", None)
+        key = fragments.key_of(
+            f"topbar-{self.part}",
+            {
+                # Everything the part shows depends on: who (the account's own columns, which
+                # decide the role, the reach and what may_do answers), in which language, on
+                # which page (the active item), from which template (its blocks).
+                "user": user.pk,
+                "account": (user.get_username(), user.first_name, user.last_name),
+                "role": (user.role, user.is_superuser, user.is_active),
+                "unit": (user.court_id, user.division_id, user.judge_id),
+                "language": translation.get_language(),
+                "view": (match.view_name, match.app_name) if match else None,
+                "template": getattr(getattr(context, "template", None), "name", None),
+            },
+            request=request,
+        )
+        html = fragments.get(key)
+        if html is None:
+            html = str(self.nodelist.render(context))
+            fragments.put(key, html, settings.COURTDASH_TOPBAR_SECONDS)
+        return mark_safe(html)
+
+
+@register.tag
+def topbar_cache(parser, token):
+    """`{% topbar_cache "nav" %}…{% endtopbar_cache %}`: a part of the top bar (navigation,
+    user card), rendered once per user, language and page and kept COURTDASH_TOPBAR_SECONDS
+    in the page cache (cases.fragments): most of a cached page's rendering was its top bar.
+    The key holds the account's own columns, so a new role or unit shows at once; a renamed
+    court shows within the timeout. Nothing per request inside (CSRF tokens, the queue count,
+    the current path): those stay outside."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("topbar_cache takes one argument: the part's name")
+    nodelist = parser.parse(("endtopbar_cache",))
+    parser.delete_first_token()
+    return TopbarCacheNode(bits[1].strip("\"'"), nodelist)
+
+
+class PageFragmentNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context) -> str:
+        request, user = context.get("request"), context.get("user")
+        if request is None or not getattr(user, "is_authenticated", False):
+            return self.nodelist.render(context)
+        if not fragments.enabled() or request.method != "GET":
+            return self.nodelist.render(context)
+        key = fragments.key_of(
+            "page",
+            {
+                # What a page of stored results shows depends on: the URL (the unit, period,
+                # day and every choice asked for), the viewer's reach (their own unit when
+                # none is asked for, the breadcrumb's top) and role (the links by permission),
+                # the language, the template; the key adds the results generation and today.
+                "path": request.get_full_path(),
+                "reach": fragments.scope_token(user),
+                "role": (user.role, user.is_superuser),
+                "language": translation.get_language(),
+                "template": getattr(getattr(context, "template", None), "name", None),
+            },
+            request=request,
+        )
+        html = fragments.get(key)
+        if html is None:
+            html = str(self.nodelist.render(context))
+            fragments.put(key, html, settings.COURTDASH_PAGE_CACHE_SECONDS)
+        return mark_safe(html)
+
+
+@register.tag
+def page_fragment(parser, token):
+    """`{% page_fragment %}…{% endpage_fragment %}`: the body of a page that shows stored
+    results (metrics.reading.pagecache keeps their data), kept as rendered until the results
+    generation changes (a nightly, a target change), per URL, reach, role, language and day.
+    Only around what depends on nothing else: no CSRF token, no user's name, no live count."""
+    if len(token.split_contents()) != 1:
+        raise template.TemplateSyntaxError("page_fragment takes no argument")
+    nodelist = parser.parse(("endpage_fragment",))
+    parser.delete_first_token()
+    return PageFragmentNode(nodelist)
 
 
 @register.filter
@@ -51,12 +159,19 @@ def may_do(user, action: str) -> bool:
     return may(user, Action(action))
 
 
-@register.inclusion_tag("_band.html")
-def band_badge(band: str) -> dict:
-    """The warning band as a coloured badge that also says it in words."""
+@register.simple_tag
+def band_badge(band: str) -> str:
+    """The warning band as a coloured badge that also says it in words (written here, not by
+    an included template: a case list shows fifty)."""
     if not band:
-        return {"band": ""}
-    return {"band": band, "colour": BAND_COLOURS[Band(band)], "label": Band(band).label}
+        return ""
+    return format_html(
+        '<span class="band band-{}" data-band="{}"><span class="band-dot" aria-hidden="true">'
+        "</span>{}</span>",
+        BAND_COLOURS[Band(band)],
+        band,
+        Band(band).label,
+    )
 
 
 @register.filter

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -18,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import fragments
 from cases.choices import BAND_COLOURS, AuditAction, Band, Category
 from cases.dates import today
 from cases.filters import AuditLogFilterSet, CaseFilterSet, band_deadline_q
@@ -30,10 +32,11 @@ from cases.keyset import (
     last_if_null,
     str_value,
 )
-from cases.models import AuditEvent, Case, TimeLimit
+from cases.models import AuditEvent, Case, Division, Judge, TimeLimit
 from cases.permissions import Action, may
 from cases.services import audit_record
 from cases.units import user_scope
+from cases.widgets import OptionsSelect
 
 PAGE_SIZE = 50
 
@@ -83,10 +86,24 @@ def case_list(request):
 
     # The band counts answer "how many in each band under the other filters"; of the pending
     # list they give its size too, so only the list with the closed ones counts (to a cap).
-    unbanded = CaseFilterSet(
-        _without(request.GET, "band", "page", "after", "before"), queryset=cases, request=request
-    )
-    counts = band_counts(unbanded.qs if unbanded.is_valid() else cases.none())
+    unbanded_params = _without(request.GET, "band", "page", "after", "before")
+    unbanded = CaseFilterSet(unbanded_params, queryset=cases, request=request)
+    if unbanded.is_valid():
+        # Every user of the same reach asks the same counts: kept a minute (cases.fragments),
+        # per reach, day and filters (the list's rows are read on every request).
+        totals = fragments.kept(
+            "case-list-bands",
+            lambda: band_totals(unbanded.qs),
+            seconds=settings.COURTDASH_LIVE_COUNT_SECONDS,
+            reach=fragments.scope_token(user),
+            filters=sorted(
+                (name, tuple(values))
+                for name, values in _without(unbanded_params, "closed").lists()
+            ),
+        )
+    else:
+        totals = band_totals(cases.none())
+    counts = band_items(totals)
     if include_closed:
         page.count = capped_count(rows)
         page.count_capped = page.count > COUNT_CAP
@@ -104,6 +121,8 @@ def case_list(request):
         detail={"filters": _filters_used(request.GET), "count": page.count},
     )
     _label_blanks(filterset.form)
+    _quick_unit_options(filterset.form)
+    _label_rows(page)
     return render(
         request,
         "cases/case_list.html",
@@ -183,12 +202,12 @@ def audit_log(request):
 # Selectors: reads that shape what the pages show.
 
 
-def band_counts(cases) -> list[dict]:
-    """Pending cases per warning band, in one query, every band listed: a count per range of
-    the deadline (cases.filters.band_deadline_q), which an index-only scan of the pending
-    cases' deadlines answers when no other filter needs the rows."""
+def band_totals(cases) -> dict[str, int]:
+    """{band: pending cases} in one query: a count per range of the deadline
+    (cases.filters.band_deadline_q), which an index-only scan of the pending cases' deadlines
+    answers when no other filter needs the rows."""
     day = today()
-    counts = (
+    return (
         cases.filter(closed_on__isnull=True)
         .order_by()
         .alias(band_deadline=last_if_null("deadline"))
@@ -199,6 +218,10 @@ def band_counts(cases) -> list[dict]:
             }
         )
     )
+
+
+def band_items(counts: dict[str, int]) -> list[dict]:
+    """Every band listed, with its words and colour, and its count."""
     return [
         {
             "band": band.value,
@@ -433,3 +456,38 @@ def _label_blanks(form) -> None:
             field.empty_label = _("全部")
             # The widget holds the choices of the class's field, not of this form's copy.
             field.widget.choices = field.choices
+
+
+# The unit filters' options as plain (value, label) pairs read in one query each, and their
+# labels as the models' __str__ writes them: a city has ~600 judges, and a model instance and a
+# template render per option cost ~60 ms a page.
+UNIT_OPTIONS = {
+    "division": (Division, ("pk", "court__code", "name"), lambda code, name: f"{code} {name}"),
+    "judge": (Judge, ("pk", "name", "staff_id"), lambda name, staff_id: f"{name}（{staff_id}）"),
+}
+
+
+def _quick_unit_options(form) -> None:
+    """The division and judge filters (their querysets already scoped to the user by
+    CaseFilterSet) rendered by cases.widgets.OptionsSelect from plain pairs."""
+    for name, (model, columns, label) in UNIT_OPTIONS.items():
+        field = form.fields.get(name)
+        if field is None or field.queryset.model is not model:
+            continue
+        rows = field.queryset.values_list(*columns)  # in the model's order, as the field's
+        options = [("", field.empty_label or "")] if field.empty_label is not None else []
+        options += [(pk, label(*rest)) for pk, *rest in rows]
+        field.widget = OptionsSelect(attrs=field.widget.attrs, options=options)
+
+
+def _label_rows(rows) -> None:
+    """Each row's category, procedure and track in words, from one dict each (a model's
+    get_FOO_display builds its dict of choices on every call: 150 calls a page)."""
+    labels = {
+        name: {value: str(label) for value, label in Case._meta.get_field(name).flatchoices}
+        for name in ("category", "procedure", "track")
+    }
+    for case in rows:
+        for name, words in labels.items():
+            value = getattr(case, name)
+            setattr(case, f"{name}_label", words.get(value, value))

@@ -11,6 +11,10 @@ warm-up is not timed into the figures), then it opens its pages in a shuffled ro
 again, until the time is up. Writes JSON on stdout: per page the latencies (seconds) of the
 requests that finished in time, and its errors (any answer but 200, or no answer); the users'
 pages left out; its own CPU time; the wall time of the timed part.
+
+"think" in the plan (seconds, default 0): after each timed answer a user pauses a random time,
+uniform between 0.5 and 1.5 times it, as people reading a page do; 0 is wrk's way (the next
+request as soon as the last is answered), the heaviest load N users can make.
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ class User(threading.Thread):
         self.left_out: list[str] = []
         self.pages: list[list[str]] = []
         self.deadline = 0.0
+        self.think = float(plan.get("think", 0) or 0)
 
     def _connection(self) -> http.client.HTTPConnection:
         return http.client.HTTPConnection(self.plan["host"], self.plan["port"], timeout=TIMEOUT)
@@ -90,6 +95,12 @@ class User(threading.Thread):
                     self.latencies.setdefault(name, []).append(ended - began)
                 else:
                     self._error(name, status)
+                if self.think:
+                    pause = self.random.uniform(0.5 * self.think, 1.5 * self.think)
+                    if ended + pause >= self.deadline:
+                        connection.close()
+                        return
+                    time.sleep(pause)
 
 
 def _cpu() -> float:

@@ -41,6 +41,10 @@ COLUMNS = [
     "effective_retrial_decided_on",
     "amount_applied",
     "amount_recovered",
+    "hearing_held",
+    "appeal_lodged_on",
+    "appeal_transferred_on",
+    "transfer_days",
 ]
 DATE_COLUMNS = [
     "filed_on",
@@ -48,6 +52,8 @@ DATE_COLUMNS = [
     "deadline",
     "effective_appeal_decided_on",
     "effective_retrial_decided_on",
+    "appeal_lodged_on",
+    "appeal_transferred_on",
 ]
 LEVELS = {
     "city": [],
@@ -109,7 +115,9 @@ def bare_scan() -> tuple:
                    COUNT(*) FILTER (WHERE effective_appealed),
                    MAX(category), MAX(procedure), MAX(closing_method),
                    MAX(effective_appeal_outcome), MAX(effective_retrial_outcome),
-                   MAX(origin_case_number), SUM(court_id), SUM(division_id)
+                   MAX(origin_case_number), SUM(court_id), SUM(division_id),
+                   COUNT(*) FILTER (WHERE hearing_held), MAX(appeal_lodged_on),
+                   MAX(appeal_transferred_on), SUM(transfer_days)
             FROM cases_case
             """
         )
@@ -123,7 +131,7 @@ def read_cases_frame() -> pd.DataFrame:
         frame = pd.read_sql(f"SELECT {', '.join(COLUMNS)} FROM cases_case", connection.connection)
     for column in DATE_COLUMNS:
         frame[column] = pd.to_datetime(frame[column])
-    for column in ("amount_applied", "amount_recovered"):
+    for column in ("amount_applied", "amount_recovered", "transfer_days"):
         frame[column] = frame[column].astype(float)
     return frame
 
@@ -155,6 +163,12 @@ def pandas_measures(frame: pd.DataFrame, period: Period) -> dict[str, tuple[pd.S
         frame["effective_retrial_decided_on"],
     )
     claimed = e & closed_in & (frame["amount_applied"] > 0)
+    s2 = lit & (procedure == "second_instance")
+    rt = lit & (procedure == "retrial")
+    transfer_on = frame["appeal_transferred_on"]
+    transferred = (
+        f & frame["appeal_lodged_on"].notna() & (transfer_on >= start) & (transfer_on <= end)
+    )
     return {
         "closed_to_filed_ratio": (w & closed_in, w & filed_in),
         "clearance_rate": (w & closed_in, w & (pending(before) | filed_in)),
@@ -193,6 +207,28 @@ def pandas_measures(frame: pd.DataFrame, period: Period) -> dict[str, tuple[pd.S
         "case_to_proceeding_ratio": (
             a & filed_in,
             a & filed_in & (frame["origin_case_number"] == ""),
+        ),
+        # The SPC's 2024 set
+        "appeal_modify_remand_ratio": (
+            s2 & closed_in & frame["closing_method"].isin(reversed_outcomes),
+            s2 & closed_in,
+        ),
+        "retrial_modify_remand_ratio": (
+            rt & closed_in & frame["closing_method"].isin(reversed_outcomes),
+            rt & closed_in,
+        ),
+        "appeal_rate": (f & closed_in & frame["effective_appealed"], f & closed_in),
+        "enforcement_completion_rate": (
+            e & closed_in & (frame["closing_method"] == "enforcement_completed"),
+            e & closed_in,
+        ),
+        "appeal_hearing_rate": (
+            s2 & closed_in & frame["hearing_held"].eq(True),
+            s2 & closed_in & frame["hearing_held"].notna(),
+        ),
+        "appeal_transfer_days": (
+            frame["transfer_days"].where(transferred, 0).fillna(0),
+            transferred,
         ),
     }
 
@@ -294,14 +330,15 @@ class PageTiming:
 
 
 def bench_user():
-    """The city's trial-management office (审管办 of the intermediate court), created if absent
-    with no usable password: it sees every unit."""
-    from cases.choices import CourtLevel, Role
+    """The trial-management office of the top court (a city's intermediate court, a province's
+    high court), created if absent with no usable password: it sees every unit."""
+    from cases.choices import Role
     from cases.models import Court, User
+    from cases.units import top_court_id
 
-    court = Court.objects.filter(level=CourtLevel.INTERMEDIATE).order_by("code").first()
+    court = Court.objects.filter(pk=top_court_id()).first()
     if court is None:
-        raise ValueError("no intermediate court: seed or import the city first")
+        raise ValueError("no court: seed or import the city first")
     user, created = User.objects.get_or_create(
         username="bench_pages", defaults={"role": Role.OFFICE, "court": court}
     )

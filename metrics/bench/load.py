@@ -73,6 +73,7 @@ class LoadResult:
     driver_cpu: float
     server_cpu: float
     cores: int
+    think: float = 0.0
 
     @property
     def requests(self) -> int:
@@ -282,6 +283,7 @@ def bench_load(
     password: str = DEMO_PASSWORD,
     port: int = 0,
     cache: bool = True,
+    think: float = 0.0,
     log=lambda message: None,
 ) -> LoadResult:
     port = port or free_port()
@@ -298,6 +300,7 @@ def bench_load(
             "seconds": seconds,
             "users": users,
             "seed": 1,
+            "think": think,
             "sessions": sessions,
         }
         server_cpu_before = server.cpu()
@@ -320,4 +323,5 @@ def bench_load(
         driver_cpu=driven["cpu"],
         server_cpu=server_cpu,
         cores=os.cpu_count() or 1,
+        think=think,
     )

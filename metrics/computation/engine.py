@@ -116,10 +116,11 @@ def scan_restriction(span: Period) -> Q:
 
     Every measure of INDICATORS.md is an AND of a case set with one of: filed in P, closed in P,
     pending at start (P.start − 1), pending or long-pending at P.end, an appeal or a retrial
-    decided in P. For P within span: filed or closed in P is filed or closed in span; a case
-    pending at a day d of [span.start − 1, span.end] was either filed in span, or filed by
-    span.start − 1 and not closed by then (closed_on > d ≥ span.start − 1), that is pending at
-    span.start − 1; a decision in P is a decision in span.
+    decided in P, an appeal's file transferred in P (the SPC's #17). For P within span: filed or
+    closed in P is filed or closed in span; a case pending at a day d of [span.start − 1,
+    span.end] was either filed in span, or filed by span.start − 1 and not closed by then
+    (closed_on > d ≥ span.start − 1), that is pending at span.start − 1; a decision or a
+    transfer in P is one in span.
     """
     return (
         filed_in(span)
@@ -127,6 +128,7 @@ def scan_restriction(span: Period) -> Q:
         | pending_at(span.day_before_start)
         | decided_in("effective_appeal_decided_on", span)
         | decided_in("effective_retrial_decided_on", span)
+        | decided_in("appeal_transferred_on", span)
     )
 
 
@@ -149,11 +151,20 @@ def compile_pass(
         for indicator in indicators.values():
             numerator = factoring.add(indicator.numerator(period))
             denominator = factoring.add(indicator.denominator(period))
+            # "No data": the unit's cases that should record what the indicator needs, and
+            # those that do, counted in the same scan (null: it needs nothing optional).
+            population, recorded = "NULL", "NULL"
+            if indicator.coverage is not None:
+                population = f"r.{factoring.add(indicator.coverage.population(period))}"
+                recorded = f"r.{factoring.add(indicator.coverage.recorded(period))}"
             unpivot_sql.append(
-                f"(%s, %s, r.{numerator}::numeric, r.{denominator}::numeric, %s::float8, %s)"
+                f"(%s, %s, r.{numerator}::numeric, r.{denominator}::numeric, %s::float8, %s, "
+                f"%s::smallint, {population}::bigint, {recorded}::bigint)"
             )
             scopes = sorted(str(scope) for scope in indicator.scopes)
-            unpivot_params.extend([period.kind, indicator.slug, indicator.factor, scopes])
+            unpivot_params.extend(
+                [period.kind, indicator.slug, indicator.factor, scopes, indicator.version]
+            )
 
     # The age profile of the pending caseload at as_of, the end of every period.
     ages = [factoring.add(count(pending_aged(as_of, low, high))) for low, high in AGE_BUCKETS]
@@ -207,14 +218,17 @@ def compile_pass(
     store = f"""
         WITH th AS ({th_sql}), inserted AS (
         INSERT INTO {IndicatorValue._meta.db_table}
-          (as_of, period, scope, court_id, division_id, judge_id, indicator,
-           numerator, denominator, value, weight, score)
+          (as_of, period, scope, court_id, division_id, judge_id, indicator, version,
+           numerator, denominator, value, no_data, weight, score)
         SELECT %s, u.period, r.scope, r.court_id, r.division_id, r.judge_id,
-               u.indicator, u.numerator, u.denominator, v.value,
+               u.indicator, u.version, u.numerator, u.denominator, v.value,
+               -- no value because nothing is recorded, though there are cases to record
+               COALESCE(u.denominator = 0 AND u.population > 0 AND u.recorded = 0, false),
                {weight_sql(value="v.value", th="th")}, {score_sql(value="v.value", th="th")}
         FROM {ROLLED_TABLE} r
         CROSS JOIN LATERAL (VALUES {", ".join(unpivot_sql)})
-          AS u(period, indicator, numerator, denominator, factor, scopes)
+          AS u(period, indicator, numerator, denominator, factor, scopes, version, population,
+               recorded)
         -- null, never 0, for a zero denominator
         CROSS JOIN LATERAL (SELECT CASE WHEN u.denominator = 0 THEN NULL
           ELSE u.numerator::float8 * u.factor / u.denominator::float8 END AS value) v

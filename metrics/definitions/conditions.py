@@ -29,10 +29,20 @@ FIRST_INSTANCE = LITIGATION & Q(procedure=Procedure.FIRST_INSTANCE)  # F
 CIVIL_FIRST_INSTANCE = FIRST_INSTANCE & Q(category=Category.CIVIL)  # CF
 ENFORCEMENT = Q(procedure=Procedure.ENFORCEMENT)  # E: first-time enforcement (执)
 ALL_FILED = ~Q(procedure__in=[Procedure.PRESERVATION, Procedure.PRE_SUIT])  # A
+# The SPC's 2024 set adds (INDICATORS.md, "The SPC's 2024 set"):
+SECOND_INSTANCE = LITIGATION & Q(procedure=Procedure.SECOND_INSTANCE)  # S2
+RETRIAL = LITIGATION & Q(procedure=Procedure.RETRIAL)  # RT
 
 WITH_CLAIM = Q(amount_applied__gt=0)  # enforcement: the applicant asked for an amount
 REVERSED = [Outcome.MODIFIED, Outcome.REMANDED]
 MEDIATED_OR_WITHDRAWN = [ClosingMethod.MEDIATION, ClosingMethod.WITHDRAWAL]
+# A second instance or a retrial that corrects the decision below it (改判、发回重审).
+MODIFIED_OR_REMANDED = [ClosingMethod.MODIFIED, ClosingMethod.REMANDED]
+# The optional columns of DATA_FORMAT.md that a source system may not export: empty is "not
+# recorded", never false.
+HEARING_RECORDED = Q(hearing_held__isnull=False)
+HEARING_HELD = Q(hearing_held=True)
+APPEAL_LODGED_RECORDED = Q(appeal_lodged_on__isnull=False)
 
 
 def filed_in(period: Period) -> Q:

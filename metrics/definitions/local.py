@@ -1,5 +1,6 @@
 """The local eleven (INDICATORS.md, "The eleven"): the indicators the seed's city scores
-against targets and ranks its units on. One declaration per indicator; the registry
+against targets and ranks its units on; four of them (3, 5, 10, 11) are also in the SPC's 2024
+set (metrics.definitions.spc2024). One declaration per indicator; the registry
 (metrics.definitions.registry) says what each field means.
 """
 
@@ -10,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from metrics.choices import Direction, Scope, Unit
+from metrics.choices import Direction, IndicatorSet, Scope, Unit
 from metrics.definitions.conditions import (
     ALL_FILED,
     CIVIL_FIRST_INSTANCE,
@@ -67,6 +68,8 @@ def _enforced_with_claim(p: Period) -> Q:
 
 
 CASES = _("件")
+# The four the SPC's 2024 set keeps (INDICATORS.md, "The SPC's 2024 set"): declared here once.
+BOTH_SETS = frozenset({IndicatorSet.LOCAL, IndicatorSet.SPC2024})
 
 
 def _target(weight, target, warning) -> DefaultTarget:
@@ -133,6 +136,8 @@ LOCAL: tuple[Indicator, ...] = (
         number=3,
         slug="within_limit_rate",
         label=_("法定审限内结案率"),
+        sets=BOTH_SETS,
+        set_labels=((IndicatorSet.SPC2024, _("审限内结案率")),),
         unit=Unit.PERCENT,
         direction=Direction.HIGHER,
         numerator=lambda p: count(WORKLOAD & closed_in(p) & WITHIN_LIMIT),
@@ -169,6 +174,7 @@ LOCAL: tuple[Indicator, ...] = (
         number=5,
         slug="long_pending_share",
         label=_("超12个月未结案件比"),
+        sets=BOTH_SETS,
         unit=Unit.PERCENT,
         direction=Direction.LOWER,
         numerator=lambda p: count(LITIGATION & long_pending_at(p.end)),
@@ -276,6 +282,7 @@ LOCAL: tuple[Indicator, ...] = (
         number=10,
         slug="enforcement_recovery_rate",
         label=_("执行到位率"),
+        sets=BOTH_SETS,
         unit=Unit.PERCENT,
         direction=Direction.HIGHER,
         numerator=lambda p: total("amount_recovered", _enforced_with_claim(p)),
@@ -297,6 +304,7 @@ LOCAL: tuple[Indicator, ...] = (
         number=11,
         slug="case_to_proceeding_ratio",
         label=_("案-件比"),
+        sets=BOTH_SETS,
         unit=Unit.RATIO,
         direction=Direction.LOWER,
         numerator=lambda p: count(ALL_FILED & filed_in(p)),

@@ -5,7 +5,8 @@ are measures, metrics.definitions.conditions, for a period: the engine turns the
 one grouped SQL pass; the drill-down applies the same conditions as filters), its names and words,
 its short nouns, how it projects, the rules of its gap to a target, what breaks a tie of totals, its
 default target and its default detection rule. Adding an indicator is adding one declaration in its
-set's module (metrics.definitions.local, the eleven) and its test; every consumer reads these
+set's module (metrics.definitions.local, the eleven; metrics.definitions.spc2024, the SPC's 2024
+set) and its test; every consumer reads these
 fields, none keeps a table by slug (tests/test_registry_architecture.py).
 
 Targets, warnings and weights in force are rows the office edits (metrics.models.IndicatorTarget);
@@ -19,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from metrics.choices import Direction, Scope, Unit
+from metrics.choices import Direction, IndicatorSet, Scope, Unit
 from metrics.definitions.conditions import (
     Measure,
 )
@@ -27,6 +28,7 @@ from metrics.definitions.periods import Period
 from metrics.definitions.traits import (
     FLOWS,
     UNBOUNDED_GAP,
+    Coverage,
     DefaultDetection,
     DefaultTarget,
     FunnelModel,
@@ -37,6 +39,7 @@ from metrics.definitions.traits import (
 )
 
 ALL_SCOPES = frozenset(Scope)
+LOCAL_ONLY = frozenset({IndicatorSet.LOCAL})
 UNIT_FACTORS = {Unit.PERCENT: 100, Unit.DAYS: 1, Unit.RATIO: 1}
 
 
@@ -58,6 +61,16 @@ class Indicator:
     numerator: Callable[[Period], Measure]
     denominator: Callable[[Period], Measure]
     scopes: frozenset[Scope] = ALL_SCOPES
+    # The indicator sets it belongs to (INDICATORS.md: the local eleven, the SPC's 2024 set), and
+    # the version of its definition: every stored value records the version that produced it, so
+    # a changed definition is a new version and a past day reads as it was computed.
+    sets: frozenset[IndicatorSet] = LOCAL_ONLY
+    version: int = 1
+    # Its name in a set that names it differently (the SPC's 审限内结案率 for #3); else `label`.
+    set_labels: tuple[tuple[IndicatorSet, str], ...] = ()
+    # What it needs of the optional columns (None: only the required ones): where a unit's cases
+    # carry none of them, its value is "no data" (IndicatorValue.no_data).
+    coverage: Coverage | None = None
     # Words for people: the long description and the short nouns of sentences
     words: Words
     nouns: Nouns
@@ -68,12 +81,16 @@ class Indicator:
     breaks_ties: bool = False  # totals equal: the higher value of this indicator ranks first
     # Defaults of the rows the office edits
     default_target: DefaultTarget | None  # None: no target (not scored, not ranked)
-    default_detection: DefaultDetection
+    default_detection: DefaultDetection | None  # None: no detection rule is seeded
 
     @property
     def factor(self) -> int:
         """Value = numerator / denominator × factor (× 100 for a percentage)."""
         return UNIT_FACTORS[self.unit]
+
+    def label_in(self, indicator_set: IndicatorSet) -> str:
+        """Its name as `indicator_set` names it."""
+        return dict(self.set_labels).get(indicator_set, self.label)
 
     def measure(self, part: str, period: Period) -> Measure:
         if part not in ("numerator", "denominator"):
@@ -104,6 +121,11 @@ class Registry(Mapping[str, Indicator]):
 
     def __len__(self) -> int:
         return len(self._by_slug)
+
+    def of_set(self, indicator_set: IndicatorSet | str) -> Registry:
+        """The indicators of one set, in registry order."""
+        indicator_set = IndicatorSet(indicator_set)
+        return Registry(i for i in self._by_slug.values() if indicator_set in i.sets)
 
     def choices(self) -> list[tuple[str, str]]:
         return [(slug, indicator.label) for slug, indicator in self._by_slug.items()]

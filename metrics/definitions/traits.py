@@ -6,11 +6,17 @@ declared with each indicator in metrics.definitions.registry, and nowhere else.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from metrics.definitions.conditions import Measure
+    from metrics.definitions.periods import Period
 
 
 @dataclass(frozen=True)
@@ -137,3 +143,17 @@ class DefaultDetection:
 
     fall_threshold: Decimal
     min_denominator: Decimal = Decimal("20")
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Whether a unit's source system records what an indicator needs (the optional columns of
+    DATA_FORMAT.md): the cases that should carry the values (`population`), and those of them
+    that do (`recorded`). Where the population is not empty and none of it is recorded, the
+    unit's value is "no data" (the export lacks the columns), which is neither 0 nor the "—"
+    of a zero denominator. Both are measures of metrics.definitions.conditions for a period,
+    counted by the engine in the same pass."""
+
+    population: Callable[[Period], Measure]
+    recorded: Callable[[Period], Measure]
+    columns: tuple[str, ...]  # the Case columns it needs, for people

@@ -37,16 +37,23 @@ CASE_COLUMNS = [
     (gettext_lazy("原审案号"), "origin_case_number"),
     (gettext_lazy("申请执行标的额"), "amount_applied"),
     (gettext_lazy("执行到位金额"), "amount_recovered"),
+    # The optional columns of the SPC's 2024 indicators 16 and 17 (empty: not recorded).
+    (gettext_lazy("是否开庭"), "hearing_held"),
+    (gettext_lazy("上诉日期"), "appeal_lodged_on"),
+    (gettext_lazy("移送二审日期"), "appeal_transferred_on"),
+    (gettext_lazy("上诉移送天数"), "transfer_days"),
 ]
-COLUMN_WIDTHS = [26, 22, 14, 10, 12, 22, 9, 12, 12, 12, 14, 14, 9, 26, 16, 14]
+COLUMN_WIDTHS = [26, 22, 14, 10, 12, 22, 9, 12, 12, 12, 14, 14, 9, 26, 16, 14, 9, 12, 12, 12]
 
 
 def _labels() -> dict[str, dict]:
     """Choice labels by field, translated once per export rather than once per cell."""
-    return {
+    labels = {
         name: {value: str(label) for value, label in Case._meta.get_field(name).choices}
         for name in ("procedure", "closing_method")
     }
+    labels["hearing_held"] = {True: _("是"), False: _("否")}
+    return labels
 
 
 def _header(sheet, titles) -> list:

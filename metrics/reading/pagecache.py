@@ -35,15 +35,11 @@ from django.db import transaction
 from django.utils import translation
 
 from cases.dates import today
+from cases.fragments import CACHE_ALIAS, GENERATION_KEY, MISSING, enabled, unreachable
 from metrics.definitions.indicators import INDICATORS
 from metrics.definitions.registry import Indicator
 
 logger = logging.getLogger(__name__)
-
-CACHE_ALIAS = "pages"
-GENERATION_KEY = "results-generation"
-_MISSING = object()
-_warned_at = 0.0
 
 T = TypeVar("T")
 
@@ -55,20 +51,6 @@ def _indicator_by_slug(slug: str) -> Indicator:
 # An indicator holds its computation (lambdas, which pickle cannot store): a cached page's data
 # names it by its permanent slug and gets the registry's object back.
 copyreg.pickle(Indicator, lambda indicator: (_indicator_by_slug, (indicator.slug,)))
-
-
-def enabled() -> bool:
-    """Whether pages (and the top bar's counts) are cached: the setting, and a cache to use."""
-    return settings.COURTDASH_PAGE_CACHE and CACHE_ALIAS in settings.CACHES
-
-
-def unreachable(error: Exception, doing: str, what: str = "page cache") -> None:
-    """Log that the cache failed (once a minute at most: a Redis down fails every request)."""
-    global _warned_at
-    now = time.monotonic()
-    if now - _warned_at > 60:
-        _warned_at = now
-        logger.warning("%s unavailable (%s): %r; computed instead", what, doing, error)
 
 
 def _token() -> str:
@@ -102,7 +84,7 @@ def results_generation() -> str | None:
     try:
         return generation_of(cache, GENERATION_KEY, cache.get(GENERATION_KEY))
     except Exception as error:
-        unreachable(error, "generation")
+        unreachable(error, "generation", "page cache")
         return None
 
 
@@ -137,11 +119,11 @@ def cached(name: str, compute: Callable[[], T], /, **parts) -> T:
     key = _key(name, parts, generation)
     cache = caches[CACHE_ALIAS]
     try:
-        value = cache.get(key, _MISSING)
+        value = cache.get(key, MISSING)
     except Exception as error:
-        unreachable(error, "get")
+        unreachable(error, "get", "page cache")
         return compute()
-    if value is not _MISSING:
+    if value is not MISSING:
         return value
     # Filled from the primary: with replicas (courtdash.routers reads one only outside a
     # transaction), one that has not replayed the nightly's commit yet would store the old
@@ -151,5 +133,5 @@ def cached(name: str, compute: Callable[[], T], /, **parts) -> T:
     try:
         cache.set(key, value, timeout=settings.COURTDASH_PAGE_CACHE_SECONDS)
     except Exception as error:
-        unreachable(error, "set")
+        unreachable(error, "set", "page cache")
     return value

@@ -10,13 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.dates import today
 from cases.permissions import Action, may
-from metrics.choices import Direction, PeriodKind, Scope
+from metrics.choices import Direction, IndicatorSet, PeriodKind, Scope
 from metrics.definitions.registry import Indicator
 from metrics.definitions.words import CASE_SETS, TERMS
 from metrics.models import IndicatorMonthlyTarget, IndicatorTarget, IndicatorTargetChange
@@ -165,7 +166,9 @@ def indicator(request, slug: str):
             "as_of": as_of,
             "scopes": [scope.label for scope in Scope if scope in definition.scopes],
             "page_obj": page,
-            "may_edit": may(request.user, Action.TARGETS_EDIT),
+            # The SPC's 2024 set has reference ranges, never a target.
+            "may_edit": IndicatorSet.LOCAL in definition.sets
+            and may(request.user, Action.TARGETS_EDIT),
             "edit_url": page_url("indicator_target", slug=slug),
             "drill_url": page_url("drill", slug=slug, unit=own),
             "trend_url": page_url("trend", slug=slug, unit=own),
@@ -177,6 +180,8 @@ def indicator(request, slug: str):
 def indicator_target(request, slug: str):
     """The office's form: target, warning and weight, recorded and rescored by the service."""
     definition = indicator_or_404(slug)
+    if IndicatorSet.LOCAL not in definition.sets:
+        raise Http404(slug)  # the SPC's 2024 set: reference ranges, never a target
     if not may(request.user, Action.TARGETS_EDIT):
         raise PermissionDenied
     target_row = IndicatorTarget.objects.filter(indicator=slug).first()

@@ -11,7 +11,7 @@ from django.shortcuts import render
 
 from cases.permissions import Action, may
 from metrics.choices import PeriodKind, Scope
-from metrics.definitions.indicators import INDICATORS
+from metrics.definitions.indicators import LOCAL_INDICATORS
 from metrics.reading import dashboard, pagecache
 from metrics.selectors import latest_as_of
 from metrics.views.common import (
@@ -55,7 +55,7 @@ def ranking(request):
         "latest": latest,
         "breadcrumb": breadcrumb(request, info, "ranking", as_of=requested),
         "overview_url": page_url("overview", unit=parent, as_of=as_of),
-        "indicators": list(INDICATORS.values()),
+        "indicators": list(LOCAL_INDICATORS.values()),
     }
     if as_of is not None:
         context.update(
@@ -74,7 +74,7 @@ def _results(request, *, parent, as_of: datetime.date) -> dict:
     """What the weekly page shows of the stored results: the same for every viewer of the unit
     (metrics.reading.pagecache caches it; the request is read only for RESULT_PARAMS)."""
     ytd = PeriodKind.YTD.value
-    indicators = list(INDICATORS.values())
+    indicators = list(LOCAL_INDICATORS.values())
     data = dashboard.weekly_ranking(parent=parent, as_of=as_of)
     for row in data["rows"]:
         row["overview_url"] = page_url("overview", unit=row["unit"], as_of=as_of)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.runs import RunStatus
 from cases.units import UnitScopedModel
 from metrics.choices import Scope
-from metrics.definitions.indicators import INDICATORS
+from metrics.definitions.indicators import LOCAL_INDICATORS
 from metrics.models import SCOPE_SHAPE
 from reports.choices import DocumentKind, FindingKind, PipelineStepKind, ReportStatus, TargetBasis
 from reports.querysets import UnitRowQuerySet
@@ -51,7 +51,7 @@ class QuarterlyTarget(UnitRow):
     quarter = models.PositiveSmallIntegerField(
         _("季度"), validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
-    indicator = models.CharField(_("指标"), max_length=40, choices=INDICATORS.choices())
+    indicator = models.CharField(_("指标"), max_length=40, choices=LOCAL_INDICATORS.choices())
     basis = models.CharField(
         _("口径"), max_length=3, choices=TargetBasis.choices, default=TargetBasis.YTD
     )

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from cases.units import CHILD_SCOPE, ScopeKey, unit_info
 from metrics.choices import PeriodKind, RankingMode, Scope
-from metrics.definitions.indicators import INDICATORS
+from metrics.definitions.indicators import LOCAL_INDICATORS
 from metrics.definitions.periods import ONE_DAY, month_ends, quarter_of
 from metrics.models import IndicatorValue, ScopeScore
 from metrics.reading import dashboard
@@ -102,7 +102,7 @@ def _indicators(unit: ScopeKey, as_of, before, *, today: datetime.date) -> tuple
         )[unit]
     }
     rows = []
-    for slug, indicator in INDICATORS.items():
+    for slug, indicator in LOCAL_INDICATORS.items():
         if unit.scope not in indicator.scopes:
             continue
         row, previous = now.get(slug), then.get(slug)

@@ -1,8 +1,9 @@
 """日动态: what happened today in a unit, against the same day last year; what fell due today.
 
-The flows are one aggregate over the rows filed or closed in the two months (index ranges); the
-pending counts are index scans of the pending cases, and last year's is the nightly's stored
-number where there is one; the lists are querysets for the page's paginators.
+The flows are one aggregate over the rows filed or closed in the month (index ranges); pending
+is the nightly's stored count of a day of the month plus the flows since (counted only where
+none is stored); a unit's counts are kept a minute, last year's until the next nightly; the
+lists are querysets for the page's paginators.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
+from cases import fragments
 from cases.choices import BAND_URGENT_DAYS, BAND_WARNING_DAYS
 from cases.models import Case
 from cases.units import ScopeKey, user_scope
@@ -19,6 +22,7 @@ from metrics.choices import PeriodKind
 from metrics.definitions.conditions import WORKLOAD, pending_at
 from metrics.definitions.periods import ONE_DAY, long_pending_cutoff, quarter_of
 from metrics.models import PendingAgeProfile
+from metrics.reading import pagecache
 from metrics.reading.dashboard import same_day_last_year
 from reports.selectors.targets import target_progress
 from supervision.models import Inquiry, Notice
@@ -28,24 +32,25 @@ from supervision.models import Inquiry, Notice
 BAND_ENTRY_DAYS = (BAND_WARNING_DAYS, BAND_URGENT_DAYS, -1)
 
 
-def _flows(cases: QuerySet, day: datetime.date, last_year: datetime.date) -> dict:
-    """Filed and closed on each day and in its month so far, now and last year: one aggregate
-    over the rows filed or closed in the two months, which case_filed_idx and case_closed_idx
-    find (the four ranges as one OR, a bitmap of each index)."""
-    ranges = Q()
-    aggregates = {}
-    for when, moment in (("now", day), ("then", last_year)):
-        month_start = moment.replace(day=1)
-        filed = Q(filed_on__gte=month_start, filed_on__lte=moment)
-        closed = Q(closed_on__gte=month_start, closed_on__lte=moment)
-        ranges |= filed | closed
-        aggregates |= {
-            f"{when}_filed": Count("pk", filter=Q(filed_on=moment)),
-            f"{when}_closed": Count("pk", filter=Q(closed_on=moment)),
-            f"{when}_filed_month": Count("pk", filter=filed),
-            f"{when}_closed_month": Count("pk", filter=closed),
-        }
-    return cases.filter(WORKLOAD, ranges).order_by().aggregate(**aggregates)
+def _flows(cases: QuerySet, moment: datetime.date, *, since: datetime.date | None = None) -> dict:
+    """Filed and closed on `moment` and in its month so far (and after `since`, a day of the
+    month or its eve): one aggregate over the rows filed or closed in the month, which
+    case_filed_idx and case_closed_idx find (the two ranges as one OR, a bitmap of each)."""
+    month_start = moment.replace(day=1)
+    filed = Q(filed_on__gte=month_start, filed_on__lte=moment)
+    closed = Q(closed_on__gte=month_start, closed_on__lte=moment)
+    aggregates = {
+        "filed": Count("pk", filter=Q(filed_on=moment)),
+        "closed": Count("pk", filter=Q(closed_on=moment)),
+        "filed_month": Count("pk", filter=filed),
+        "closed_month": Count("pk", filter=closed),
+    }
+    if since is not None:
+        aggregates["filed_since"] = Count("pk", filter=Q(filed_on__gt=since, filed_on__lte=moment))
+        aggregates["closed_since"] = Count(
+            "pk", filter=Q(closed_on__gt=since, closed_on__lte=moment)
+        )
+    return cases.filter(WORKLOAD, filed | closed).order_by().aggregate(**aggregates)
 
 
 def pending_count(cases: QuerySet, day: datetime.date) -> int:
@@ -57,41 +62,72 @@ def pending_count(cases: QuerySet, day: datetime.date) -> int:
     return still.count() + later.count()
 
 
-def stored_pending(unit: ScopeKey, day: datetime.date) -> int | None:
-    """W cases of the unit pending on `day` as the nightly stored them (the sum of the unit's
-    PendingAgeProfile), or None where that day was not computed."""
-    counts = (
-        PendingAgeProfile.objects.filter(unit.rows_q(), as_of=day, period=PeriodKind.YTD)
-        .values_list("counts", flat=True)
+def stored_pending_before(unit: ScopeKey, day: datetime.date) -> tuple[datetime.date, int] | None:
+    """The latest day on or before `day`, and not before the eve of its month, whose pending
+    W cases of the unit the nightly stored (the nightly's day, a month end the retention
+    keeps), and that count; None where none is stored."""
+    eve = day.replace(day=1) - ONE_DAY
+    row = (
+        PendingAgeProfile.objects.filter(
+            unit.rows_q(), as_of__gte=eve, as_of__lte=day, period=PeriodKind.YTD
+        )
+        .order_by("-as_of")
+        .values_list("as_of", "counts")
         .first()
     )
-    return sum(counts) if counts is not None else None
+    return (row[0], sum(row[1])) if row is not None else None
+
+
+def _moment_counts(cases: QuerySet, moment: datetime.date, unit: ScopeKey | None) -> dict:
+    """Filed, closed and pending on `moment` and in its month so far. Pending is the nightly's
+    stored count of a day S of the month (or its eve) plus what was filed and less what was
+    closed after S — every case filed after S and closed by `moment` was closed after S, so
+    pending(moment) = pending(S) + filed in (S, moment] - closed in (S, moment] — and counted
+    only where the unit stored none (or `unit` is None: a viewer who does not see all of it)."""
+    stored = stored_pending_before(unit, moment) if unit is not None else None
+    row = _flows(cases, moment, since=stored[0] if stored else None)
+    if stored is not None:
+        row["pending"] = stored[1] + row.pop("filed_since") - row.pop("closed_since")
+    else:
+        row["pending"] = pending_count(cases, moment)
+    return row
 
 
 def daily_counts(*, cases: QuerySet, day: datetime.date, unit: ScopeKey | None = None) -> dict:
     """Workload cases (W) filed, closed and pending on `day` and in its month so far, and the
     same on the same day last year, with the change.
 
-    Pending on the day last year is the stored number where the nightly stored it and `unit`
-    is given (the caller's `cases` are then all the unit's cases): counting it means reading
-    every case closed since then, a year of the unit's closings."""
+    With `unit` (the caller's `cases` are then all the unit's cases): pending from the
+    nightly's stored numbers (`_moment_counts`), the counts kept a minute for everyone who asks
+    (cases.fragments: they lag an import by that much at most), and last year's numbers kept
+    until the next nightly or target change (metrics.reading.pagecache: a year-old day changes
+    only by a correction, which the night's import brings before the nightly)."""
     last_year = same_day_last_year(day)
-    row = _flows(cases, day, last_year)
-    row["now_pending"] = pending_count(cases, day)
-    then_pending = stored_pending(unit, last_year) if unit is not None else None
-    row["then_pending"] = (
-        then_pending if then_pending is not None else pending_count(cases, last_year)
-    )
+    if unit is None:
+        now, then = _moment_counts(cases, day, None), _moment_counts(cases, last_year, None)
+    else:
+        now = fragments.kept(
+            "reports.daily_counts",
+            lambda: _moment_counts(cases, day, unit),
+            seconds=settings.COURTDASH_LIVE_COUNT_SECONDS,
+            unit=unit,
+            day=day,
+        )
+        then = pagecache.cached(
+            "reports.daily_last_year",
+            lambda: _moment_counts(cases, last_year, unit),
+            unit=unit,
+            day=last_year,
+        )
     numbers = []
     for name in ("filed", "closed", "pending", "filed_month", "closed_month"):
-        now, then = row[f"now_{name}"], row[f"then_{name}"]
         numbers.append(
             {
                 "name": name,
-                "now": now,
-                "then": then,
-                "change": now - then,
-                "percent": 100 * (now - then) / then if then else None,
+                "now": now[name],
+                "then": then[name],
+                "change": now[name] - then[name],
+                "percent": 100 * (now[name] - then[name]) / then[name] if then[name] else None,
             }
         )
     return {"day": day, "last_year": last_year, "numbers": numbers}
@@ -185,9 +221,16 @@ def daily_dynamics(*, user, unit: ScopeKey, day: datetime.date) -> DailyDynamics
     """The daily page of `unit` (in `user`'s reach) on `day`; the page and the API show it."""
     cases = Case.objects.in_scope(user).filter(unit.cases_q())
     year, quarter = quarter_of(day)
-    progress = target_progress(
-        units=[unit], year=year, quarter=quarter, today=day, all_indicators=False
-    )[unit]
+    # The same for every viewer of the unit (metrics.reading.pagecache; a target change or a
+    # nightly invalidates), as the overview's tile keeps it.
+    progress = pagecache.cached(
+        "reports.daily_progress",
+        lambda: target_progress(
+            units=[unit], year=year, quarter=quarter, today=day, all_indicators=False
+        )[unit],
+        unit=unit,
+        day=day,
+    )
     return DailyDynamics(
         unit=unit,
         day=day,

@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass
 
 from cases.units import ScopeKey
-from metrics.definitions.indicators import INDICATORS
+from metrics.definitions.indicators import LOCAL_INDICATORS
 from metrics.definitions.periods import quarter_bounds
 from metrics.definitions.registry import Indicator
 from metrics.selectors import latest_as_of
@@ -113,7 +113,7 @@ def target_progress(
         # when every indicator is listed).
         wanted = {slug for (_unit, slug), row in targets.items() if row.basis == basis}
         if all_indicators and basis == TargetBasis.YTD.value:
-            wanted = set(INDICATORS)
+            wanted = set(LOCAL_INDICATORS)
         if not wanted:
             continue
         for (unit, slug), projection in projections(
@@ -123,7 +123,7 @@ def target_progress(
     result: dict[ScopeKey, list[Progress]] = {}
     for unit in units:
         rows = []
-        for slug, indicator in INDICATORS.items():
+        for slug, indicator in LOCAL_INDICATORS.items():
             if unit.scope not in indicator.scopes:
                 continue
             target = targets.get((unit, slug))

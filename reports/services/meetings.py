@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.choices import AuditAction, CourtLevel
+from cases.choices import AuditAction
 from cases.dates import today
-from cases.models import Court, User
+from cases.models import User
 from cases.permissions import Action, Refused, refuse_personal, require
 from cases.services import audit_record
-from cases.units import ScopeKey, people_q, reaches
+from cases.units import ScopeKey, people_q, reaches, top_court_id
 from reports.models import Meeting, MeetingAction, MeetingActionState, MeetingDecision
 from reports.selectors.meetings import MEETING_SCOPES, agenda_build
 from supervision.choices import TraceKind
@@ -28,10 +28,11 @@ TEXT_LIMIT = 2000
 
 
 def _trail_court(unit: ScopeKey, actor) -> int | None:
-    """The court a meeting's steps are recorded under: its own, the city's for the city."""
+    """The court a meeting's steps are recorded under: its own; the top court's (the city's
+    intermediate court, a province's high court) for the top unit."""
     if unit.court_id is not None:
         return unit.court_id
-    return Court.objects.filter(level=CourtLevel.INTERMEDIATE).values_list("pk", flat=True).first()
+    return top_court_id()
 
 
 def _require_unit(actor, action: Action, unit: ScopeKey, detail: dict) -> None:

@@ -12,7 +12,7 @@ from cases.choices import AuditAction
 from cases.services import audit_record
 from cases.units import ScopeKey
 from metrics.choices import Direction
-from metrics.definitions.indicators import INDICATORS
+from metrics.definitions.indicators import LOCAL_INDICATORS
 from metrics.reading.pagecache import results_changed
 from reports.choices import TargetBasis
 from reports.models import QuarterlyTarget
@@ -44,7 +44,7 @@ def quarterly_targets_save(
     }
     saved, changes = [], {}
     for slug, entry in entries.items():
-        indicator = INDICATORS.get(slug)
+        indicator = LOCAL_INDICATORS.get(slug)  # targets are the local set's
         if indicator is None:
             raise ValidationError(_("未知指标：%(slug)s") % {"slug": slug})
         target, upper = entry.get("target"), entry.get("upper_target")

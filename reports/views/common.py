@@ -11,8 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.permissions import Action, may
 from cases.units import ScopeKey, unit_crumbs, unit_url
+from metrics.choices import IndicatorSet
+from metrics.definitions.indicators import shown_sets
 
 PAGE_SIZE = 20
+CITY_PAGES = {"monthly_list", "ranges"}  # pages of the city as a whole: no unit in their URL
 
 
 def report_url(name: str, *, unit: ScopeKey | None = None, args=(), **params) -> str:
@@ -22,6 +25,9 @@ def report_url(name: str, *, unit: ScopeKey | None = None, args=(), **params) ->
 def tabs(request, current: str, unit: ScopeKey | None = None) -> list[dict]:
     user = request.user
     entries = [("daily", _("日动态")), ("targets", _("季目标"))]
+    # issue 14: the SPC 2024 set's reference ranges, where the deployment shows that set
+    if may(user, Action.DASHBOARDS) and IndicatorSet.SPC2024 in shown_sets():
+        entries.append(("ranges", _("区间参考值")))
     if may(user, Action.MONTHLY_REVIEW_READ):
         entries.append(("monthly_list", _("月讲评")))
     if may(user, Action.HEALTH_CHECK):
@@ -34,7 +40,7 @@ def tabs(request, current: str, unit: ScopeKey | None = None) -> list[dict]:
         {
             "name": name,
             "label": label,
-            "url": report_url(name, unit=None if name == "monthly_list" else unit),
+            "url": report_url(name, unit=None if name in CITY_PAGES else unit),
             "current": name == current,
         }
         for name, label in entries

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.units import UnitPaths, UnitScopedModel
 from metrics.choices import PeriodKind, Scope
-from metrics.definitions.indicators import INDICATORS
+from metrics.definitions.indicators import INDICATORS, LOCAL_INDICATORS
 
 
 class DetectionRule(models.Model):
@@ -33,7 +33,7 @@ class DetectionRule(models.Model):
     """
 
     indicator = models.CharField(
-        _("指标"), max_length=40, choices=INDICATORS.choices(), unique=True
+        _("指标"), max_length=40, choices=LOCAL_INDICATORS.choices(), unique=True
     )
     enabled = models.BooleanField(_("启用"), default=True)
     check_warning = models.BooleanField(_("检查预警线"), default=True)
@@ -96,7 +96,7 @@ class Abnormality(UnitScopedModel):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    indicator = models.CharField(_("指标"), max_length=40, choices=INDICATORS.choices())
+    indicator = models.CharField(_("指标"), max_length=40, choices=LOCAL_INDICATORS.choices())
     value = models.FloatField(_("指标值"))
     numerator = models.DecimalField(_("分子"), max_digits=20, decimal_places=2)
     denominator = models.DecimalField(_("分母"), max_digits=20, decimal_places=2)

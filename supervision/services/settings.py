@@ -16,7 +16,7 @@ from cases.models import AuditEvent, Court, User
 from cases.permissions import Action, Refused, require
 from cases.services import audit_record
 from cases.units import ScopeKey, reaches
-from metrics.definitions.indicators import INDICATORS
+from metrics.definitions.indicators import LOCAL_INDICATORS
 from metrics.definitions.registry import Registry
 from supervision.choices import RuleKind
 from supervision.models import DetectionRule, FourTypeRule
@@ -149,12 +149,17 @@ def detection_rule_save(
     return rule
 
 
-def detection_rules_seed(*, registry: Registry = INDICATORS) -> list[str]:
-    """Give every indicator of the registry without a detection rule its default one
-    (Indicator.default_detection), as the migrations seeded the first eleven; a rule the office
-    has is left as it is. The slugs seeded."""
+def detection_rules_seed(*, registry: Registry = LOCAL_INDICATORS) -> list[str]:
+    """Give every indicator of the registry (the local set) without a detection rule its
+    default one (Indicator.default_detection), as the migrations seeded the first eleven; a
+    rule the office has, or an indicator with no default rule, is left as it is. The slugs
+    seeded."""
     have = set(DetectionRule.objects.values_list("indicator", flat=True))
-    missing = [indicator for slug, indicator in registry.items() if slug not in have]
+    missing = [
+        indicator
+        for slug, indicator in registry.items()
+        if slug not in have and indicator.default_detection is not None
+    ]
     DetectionRule.objects.bulk_create(
         DetectionRule(
             indicator=indicator.slug,

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from cases import fragments
 from cases.choices import AuditAction
 from cases.dates import today
 from cases.keyset import Key, date_value, keyset_page, last_if_null, str_value
@@ -103,14 +105,31 @@ def long_pending(request):
     labels = dict(AgeBucket.choices)
     for case in page:
         case.age_label = labels.get(getattr(case, "age_bucket", ""), "")
-    if by:
-        by_unit = selectors.long_pending_counts(user=user, day=day, by=by, unit=unit.key.cases_q())
-        # Every long-pending case is in exactly one group: the totals are the column sums.
-        totals = {key: sum(row[key] for row in by_unit) for key in [*AgeBucket.values, "total"]}
-    else:
-        by_unit = []
-        (totals,) = selectors.long_pending_counts(user=user, day=day, unit=unit.key.cases_q())
-    outlook_counts = selectors.long_pending_outlook(user=user, day=day, unit=unit.key.cases_q())
+
+    def counts() -> tuple[list[dict], dict, dict]:
+        if by:
+            by_unit = selectors.long_pending_counts(
+                user=user, day=day, by=by, unit=unit.key.cases_q()
+            )
+            # Every long-pending case is in exactly one group: the totals are the column sums.
+            keys = [*AgeBucket.values, "total"]
+            totals = {key: sum(row[key] for row in by_unit) for key in keys}
+        else:
+            by_unit = []
+            (totals,) = selectors.long_pending_counts(user=user, day=day, unit=unit.key.cases_q())
+        outlook = selectors.long_pending_outlook(user=user, day=day, unit=unit.key.cases_q())
+        return by_unit, totals, outlook
+
+    # The same for everyone of the same reach looking at the unit: kept a minute
+    # (cases.fragments; the list's rows are read on every request).
+    by_unit, totals, outlook_counts = fragments.kept(
+        "supervision.long_pending_counts",
+        counts,
+        seconds=settings.COURTDASH_LIVE_COUNT_SECONDS,
+        reach=fragments.scope_token(user),
+        unit=unit.key,
+        by=by,
+    )
     # The list's size is one of the counts above, not a count of its own.
     if outlook is not None:
         page.count = outlook_counts[outlook[0]][outlook[1]]

@@ -314,6 +314,37 @@ BAD_ROWS = [
         "origin_case_number",
         "不能与案号相同",
     ),
+    ("bad_hearing_held", {"hearing_held": "sometimes"}, "hearing_held", "应为 true/false"),
+    ("bad_appeal_lodged_on", {"appeal_lodged_on": "2025-13-01"}, "appeal_lodged_on", "上诉日期"),
+    (
+        "appeal_lodged_in_the_future",
+        {"closed_on": "2025-05-01", "closing_method": "judgment", "appeal_lodged_on": "2025-07-01"},
+        "appeal_lodged_on",
+        "晚于今天",
+    ),
+    (
+        "appeal_lodged_before_the_closing",
+        {"closed_on": "2025-05-01", "closing_method": "judgment", "appeal_lodged_on": "2025-04-30"},
+        "appeal_lodged_on",
+        "早于结案日期",
+    ),
+    (
+        "appeal_transferred_before_it_was_lodged",
+        {
+            "closed_on": "2025-05-01",
+            "closing_method": "judgment",
+            "appeal_lodged_on": "2025-05-10",
+            "appeal_transferred_on": "2025-05-09",
+        },
+        "appeal_transferred_on",
+        "早于上诉日期",
+    ),
+    (
+        "appeal_transferred_in_the_future",
+        {"appeal_transferred_on": "2025-07-01"},
+        "appeal_transferred_on",
+        "晚于今天",
+    ),
 ]
 
 

@@ -168,6 +168,34 @@ def generate_cases(*, n: int, seed: int, as_of: datetime.date) -> list[Case]:
         if procedure == Procedure.FIRST_INSTANCE:
             first_instance.append(case)
 
+    _optional_columns(cases, random.Random(seed + 1), as_of)
     Case.objects.bulk_create(cases)
     case_derived_refresh()
     return list(Case.objects.all())
+
+
+def _optional_columns(cases: list[Case], rng: random.Random, as_of: datetime.date) -> None:
+    """The optional columns of the SPC's 2024 indicators (DATA_FORMAT.md), on the cases of the
+    courts whose export has them (苏0507's lacks them): hearing_held on closed appeals, the
+    appeal dates on appealed first-instance cases. A generator of its own, so the other columns
+    are what they were before these existed."""
+    appealed = {
+        case.origin_case_number for case in cases if case.procedure == Procedure.SECOND_INSTANCE
+    }
+    appealed |= {case.case_number for case in cases if case.appealed}
+    for case in cases:
+        if case.court.code == "苏0507" or case.closed_on is None:
+            continue
+        if case.procedure == Procedure.SECOND_INSTANCE and rng.random() < 0.8:
+            case.hearing_held = rng.random() < 0.6
+        if (
+            case.procedure == Procedure.FIRST_INSTANCE
+            and case.case_number in appealed
+            and case.appealed is not False
+            and rng.random() < 0.9
+        ):
+            case.appeal_lodged_on = case.closed_on + datetime.timedelta(days=rng.randint(0, 15))
+            if rng.random() < 0.8:
+                case.appeal_transferred_on = case.appeal_lodged_on + datetime.timedelta(
+                    days=rng.choice([0, 1, rng.randint(2, 60)])
+                )

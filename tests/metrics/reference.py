@@ -100,6 +100,11 @@ def _contributions(row, start, end):
     reversed_on_appeal = row["x_appeal_outcome"] in ("modified", "remanded")
     reversed_on_retrial = row["x_retrial_outcome"] in ("modified", "remanded")
     claimed = e and closed_in and row["amount_applied"] is not None and row["amount_applied"] > 0
+    s2 = lit and procedure == "second_instance"
+    rt = lit and procedure == "retrial"
+    transferred = (
+        f and row["appeal_lodged_on"] is not None and between(row["appeal_transferred_on"])
+    )
     return {
         "closed_to_filed_ratio": (w and closed_in, w and filed_in),
         "clearance_rate": (w and closed_in, w and (pending(day_before_start) or filed_in)),
@@ -136,11 +141,37 @@ def _contributions(row, start, end):
             a and filed_in,
             a and filed_in and row["origin_case_number"] == "",
         ),
+        # The SPC's 2024 set (INDICATORS.md, 12–17)
+        "appeal_modify_remand_ratio": (
+            s2 and closed_in and row["closing_method"] in ("modified", "remanded"),
+            s2 and closed_in,
+        ),
+        "retrial_modify_remand_ratio": (
+            rt and closed_in and row["closing_method"] in ("modified", "remanded"),
+            rt and closed_in,
+        ),
+        "appeal_rate": (f and closed_in and row["x_appealed"], f and closed_in),
+        "enforcement_completion_rate": (
+            e and closed_in and row["closing_method"] == "enforcement_completed",
+            e and closed_in,
+        ),
+        "appeal_hearing_rate": (
+            s2 and closed_in and row["hearing_held"] is True,
+            s2 and closed_in and row["hearing_held"] is not None,
+        ),
+        "appeal_transfer_days": (
+            (row["appeal_transferred_on"] - row["appeal_lodged_on"]).days if transferred else 0,
+            transferred,
+        ),
     }
 
 
 CITY_AND_COURT_ONLY = {"case_to_proceeding_ratio"}
-UNIT_OF = {"avg_trial_days": "days", "case_to_proceeding_ratio": "ratio"}
+UNIT_OF = {
+    "avg_trial_days": "days",
+    "case_to_proceeding_ratio": "ratio",
+    "appeal_transfer_days": "days",
+}
 
 
 def reference_values(as_of) -> dict[tuple, tuple]:
@@ -168,6 +199,9 @@ def reference_values(as_of) -> dict[tuple, tuple]:
                 "amount_applied",
                 "amount_recovered",
                 "origin_case_number",
+                "hearing_held",
+                "appeal_lodged_on",
+                "appeal_transferred_on",
             )
         )
     )

@@ -73,11 +73,14 @@ def _environment(url: str) -> dict:
     return env
 
 
-@pytest.mark.parametrize("cache", [True, False], ids=["cache", "no-cache"])
-def test_every_main_page_gets_its_row_and_no_request_fails(demo_database, cache):
+@pytest.mark.parametrize(
+    ("cache", "think"), [(True, 0), (False, 0), (True, 0.1)], ids=["cache", "no-cache", "think"]
+)
+def test_every_main_page_gets_its_row_and_no_request_fails(demo_database, cache, think):
     done = subprocess.run(
         [sys.executable, "manage.py", "bench_load", "--users", "2", "--seconds", "1.5",
-         "--accounts", ACCOUNTS, *([] if cache else ["--no-cache"])],
+         "--accounts", ACCOUNTS, *([] if cache else ["--no-cache"]),
+         *(["--think", str(think)] if think else [])],
         cwd=settings.BASE_DIR,
         env=_environment(demo_database),
         capture_output=True,
@@ -98,3 +101,4 @@ def test_every_main_page_gets_its_row_and_no_request_fails(demo_database, cache)
     assert int(requests) > 0 and errors == "0", out
     assert "load driver CPU" in out
     assert f"page cache {'on' if cache else 'off'}" in out
+    assert ("mode: think time" if think else "mode: no think time") in out

@@ -16,7 +16,7 @@ from tests.factories import CaseFactory, CourtFactory, DivisionFactory, JudgeFac
 pytestmark = pytest.mark.django_db
 D = datetime.date
 KEYS = ["scope", "court", "division", "judge", "indicator", "numerator", "denominator"]
-KEYS += ["value", "score"]
+KEYS += ["value", "score", "sets", "version", "no_data"]
 
 
 @pytest.fixture
@@ -41,8 +41,9 @@ def test_json_prints_one_array_with_an_object_per_scope_and_indicator(judge):
     rows = json.loads(stdout)  # nothing but the array on stdout
     assert "2025-06-30" in stderr
     assert all(list(row) == KEYS for row in rows)
-    # city and court: all eleven; division and judge: all but case_to_proceeding_ratio
-    assert len(rows) == 2 * 11 + 2 * 10
+    # Both sets, each slug once (INDICATORS.md: the eleven and the SPC's 12–17). City and
+    # court: all seventeen; division and judge: all but case_to_proceeding_ratio.
+    assert len(rows) == 2 * 17 + 2 * 16
     by_scope = {(row["scope"], row["indicator"]): row for row in rows}
     city = by_scope[("city", "within_limit_rate")]
     assert (city["court"], city["division"], city["judge"]) == (None, None, None)
@@ -65,9 +66,12 @@ def test_json_prints_one_array_with_an_object_per_scope_and_indicator(judge):
         "denominator": 21,
         "value": 100.0,
         "score": 10.0,
+        "sets": ["local", "spc2024"],
+        "version": 1,
+        "no_data": False,
     }
-    assert [row["scope"] for row in rows[:11]] == ["city"] * 11
-    assert [row["indicator"] for row in rows[:11]] == list(INDICATORS)
+    assert [row["scope"] for row in rows[:17]] == ["city"] * 17
+    assert [row["indicator"] for row in rows[:17]] == list(INDICATORS)
 
 
 def test_json_gives_null_for_a_zero_denominator_and_a_left_out_score(judge):
@@ -113,7 +117,7 @@ def test_computing_again_replaces_the_stored_results(judge):
         RunStatus.DONE,
         22,
         4,
-        42,
+        66,
     )
 
 

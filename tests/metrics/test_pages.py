@@ -20,7 +20,7 @@ from cases.choices import AuditAction, ClosingMethod, Role
 from cases.models import AuditEvent
 from cases.units import ScopeKey
 from metrics.choices import Scope
-from metrics.definitions.indicators import INDICATORS
+from metrics.definitions.indicators import INDICATORS, LOCAL_INDICATORS
 from metrics.definitions.periods import Period
 from metrics.definitions.words import DEFINITIONS
 from metrics.models import (
@@ -141,7 +141,7 @@ def test_overview_shows_eleven_tiles_of_the_viewers_own_unit(
     assert response.status_code == 200
     assert response.context["unit"].scope == scope
     tiles = response.context["data"]["tiles"]
-    assert [tile["indicator"].slug for tile in tiles] == list(INDICATORS)
+    assert [tile["indicator"].slug for tile in tiles] == list(LOCAL_INDICATORS)
     page = response.content.decode()
     assert page.count('class="tile tile-') == 11
     for tile in tiles:

@@ -8,7 +8,7 @@ from django.db import connection
 from cases.models import Case
 from cases.units import ScopeKey
 from metrics.choices import Direction, Scope, Unit
-from metrics.definitions.indicators import INDICATORS
+from metrics.definitions.indicators import INDICATORS, LOCAL_INDICATORS
 from metrics.definitions.periods import Period, add_months, long_pending_cutoff
 from metrics.definitions.registry import Indicator, registry
 
@@ -29,11 +29,27 @@ CONTRACT = [  # slug, unit, better (INDICATORS.md, "The eleven")
 ]
 
 
+SPC2024_CONTRACT = [  # slug, unit (INDICATORS.md, "The SPC's 2024 set": 12–17)
+    ("appeal_modify_remand_ratio", Unit.PERCENT),
+    ("retrial_modify_remand_ratio", Unit.PERCENT),
+    ("appeal_rate", Unit.PERCENT),
+    ("enforcement_completion_rate", Unit.PERCENT),
+    ("appeal_hearing_rate", Unit.PERCENT),
+    ("appeal_transfer_days", Unit.DAYS),
+]
+
+
 def test_the_registry_holds_the_eleven_indicators_in_contract_order():
     assert [
-        (indicator.slug, indicator.unit, indicator.direction) for indicator in INDICATORS.values()
+        (indicator.slug, indicator.unit, indicator.direction)
+        for indicator in LOCAL_INDICATORS.values()
     ] == CONTRACT
-    assert [indicator.number for indicator in INDICATORS.values()] == list(range(1, 12))
+    assert [indicator.number for indicator in LOCAL_INDICATORS.values()] == list(range(1, 12))
+
+
+def test_the_registry_holds_both_sets_each_indicator_once_in_contract_order():
+    assert [indicator.number for indicator in INDICATORS.values()] == list(range(1, 18))
+    assert [(i.slug, i.unit) for i in INDICATORS.values()][11:] == SPC2024_CONTRACT
 
 
 def test_only_the_case_to_proceeding_ratio_is_limited_to_city_and_court():

@@ -71,7 +71,8 @@ def test_children_of_the_city_are_its_courts_of_a_court_its_divisions(city):
         (Scope.DIVISION, "苏0506", "民一庭"),
         (Scope.DIVISION, "苏0506", "民二庭"),
     }
-    assert len(divisions) == 2 * 10  # no case_to_proceeding_ratio below the courts
+    # Both sets, each slug once (17); no case_to_proceeding_ratio below the courts.
+    assert len(divisions) == 2 * 16
 
 
 def test_unit_values_come_in_registry_order(city):
@@ -81,7 +82,7 @@ def test_unit_values_come_in_registry_order(city):
         "clearance_rate",
         "within_limit_rate",
     ]
-    assert len(rows) == 11
+    assert len(rows) == 17  # both sets, each slug once
 
 
 def test_latest_as_of_is_the_last_finished_day(city):

@@ -4,9 +4,14 @@ becoming long-pending today, letters due — each in the viewer's scope."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cases.choices import Role
 from cases.models import Case
+from cases.units import ScopeKey
+from metrics.reading import pagecache
+from metrics.services import metrics_compute
 from reports.selectors.daily import band_entries, daily_counts, new_long_pending
 from supervision.models import Notice
 from tests.factories import CaseFactory, JudgeFactory, UserFactory
@@ -98,3 +103,60 @@ def test_the_page_shows_a_judge_only_their_own_cases_and_letters(client, judge):
 def test_inspectors_have_no_daily_page(client, judge):
     client.force_login(UserFactory(role=Role.INSPECTOR, court=judge.court))
     assert client.get("/reports/").status_code == 403
+
+
+def _numbers(counts) -> dict:
+    return {row["name"]: (row["now"], row["then"]) for row in counts["numbers"]}
+
+
+def test_a_units_pending_count_is_the_nightlys_plus_what_was_filed_and_closed_since(judge):
+    """Pending on a unit's page: the count the nightly stored for a day of the month (or its
+    eve) plus the cases filed and less those closed after it — the same number as counting
+    the pending cases, without counting them."""
+    case(judge, D(2025, 5, 2))  # pending since May
+    closed_later = case(judge, D(2025, 5, 3))
+    case(judge, D(2024, 6, 1))
+    case(judge, D(2024, 5, 1), D(2024, 6, 29))
+    metrics_compute(as_of=D(2025, 6, 27), periods=["ytd"])
+    metrics_compute(as_of=D(2024, 5, 31), periods=["ytd"])  # last year: the month's eve
+    # After the nightly of 27 June: filed on the 28th, closed today, filed and closed today.
+    case(judge, D(2025, 6, 28))
+    Case.objects.filter(pk=closed_later.pk).update(closed_on=TODAY, closing_method="judgment")
+    case(judge, TODAY, TODAY)
+    unit = ScopeKey.of(court=judge.court_id, division=judge.division_id, judge=judge)
+    cases = Case.objects.filter(unit.cases_q())
+    with CaptureQueriesContext(connection) as queries:
+        stored = daily_counts(cases=cases, day=TODAY, unit=unit)
+    counted = daily_counts(cases=cases, day=TODAY)
+    assert _numbers(stored) == _numbers(counted)
+    assert _numbers(stored)["pending"] == (3, 1)
+    # No count of the pending cases: the stored profile and the month's flows.
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert not [query for query in sql if '"closed_on" IS NULL' in query]
+
+
+def test_the_daily_page_is_kept_per_unit_and_a_nightly_shows_the_new_numbers(
+    client, settings, judge, django_capture_on_commit_callbacks
+):
+    settings.COURTDASH_PAGE_CACHE = True
+    pagecache.generation_change()
+    other = JudgeFactory()  # another court
+    case(judge, LAST_YEAR)
+    for _n in range(3):
+        case(other, LAST_YEAR)
+    mine = UserFactory(role=Role.OFFICE, court=judge.court, username="office_mine")
+    theirs = UserFactory(role=Role.OFFICE, court=other.court, username="office_theirs")
+
+    def filed_last_year(user) -> int:
+        client.force_login(user)
+        response = client.get("/reports/")
+        assert response.status_code == 200
+        return _numbers(response.context["counts"])["filed"][1]
+
+    assert filed_last_year(mine) == 1
+    assert filed_last_year(theirs) == 3  # never the other court's kept numbers
+    case(judge, LAST_YEAR)  # a correction of last year, brought by the night's import
+    assert filed_last_year(mine) == 1  # kept: last year's numbers change only by a nightly
+    with django_capture_on_commit_callbacks(execute=True):
+        metrics_compute(as_of=TODAY - datetime.timedelta(days=1), periods=["ytd"])
+    assert filed_last_year(mine) == 2

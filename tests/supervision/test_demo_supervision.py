@@ -94,6 +94,7 @@ def test_the_steps_are_found_in_each_apps_demo_module_and_timed(demo):
         (14, "supervision.demo_quality"),
         (15, "supervision.demo_effects"),
         (20, "reports.demo"),
+        (21, "reports.ranges_demo"),
         (22, "reports.talks.demo"),
         (24, "reports.meeting_demo"),
         (40, "supervision.demo_effects"),

@@ -1,4 +1,4 @@
-"""python manage.py seed_demo [--cases N] [--seed S] [--today YYYY-MM-DD] [--reset] ..."""
+"""python manage.py seed_demo [--cases N] [--province] [--seed S] [--today YYYY-MM-DD] ..."""
 
 from pathlib import Path
 
@@ -39,6 +39,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--load", action="store_true", help=_("与 --write-file 同用：写文件的同时写入数据库")
         )
+        parser.add_argument(
+            "--province",
+            action="store_true",
+            help=_(
+                "生成演示省份：江苏省高级人民法院、13个中级人民法院及其基层法院（共108个法院），"
+                "分批生成和写入，内存占用不随案件数增长；苏州的演示账号不变，另加高院的账号"
+            ),
+        )
         parser.add_argument("--no-accounts", action="store_true", help=_("不创建演示账号"))
         parser.add_argument(
             "--no-supervision",
@@ -78,6 +86,7 @@ class Command(BaseCommand):
                 progress=self.stdout.write if verbose else (lambda message: None),
                 steps=not options["no_supervision"],
                 monthly_reviews=max(options["monthly_reviews"], 0),
+                province=options["province"],
             )
         except DemoLoadError as error:
             raise CommandError(str(error)) from error

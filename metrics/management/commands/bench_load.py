@@ -1,9 +1,11 @@
-"""python manage.py bench_load [--users N] [--seconds S] [--workers W] [--no-cache]
+"""python manage.py bench_load [--users N] [--seconds S] [--workers W] [--think T] [--no-cache]
 
 The real server under load: gunicorn (W sync workers, default 2) on a free port and the current
 DATABASE_URL, real sessions of several roles (the demo accounts of seed_demo), N concurrent users
 (default 20) for S seconds (default 15) over the main pages. Prints per page the requests, errors,
 p50/p95/p99 and throughput, and the CPU the load driver (its own process) and the server used.
+--think T: each user pauses a random 0.5-1.5 × T seconds between requests (people reading the
+page); the default 0 is wrk's way, every user's next request as soon as the last is answered.
 --no-cache runs the server without the page cache (metrics.reading.pagecache), for before/after
 figures.
 """
@@ -37,12 +39,20 @@ class Command(BaseCommand):
         )
         parser.add_argument("--password", default=DEMO_PASSWORD)
         parser.add_argument(
+            "--think",
+            type=float,
+            default=0.0,
+            help="seconds a user pauses between requests, 0.5-1.5 x at random (0: none, as wrk)",
+        )
+        parser.add_argument(
             "--no-cache", action="store_true", help="the server without the page cache"
         )
 
-    def handle(self, *args, users, seconds, workers, port, accounts, password, **options):
+    def handle(self, *args, users, seconds, workers, port, accounts, password, think, **options):
         if users < 1 or seconds <= 0 or workers < 1:
             raise CommandError(_("用户数、秒数和工作进程数须为正数"))
+        if think < 0:
+            raise CommandError(_("思考时间不能为负数"))
         names = [name.strip() for name in accounts.split(",") if name.strip()]
         if not names:
             raise CommandError(_("至少需要一个账号"))
@@ -60,6 +70,7 @@ class Command(BaseCommand):
                 password=password,
                 port=port,
                 cache=not options["no_cache"],
+                think=think,
                 log=lambda message: self.stderr.write(message),
             )
         except BenchError as error:
@@ -67,6 +78,13 @@ class Command(BaseCommand):
         lines = [
             f"{result.users} users, {result.seconds:g} s, gunicorn {result.workers} workers, "
             f"page cache {'off' if options['no_cache'] else 'on'}, {result.cores} cores",
+            (
+                f"mode: think time {0.5 * think:g}-{1.5 * think:g} s between a user's requests "
+                f"(--think {think:g})"
+                if think
+                else "mode: no think time (each user's next request as soon as the last is "
+                "answered, as wrk does)"
+            ),
             "",
             f"{'page':<14}{'users':>6}{'requests':>10}{'errors':>8}"
             f"{'p50':>10}{'p95':>10}{'p99':>10}{'req/s':>9}",

@@ -3,8 +3,9 @@
 
 INDICATORS.md, the computation contract: computes and stores every indicator for every scope for
 the period (YTD if not given); with --json prints one JSON array to stdout, an object per
-(scope, indicator), and nothing else (progress goes to stderr). --from/--to backfill a daily
-history instead.
+(scope, indicator) — both indicator sets, each slug once, with its sets, the version of its
+definition and "no data" beyond the contract's keys — and nothing else (progress goes to
+stderr). --from/--to backfill a daily history instead.
 """
 
 import json
@@ -20,7 +21,9 @@ from metrics.services import metrics_backfill, metrics_compute
 
 
 class Command(BaseCommand):
-    help = _("计算并保存全部单位的十一项审判质效指标（INDICATORS.md）。")
+    help = _(
+        "计算并保存全部单位的审判质效指标：本地十一项与最高法院2024年指标体系（INDICATORS.md）。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--as-of", type=date_argument, help=_("统计截止日（期间的最后一天）"))

@@ -41,7 +41,7 @@ from decimal import Decimal
 
 from cases.units import CHILD_SCOPE, ScopeKey
 from metrics.choices import Direction
-from metrics.definitions.indicators import INDICATORS
+from metrics.definitions.indicators import LOCAL_INDICATORS
 from metrics.definitions.registry import Indicator
 from metrics.models import IndicatorValue
 from metrics.reading.dashboard.common import Target, TargetBook
@@ -271,7 +271,7 @@ def indicators_by_gap(
         rows = IndicatorValue.objects.filter(parent.rows_q(), as_of=as_of, period=period)
     rows = {row.indicator: row for row in rows if ScopeKey.of_row(row) == parent}
     ordered = []
-    for index, indicator in enumerate(INDICATORS.values()):
+    for index, indicator in enumerate(LOCAL_INDICATORS.values()):
         if child_scope not in indicator.scopes:
             continue
         row = rows.get(indicator.slug)

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from cases.models import Court
 from cases.units import ScopeKey
 from metrics.choices import Direction, Scope
-from metrics.definitions.indicators import INDICATORS
+from metrics.definitions.indicators import LOCAL_INDICATORS
 from metrics.definitions.registry import Indicator
 from metrics.models import IndicatorValue
 from metrics.reading.dashboard.common import TargetBook
@@ -115,7 +115,7 @@ def unit_suggestions(
         else:
             values[row.indicator].append(row.value)
     result = []
-    for indicator in INDICATORS.values():
+    for indicator in LOCAL_INDICATORS.values():
         if unit.scope not in indicator.scopes:
             continue
         others = values.get(indicator.slug, [])

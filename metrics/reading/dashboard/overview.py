@@ -8,7 +8,7 @@ from collections import defaultdict
 from cases.units import ScopeKey
 from metrics.choices import Direction, RankingMode, ScoreBand
 from metrics.definitions.conditions import AGE_BUCKETS
-from metrics.definitions.indicators import INDICATORS
+from metrics.definitions.indicators import LOCAL_INDICATORS
 from metrics.definitions.periods import Period
 from metrics.definitions.registry import Indicator
 from metrics.models import IndicatorValue, PendingAgeProfile
@@ -63,7 +63,7 @@ def overview(*, unit: ScopeKey, as_of: datetime.date, period: str) -> dict:
     series = year_series(unit=unit, as_of=as_of)
     book = TargetBook()
     tiles = []
-    for indicator in INDICATORS.values():
+    for indicator in LOCAL_INDICATORS.values():
         row = now.get(indicator.slug)
         band = score_band(score=row.score, weight=row.weight) if row else None
         change = _change(row, before.get(indicator.slug))
