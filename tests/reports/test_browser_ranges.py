@@ -15,7 +15,11 @@ from metrics.services import reference_range_set
 from tests.browser import OUT, axe_violations, horizontal_overflow, overflowing, sign_in
 from tests.factories import CourtFactory, UserFactory
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    # A live server's flush, then the migrations' seed rows back (as every browser module).
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 WIDTHS = (390, 1440)
 SHOTS = OUT / "ranges"
 
