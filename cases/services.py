@@ -72,7 +72,7 @@ def _outcome_sql(column: str) -> str:
 
 
 @transaction.atomic
-def case_derived_refresh(*, case_ids: Sequence[int] | None = None) -> None:
+def case_derived_refresh(*, case_ids: Sequence[int] | None = None, deadlines: bool = True) -> None:
     """Recompute what derives from other rows, set-based, for the given cases (None: all).
 
     - origin: the case that origin_case_number names, when it is here;
@@ -82,6 +82,8 @@ def case_derived_refresh(*, case_ids: Sequence[int] | None = None) -> None:
       of the latest linked second-instance / retrial case (DATA_FORMAT.md, linking).
 
     The given cases' origins are refreshed too, since a new appeal changes its origin.
+    `deadlines=False` leaves the deadlines alone: only for cases every one of which was just
+    written with its deadline by this rule (a first load into an empty table; tested).
     """
     params: dict = {}
     only = ""
@@ -97,26 +99,27 @@ def case_derived_refresh(*, case_ids: Sequence[int] | None = None) -> None:
             """,
             params,
         )
-        cursor.execute(
-            f"""
-            UPDATE cases_case c SET deadline = computed.deadline
-            FROM (
-              SELECT c.id, {deadline_sql(case="c", limit="tl")} AS deadline
-              FROM cases_case c
-              LEFT JOIN LATERAL (
-                SELECT t.id, t.months, t.days FROM cases_timelimit t
-                WHERE t.category = c.category AND t.procedure = c.procedure
-                  AND (t.track = '' OR t.track = c.track)
-                  AND (t.type_code = '' OR t.type_code = c.type_code)
-                ORDER BY {MOST_SPECIFIC_TIME_LIMIT}
-                LIMIT 1
-              ) tl ON true
-              WHERE true {only}
-            ) computed
-            WHERE c.id = computed.id AND c.deadline IS DISTINCT FROM computed.deadline
-            """,
-            params,
-        )
+        if deadlines:
+            cursor.execute(
+                f"""
+                UPDATE cases_case c SET deadline = computed.deadline
+                FROM (
+                  SELECT c.id, {deadline_sql(case="c", limit="tl")} AS deadline
+                  FROM cases_case c
+                  LEFT JOIN LATERAL (
+                    SELECT t.id, t.months, t.days FROM cases_timelimit t
+                    WHERE t.category = c.category AND t.procedure = c.procedure
+                      AND (t.track = '' OR t.track = c.track)
+                      AND (t.type_code = '' OR t.type_code = c.type_code)
+                    ORDER BY {MOST_SPECIFIC_TIME_LIMIT}
+                    LIMIT 1
+                  ) tl ON true
+                  WHERE true {only}
+                ) computed
+                WHERE c.id = computed.id AND c.deadline IS DISTINCT FROM computed.deadline
+                """,
+                params,
+            )
         targets = (
             "c.id = ANY(%(ids)s::bigint[]) OR c.id IN "
             "(SELECT origin_id FROM cases_case WHERE id = ANY(%(ids)s::bigint[]))"

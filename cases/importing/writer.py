@@ -37,7 +37,8 @@ SEEN = "courtdash_import_seen"
 ERRORS = "courtdash_import_error"
 CHANGED = "courtdash_import_changed"
 PROBE = "courtdash_import_probe"
-TEMP_TABLES = (STAGING, SEEN, ERRORS, CHANGED, PROBE)
+JUDGES = "courtdash_import_judges"
+TEMP_TABLES = (STAGING, SEEN, ERRORS, CHANGED, PROBE, JUDGES)
 
 STAGING_TYPES = {
     "row": "integer NOT NULL",
@@ -342,6 +343,10 @@ class StagingWriter:
             f"""CREATE TEMP TABLE {PROBE} (row integer, case_number text, import_hash uuid,
                 judge_name text) ON COMMIT DROP"""
         )
+        execute(
+            f"""CREATE TEMP TABLE {JUDGES} (court_id bigint, staff_id text, name text,
+                division_id bigint, PRIMARY KEY (court_id, staff_id)) ON COMMIT DROP"""
+        )
 
     def case_table_empty(self) -> bool:
         self.cursor.execute("SELECT NOT EXISTS (SELECT 1 FROM cases_case)")
@@ -472,7 +477,11 @@ class StagingWriter:
 
     def _create_units(self) -> None:
         """Courts, divisions and judges the staged rows name: create what is missing, and
-        bring a judge's name and division up to the latest row naming them."""
+        bring a judge's name and division up to the latest row naming them.
+
+        A judge this run has already written with the name and division that the chunk's
+        latest row naming them gives (JUDGES: what the run wrote last, per court and staff
+        number) is as that row wants: not written again, nor locked, chunk after chunk."""
         self._create_courts()
         self.cursor.execute(
             f"""
@@ -490,14 +499,26 @@ class StagingWriter:
             f"""
             WITH latest AS (
               SELECT DISTINCT ON (s.court_code, s.judge_staff_id)
-                     c.id AS court_id, s.judge_staff_id, s.judge_name, d.id AS division_id
-              FROM {STAGING} s
-              JOIN cases_court c ON c.code = s.court_code
-              JOIN cases_division d ON d.court_id = c.id AND d.name = s.division
+                     s.court_code, s.judge_staff_id, s.judge_name, s.division
+              FROM {STAGING} s WHERE NOT s.matched
               ORDER BY s.court_code, s.judge_staff_id, s.row DESC
+            ), fresh AS (
+              SELECT c.id AS court_id, l.judge_staff_id, l.judge_name, d.id AS division_id
+              FROM latest l
+              JOIN cases_court c ON c.code = l.court_code
+              JOIN cases_division d ON d.court_id = c.id AND d.name = l.division
+              WHERE NOT EXISTS (
+                SELECT 1 FROM {JUDGES} k WHERE k.court_id = c.id
+                  AND k.staff_id = l.judge_staff_id AND k.name = l.judge_name
+                  AND k.division_id = d.id)
+            ), noted AS (
+              INSERT INTO {JUDGES} (court_id, staff_id, name, division_id)
+              SELECT court_id, judge_staff_id, judge_name, division_id FROM fresh
+              ON CONFLICT (court_id, staff_id) DO UPDATE
+                SET name = EXCLUDED.name, division_id = EXCLUDED.division_id
             ), changed AS (
               INSERT INTO cases_judge (court_id, staff_id, name, division_id)
-              SELECT court_id, judge_staff_id, judge_name, division_id FROM latest
+              SELECT court_id, judge_staff_id, judge_name, division_id FROM fresh
               ON CONFLICT (court_id, staff_id) DO UPDATE
                 SET name = EXCLUDED.name, division_id = EXCLUDED.division_id
                 WHERE (cases_judge.name, cases_judge.division_id)

@@ -137,6 +137,50 @@ def test_an_unchanged_row_names_its_judge_again_as_the_plain_import_does(tmp_pat
     assert (Judge.objects.get(staff_id="J0107").name, result.judges_updated) == ("王磊", 1)
 
 
+def test_a_judge_is_written_again_only_when_a_later_chunk_names_them_otherwise(
+    tmp_path, monkeypatch
+):
+    """Chunk by chunk, the latest row naming a judge wins; a chunk naming them as the run
+    last wrote them writes nothing (their row version stays)."""
+    monkeypatch.setattr(services, "CHUNK_ROWS", 1)
+    n = iter(range(1, 100))
+
+    def row(**fields):
+        return record(case_number=f"（2025）苏0505民初{next(n)}号", **fields)
+
+    rows = [
+        row(),
+        row(judge_name="王磊"),
+        row(judge_name="李"),
+        row(judge_name="李", division="民二庭"),
+        row(judge_name="李", division="民二庭"),
+        row(),
+    ]
+
+    def judge_version() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT xmin::text FROM cases_judge WHERE staff_id = 'J0107'")
+            return cursor.fetchone()[0]
+
+    result = run(write_csv(tmp_path / "a.csv", rows[:2]))
+    assert (result.judges_created, result.judges_updated) == (1, 0)
+    version = judge_version()
+    result = run(write_csv(tmp_path / "b.csv", [row(), row()]))
+    assert (result.counts()["created"], result.judges_created, result.judges_updated) == (2, 0, 0)
+    assert judge_version() == version  # not rewritten
+
+    result = run(write_csv(tmp_path / "c.csv", rows))
+
+    assert result.counts()["rejected"] == 0
+    assert (result.judges_created, result.judges_updated) == (0, 3)
+    judge = Judge.objects.select_related("division").get(staff_id="J0107")
+    assert (judge.name, judge.division.name) == ("王磊", "民一庭")
+    result = run(write_csv(tmp_path / "d.csv", rows[:4]))
+    assert result.judges_updated == 2
+    judge = Judge.objects.select_related("division").get(staff_id="J0107")
+    assert (judge.name, judge.division.name) == ("李", "民二庭")
+
+
 def test_a_case_changed_otherwise_loses_its_fingerprint_and_the_row_writes_it_back(tmp_path):
     path = write_csv(tmp_path / "a.csv", [record()])
     run(path)
@@ -233,6 +277,54 @@ def test_a_large_first_load_builds_the_indexes_and_foreign_keys_again_as_they_we
     assert result.counts() == {"created": 2, "updated": 0, "unchanged": 0, "rejected": 1}
     assert schema() == before
     assert Case.objects.get(case_number="（2025）苏0505民初1号").effective_appealed is True
+
+
+def test_after_a_large_first_load_the_deadline_pass_would_change_no_deadline(tmp_path, monkeypatch):
+    """The refresh after a first load into an empty table leaves the deadline pass out: the
+    insert (and the upsert of a later source) wrote each deadline by the same rule."""
+    from cases import services as case_services
+    from cases.importing import case_import, open_source
+
+    monkeypatch.setattr(services, "BULK_MIN_ROWS", 1)
+    monkeypatch.setattr(services, "BULK_MIN_BYTES", 1)
+    first = [
+        record(),  # summary: 3 months
+        record(
+            case_number="（2024）苏0505民初2号",
+            track="ordinary",
+            filed_on="2024-08-31",  # + 6 months: clamped to the end of February
+            extension_days="30",
+            excluded_days="5",
+        ),
+        record(case_number="（2025）苏0505民初3号", deadline_on="2025-12-01"),
+        record(case_number="（2025）苏0505民督1号", track=""),  # no time limit
+        record(case_number="（2025）苏0505民特4号", track=""),  # by type code: 30 days
+        record(
+            case_number="（2025）苏05民终5号",
+            track="",
+            filed_on="2025-04-11",
+            origin_case_number="（2025）苏0505民初1号",
+        ),
+    ]
+    second = [
+        record(extension_days="10"),  # updates a case of the first source
+        record(case_number="（2025）苏0505民初7号", track="small_claims", excluded_days="3"),
+    ]
+    result = case_import(
+        sources=[
+            open_source(write_csv(tmp_path / "a.csv", first)),
+            open_source(write_csv(tmp_path / "b.csv", second)),
+        ]
+    )
+    assert result.counts() == {"created": 7, "updated": 1, "unchanged": 0, "rejected": 0}
+    imported = dict(Case.objects.values_list("case_number", "deadline"))
+
+    case_services.case_derived_refresh(case_ids=None)
+
+    assert dict(Case.objects.values_list("case_number", "deadline")) == imported
+    assert imported["（2025）苏0505民初1号"] == datetime.date(2025, 6, 12)
+    assert imported["（2024）苏0505民初2号"] == datetime.date(2025, 4, 4)
+    assert imported["（2025）苏0505民督1号"] is None
 
 
 def test_a_large_import_into_a_table_with_cases_keeps_its_indexes(tmp_path, monkeypatch):
