@@ -265,8 +265,44 @@ class CaseGenerator(Filling, Deriving):
                 "retrial_decided_on": _dates(rows["retrial_decided"]),
                 "amount_applied": _yuan(rows["applied"]),
                 "amount_recovered": _yuan(rows["recovered"]),
+                **self.spc_columns(rows),
             }
         )
+
+    def spc_columns(self, rows: Rows) -> dict[str, np.ndarray]:
+        """The three columns of the SPC's 2024 indicators 16 and 17 (DATA_FORMAT.md), as the
+        courts whose systems export them would send them: every other court of the plan (the
+        first included), so that the demo shows values and "no data" side by side. Drawn from
+        each row's own key, so the other columns' random draws are unchanged."""
+        procedures = np.array([str(TYPE_CODES[t][1]) for t in TYPES])[rows["type"]]
+        exports = rows["court"] % 2 == 0
+        closed = rows["closed"] != NO_DATE
+        key = rows["key"]
+        second = procedures == "second_instance"
+        heard = exports & closed & second
+        hearing = np.where(heard, (key % 10 < 7).astype(np.int64), -1)
+        # An appeal is lodged after the closing and sent up before the appeal is filed: the
+        # first second-instance case derived from it bounds both days.
+        never = np.iinfo(np.int64).max
+        appeal_filed = np.full(len(key), never, dtype=np.int64)
+        order = np.argsort(rows["index"])
+        children = second & (rows["parent"] >= 0)
+        where = np.searchsorted(rows["index"], rows["parent"][children], sorter=order)
+        where = np.minimum(where, len(order) - 1)
+        found = rows["index"][order[where]] == rows["parent"][children]
+        np.minimum.at(appeal_filed, order[where[found]], rows["filed"][children][found])
+        first = exports & closed & (procedures == "first_instance")
+        appealed = first & ((rows["appealed"] == 1) | (appeal_filed < never))
+        latest = np.minimum(appeal_filed, self.today)
+        lodged = np.minimum(rows["closed"] + 1 + key % 15, latest)
+        lodged = np.where(appealed & (lodged >= rows["closed"]), lodged, NO_DATE)
+        transferred = np.minimum(lodged + 3 + (key >> 8) % 38, latest)
+        transferred = np.where(lodged != NO_DATE, transferred, NO_DATE)
+        return {
+            "hearing_held": np.array([None, False, True], dtype=object)[hearing + 1],
+            "appeal_lodged_on": _dates(lodged),
+            "appeal_transferred_on": _dates(transferred),
+        }
 
 
 def _serials_continue(group: np.ndarray, serial: np.ndarray, last: dict[int, int]) -> np.ndarray:

@@ -34,7 +34,8 @@ COPY_COLUMNS = [
     "deadline_on", "extension_days", "excluded_days", "origin_case_number", "appealed",
     "appeal_outcome", "appeal_decided_on", "retrial_outcome", "retrial_decided_on",
     "amount_applied", "amount_recovered", "effective_appealed", "effective_appeal_outcome",
-    "effective_retrial_outcome", "updated_at",
+    "effective_retrial_outcome", "updated_at", "hearing_held", "appeal_lodged_on",
+    "appeal_transferred_on",
 ]  # fmt: skip
 # DATA_FORMAT.md columns: English header, Chinese header.
 FILE_COLUMNS = [
@@ -47,6 +48,8 @@ FILE_COLUMNS = [
     ("appeal_outcome", "二审结果"), ("appeal_decided_on", "二审结案日期"),
     ("retrial_outcome", "再审结果"), ("retrial_decided_on", "再审结案日期"),
     ("amount_applied", "申请执行标的额"), ("amount_recovered", "执行到位金额"),
+    ("hearing_held", "是否开庭"), ("appeal_lodged_on", "上诉日期"),
+    ("appeal_transferred_on", "移送二审日期"),
 ]  # fmt: skip
 UNIT_TABLES = ("cases_case", "cases_judge", "cases_division", "cases_court")
 
@@ -302,6 +305,9 @@ def _copy_text(
             "effective_appeal_outcome": "",
             "effective_retrial_outcome": "",
             "updated_at": now,
+            "hearing_held": chunk["hearing_held"].map({True: "t", False: "f"}),
+            "appeal_lodged_on": chunk["appeal_lodged_on"],
+            "appeal_transferred_on": chunk["appeal_transferred_on"],
         }
     )
     buffer = io.StringIO()
@@ -334,9 +340,11 @@ def cases_file_write(frame: pd.DataFrame, path: Path, *, headers: str = "en") ->
         for column, mapping in words.items():
             out[column] = out[column].map(lambda v, m=mapping: m.get(v, v))
         out["appealed"] = out["appealed"].map({True: "是", False: "否"})
+        out["hearing_held"] = out["hearing_held"].map({True: "是", False: "否"})
         out.columns = [zh for _, zh in FILE_COLUMNS]
     else:
         out["appealed"] = out["appealed"].map({True: "true", False: "false"})
+        out["hearing_held"] = out["hearing_held"].map({True: "true", False: "false"})
     out.to_csv(
         path,
         index=False,

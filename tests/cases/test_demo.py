@@ -136,6 +136,28 @@ def test_dates_and_closing_methods_are_consistent(demo):
     assert not Case.objects.exclude(procedure="first_instance").exclude(track="").exists()
 
 
+def test_some_courts_export_the_spc_columns_and_others_do_not(demo):
+    """The demo shows indicators 16 and 17 with values and with "no data" (DATA_FORMAT.md's
+    three optional columns come from every other court's system), and their days in order."""
+    lodged = Case.objects.filter(appeal_lodged_on__isnull=False)
+    carrying = set(lodged.values_list("court__code", flat=True))
+    first_instance_courts = set(
+        Case.objects.filter(procedure="first_instance", closed_on__isnull=False).values_list(
+            "court__code", flat=True
+        )
+    )
+    assert carrying and first_instance_courts - carrying
+    assert Case.objects.filter(hearing_held__isnull=False, procedure="second_instance").exists()
+    assert not lodged.filter(appeal_lodged_on__lt=F("closed_on")).exists()
+    assert not lodged.filter(appeal_transferred_on__lt=F("appeal_lodged_on")).exists()
+    assert not lodged.filter(appeal_transferred_on__gt=TODAY).exists()
+    assert (
+        not Case.objects.filter(appeal_lodged_on__isnull=False)
+        .exclude(procedure="first_instance")
+        .exists()
+    )
+
+
 def test_pending_cases_fall_in_every_warning_band(demo):
     bands = set(Case.objects.pending().with_band(TODAY).values_list("band", flat=True))
     assert bands == {Band.NORMAL, Band.WARNING, Band.URGENT, Band.OVERDUE, Band.NO_LIMIT}
