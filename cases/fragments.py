@@ -5,7 +5,7 @@ module is its lower-layer sibling for what is not a stored result (cases may not
 metrics), in the same Redis (CACHES["pages"], on with COURTDASH_PAGE_CACHE).
 
 - **Scope.** A key holds everything its value depends on. A count over cases holds the user's
-  reach (`scope_token`: the courts, division or judge reached, and the user where the reach is
+  reach (`units.reach_token`: the courts, division or judge reached, and the user where the reach is
   personal: an inspector sees only the cases joined to them), never only a unit named in the
   request; a fragment of the top bar holds the user themselves.
 - **Generation.** A key also holds the results generation of metrics.reading.pagecache (read
@@ -30,7 +30,6 @@ from django.conf import settings
 from django.core.cache import caches
 
 from cases.dates import today
-from cases.units import reach_token
 
 logger = logging.getLogger(__name__)
 
@@ -55,9 +54,6 @@ def unreachable(error: Exception, doing: str, what: str = "fragment cache") -> N
     if now - _warned_at > 60:
         _warned_at = now
         logger.warning("%s unavailable (%s): %r; computed instead", what, doing, error)
-
-
-scope_token = reach_token  # the key part of what a user reaches (cases.units)
 
 
 def generation(request=None) -> str | None:
@@ -104,7 +100,7 @@ def put(key: str, value, seconds: int) -> None:
 
 def kept(name: str, compute: Callable[[], T], /, *, seconds: int, **parts) -> T:
     """`compute()`, or what it gave less than `seconds` ago for the same `name`, `parts` and
-    today. `parts` must hold everything the value depends on (the reach: `scope_token`)."""
+    today. `parts` must hold everything the value depends on (the reach: `units.reach_token`)."""
     if not enabled():
         return compute()
     key = key_of(name, parts)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from cases import fragments
 from cases.choices import BAND_COLOURS, Band
 from cases.permissions import Action, may
-from cases.units import user_scope
+from cases.units import reach_token, user_scope
 
 register = template.Library()
 
@@ -126,7 +126,7 @@ class PageFragmentNode(template.Node):
                 # none is asked for, the breadcrumb's top) and role (the links by permission),
                 # the language, the template; the key adds the results generation and today.
                 "path": request.get_full_path(),
-                "reach": fragments.scope_token(user),
+                "reach": reach_token(user),
                 "role": (user.role, user.is_superuser),
                 "language": translation.get_language(),
                 "template": getattr(getattr(context, "template", None), "name", None),

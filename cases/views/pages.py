@@ -35,7 +35,7 @@ from cases.keyset import (
 from cases.models import AuditEvent, Case, Division, Judge, TimeLimit
 from cases.permissions import Action, may
 from cases.services import audit_record
-from cases.units import user_scope
+from cases.units import reach_token, user_scope
 from cases.widgets import OptionsSelect
 
 PAGE_SIZE = 50
@@ -95,7 +95,7 @@ def case_list(request):
             "case-list-bands",
             lambda: band_totals(unbanded.qs),
             seconds=settings.COURTDASH_LIVE_COUNT_SECONDS,
-            reach=fragments.scope_token(user),
+            reach=reach_token(user),
             filters=sorted(
                 (name, tuple(values))
                 for name, values in _without(unbanded_params, "closed").lists()

@@ -32,13 +32,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from cases.dates import today
-from metrics.reading.pagecache import (
-    CACHE_ALIAS,
-    enabled,
-    generation_of,
-    generation_set,
-    unreachable,
-)
+from cases.fragments import CACHE_ALIAS, enabled, unreachable
+from metrics.reading.pagecache import generation_of, generation_set
 from supervision.selectors.queue import queue_counts
 
 GENERATION_KEY = "queue-generation"

@@ -16,6 +16,7 @@ from cases.dates import today
 from cases.keyset import Key, date_value, keyset_page, last_if_null, str_value
 from cases.permissions import Action, may
 from cases.services import audit_record
+from cases.units import reach_token
 from supervision import selectors
 from supervision.choices import OUTLOOK_HORIZONS, OUTLOOK_THRESHOLDS, AgeBucket
 from supervision.views.common import (
@@ -126,7 +127,7 @@ def long_pending(request):
         "supervision.long_pending_counts",
         counts,
         seconds=settings.COURTDASH_LIVE_COUNT_SECONDS,
-        reach=fragments.scope_token(user),
+        reach=reach_token(user),
         unit=unit.key,
         by=by,
     )
