@@ -97,30 +97,43 @@ def reviews_open_missing(*, actor: User | None = None) -> int:
     return opened
 
 
+NOTIFY_CHUNK = 2_000  # reviews told at a time: a first run opens hundreds of thousands
+
+
 def _tell_original_judges(review_ids: list[int]) -> None:
-    """Tell each original judge, in the app, that a review was opened on their case."""
-    if not review_ids:
-        return
-    reviews = ReversalReview.objects.filter(pk__in=review_ids).select_related("case")
-    users_by_judge = {
-        judge_id: judge_users(judge_id) for judge_id in {review.case.judge_id for review in reviews}
-    }
+    """Tell each original judge, in the app, that a review was opened on their case: a chunk of
+    reviews at a time, reading only the columns the message needs, so a first run over a
+    province (205,006 reviews at once) keeps its memory flat."""
+    users_by_judge: dict[int | None, list[User]] = {}
     now = timezone.now()
-    Notification.objects.bulk_create(
-        Notification(
-            recipient=user,
-            title=(
-                _("发改再评查：%(case)s（%(trigger)s）已立项")
-                % {"case": review.case.case_number, "trigger": review.get_trigger_display()}
-            )[:200],
-            body=_("您承办的案件被%(outcome)s，已列入发改再评查；评查意见作出后可提出异议。")
-            % {"outcome": review.get_outcome_display()},
-            url=_review_url(review),
-            created_at=now,
+    for start in range(0, len(review_ids), NOTIFY_CHUNK):
+        reviews = (
+            ReversalReview.objects.filter(pk__in=review_ids[start : start + NOTIFY_CHUNK])
+            .select_related("case")
+            .only("id", "trigger", "outcome", "case__case_number", "case__judge_id")
         )
-        for review in reviews
-        for user in users_by_judge.get(review.case.judge_id, [])
-    )
+        notifications = []
+        for review in reviews:
+            judge_id = review.case.judge_id
+            if judge_id not in users_by_judge:
+                users_by_judge[judge_id] = judge_users(judge_id)
+            notifications.extend(
+                Notification(
+                    recipient=user,
+                    title=(
+                        _("发改再评查：%(case)s（%(trigger)s）已立项")
+                        % {"case": review.case.case_number, "trigger": review.get_trigger_display()}
+                    )[:200],
+                    body=_(
+                        "您承办的案件被%(outcome)s，已列入发改再评查；评查意见作出后可提出异议。"
+                    )
+                    % {"outcome": review.get_outcome_display()},
+                    url=_review_url(review),
+                    created_at=now,
+                )
+                for user in users_by_judge[judge_id]
+            )
+        Notification.objects.bulk_create(notifications, batch_size=NOTIFY_CHUNK)
 
 
 def _review_url(review: ReversalReview) -> str:

@@ -163,3 +163,23 @@ def test_quarterly_report_xlsx_writes_a_formula_like_name_as_text(world, reverse
     world.division.save()
     data = review_report_xlsx(user=world.user(Role.OFFICE), year=2025, quarter=2)
     assert_no_formulas(data, FORMULA)
+
+
+def test_the_original_judge_is_told_of_each_review_a_chunk_at_a_time(
+    world, reversed_cases, monkeypatch
+):
+    """A first run opens reviews by the hundred thousand: the judges are told a few at a time
+    (NOTIFY_CHUNK), and every review still gets exactly one message per judge account."""
+    from supervision.models import Notification
+    from supervision.services import reviews as review_services
+
+    monkeypatch.setattr(review_services, "NOTIFY_CHUNK", 3)
+    accounts = list(review_services.judge_users(world.judge.pk))
+    assert accounts, "the world's judge has an account"
+    assert tasks.open_reversal_reviews() == 4
+    told = Notification.objects.filter(title__startswith="发改再评查：")
+    assert told.count() == 4 * len(accounts)
+    titles = list(told.values_list("title", flat=True))
+    for name, reviews in (("modified", 1), ("remanded", 1), ("retried", 2), ("affirmed", 0)):
+        number = reversed_cases[name].case_number
+        assert sum(number in title for title in titles) == reviews * len(accounts), name
