@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from metrics.choices import PeriodKind, Scope
+from metrics.choices import IndicatorSet, PeriodKind, Scope
 from metrics.definitions.indicators import INDICATORS
 from metrics.models import IndicatorValue
 from metrics.selectors import latest_as_of
@@ -30,6 +30,13 @@ class IndicatorValueFilterSet(django_filters.FilterSet):
     division = django_filters.NumberFilter(label=_("部门 id"), field_name="division_id")
     judge = django_filters.NumberFilter(label=_("法官 id"), field_name="judge_id")
     indicator = django_filters.MultipleChoiceFilter(label=_("指标"), choices=INDICATORS.choices())
+    # The rows of the indicators of one set (an indicator of both is in either).
+    set = django_filters.ChoiceFilter(
+        label=_("指标体系：local 本地考核指标；spc2024 最高法院2024年指标"),
+        choices=IndicatorSet.choices,
+        method="filter_set",
+        error_messages={"invalid_choice": _("未知指标体系“%(value)s”：可选 local 或 spc2024")},
+    )
 
     DAY_FILTERS = ("as_of", "as_of_from", "as_of_to")
 
@@ -45,7 +52,11 @@ class IndicatorValueFilterSet(django_filters.FilterSet):
             "division",
             "judge",
             "indicator",
+            "set",
         ]
+
+    def filter_set(self, queryset, name, value):
+        return queryset.filter(indicator__in=list(INDICATORS.of_set(value)))
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

@@ -38,15 +38,18 @@ from cases.services import audit_record
 from cases.units import ScopeKey, UnitNotFound, reaches, unit_resolve, user_unit
 from metrics.api.filters import IndicatorValueFilterSet
 from metrics.api.serializers import (
+    NOT_ORDERED,
     IndicatorCaseQuerySerializer,
+    IndicatorQuerySerializer,
     IndicatorSerializer,
     IndicatorValueSerializer,
     RankingQuerySerializer,
     RankingSerializer,
+    range_state_map,
 )
-from metrics.choices import PeriodKind, Scope
+from metrics.choices import IndicatorSet, PeriodKind, Scope
 from metrics.computation.nightly import nightly_as_of
-from metrics.definitions.indicators import INDICATORS
+from metrics.definitions.indicators import INDICATORS, LOCAL_INDICATORS
 from metrics.definitions.periods import Period
 from metrics.definitions.registry import Indicator
 from metrics.models import IndicatorValue
@@ -82,10 +85,35 @@ def _unit_of_request(user, *, court=None, division=None, judge=None) -> ScopeKey
 # Indicators
 
 
+def _catalogue(indicator_set: str | None = None) -> list[dict]:
+    """The catalogue's entries with the sets each indicator belongs to (in choice order), its
+    name in each, and the version of its definition; only those of `indicator_set` if given."""
+    entries = []
+    for entry in indicator_catalogue():
+        indicator = INDICATORS[entry["slug"]]
+        if indicator_set is not None and indicator_set not in indicator.sets:
+            continue
+        sets = [s for s in IndicatorSet if s in indicator.sets]
+        entries.append(
+            {
+                **entry,
+                "sets": [s.value for s in sets],
+                "labels": {s.value: indicator.label_in(s) for s in sets},
+                "version": indicator.version,
+            }
+        )
+    return entries
+
+
 @extend_schema_view(
     list=extend_schema(
         summary=_("指标列表"),
-        description=_("十一项审判质效指标的定义、现行目标值、预警值与权重，以及最近修改人。"),
+        description=_(
+            "全部指标的定义：本地考核的十一项（现行目标值、预警值与权重，以及最近修改人）与"
+            "最高法院2024年审判质量管理指标（区间参考值，不计分、不排名），各注明所属指标体系"
+            "与定义版本；set 只列一个指标体系的指标。"
+        ),
+        parameters=[IndicatorQuerySerializer],
     ),
     retrieve=extend_schema(
         summary=_("指标"),
@@ -103,10 +131,13 @@ class IndicatorViewSet(viewsets.GenericViewSet):
     lookup_value_regex = "[a-z_]+"
 
     def list(self, request):
-        return Response(self.get_serializer(indicator_catalogue(), many=True).data)
+        query = IndicatorQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        entries = _catalogue(query.validated_data.get("set"))
+        return Response(self.get_serializer(entries, many=True).data)
 
     def retrieve(self, request, slug=None):
-        entry = next((entry for entry in indicator_catalogue() if entry["slug"] == slug), None)
+        entry = next((entry for entry in _catalogue() if entry["slug"] == slug), None)
         if entry is None:
             raise NotFound(_("没有这个指标"))
         return Response(self.get_serializer(entry).data)
@@ -122,7 +153,11 @@ class IndicatorViewSet(viewsets.GenericViewSet):
             "已计算并存储的指标值（分子、分母、指标值、得分），仅限您可见范围内的单位："
             "法官只见本人，庭长见本部门及其法官，审管办与院领导见本院（中院：全市）及以下。"
             "不指定统计截止日时取最近一次计算完成的日期。"
+            "每行注明计算所用的定义版本和是否无数据（数据源不导出所需字段）；"
+            "最高法院2024年指标另给出统计截止日适用于本院层级的区间参考值及是否达标"
+            "（不计分，score 为 null）。set 只列一个指标体系的指标。"
             "按层级、法院、部门、法官、指标排序；分页。"
+            "只列最高法院2024年指标时不得按数值排序（不排名，400）。"
         ),
     ),
     retrieve=extend_schema(summary=_("指标值详情")),
@@ -133,7 +168,8 @@ class IndicatorValueViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = IndicatorValueSerializer
     filter_backends = FILTER_BACKENDS
     filterset_class = IndicatorValueFilterSet
-    ordering_fields = ["as_of", "value", "score", "numerator", "denominator"]
+    VALUE_ORDERINGS = ("value", "score", "numerator", "denominator")
+    ordering_fields = ["as_of", *VALUE_ORDERINGS]
     lookup_value_regex = ID
 
     def get_queryset(self):
@@ -158,7 +194,33 @@ class IndicatorValueViewSet(viewsets.ReadOnlyModelViewSet):
         # A value read by its id is found whatever its day: the filters are for lists.
         if self.action == "retrieve":
             return queryset
+        self._refuse_an_order_of_merit()
         return super().filter_queryset(queryset)
+
+    def _refuse_an_order_of_merit(self) -> None:
+        """The SPC's rules of use (INDICATORS.md): its set is listed in unit-code order, never
+        sorted by value. A list of that set only (set=spc2024, or indicators none of which is
+        local) ordered by a number is refused; the local set's lists sort as before."""
+        params = self.request.query_params
+        keys = {key.strip().lstrip("-") for key in params.get("ordering", "").split(",")}
+        if not keys & set(self.VALUE_ORDERINGS):
+            return
+        slugs = params.getlist("indicator")
+        spc_only = params.get("set") == IndicatorSet.SPC2024 or (
+            bool(slugs) and all(s in INDICATORS and s not in LOCAL_INDICATORS for s in slugs)
+        )
+        if spc_only:
+            raise serializers.ValidationError({"ordering": [NOT_ORDERED]})
+
+    def list(self, request, *args, **kwargs):
+        # The reference ranges of a page's rows of the SPC's set are read together, one query
+        # per distinct as_of (metrics.selectors.range_states), not one per row.
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = list(queryset) if page is None else page
+        context = {**self.get_serializer_context(), "ranges": range_state_map(rows)}
+        data = self.get_serializer(rows, many=True, context=context).data
+        return Response(data) if page is None else self.get_paginated_response(data)
 
 
 # Rankings
@@ -195,12 +257,15 @@ def _ranking_parent(user, data) -> ScopeKey:
         description=_(
             "同级单位的综合得分排名：全市同级法院、一个法院的各部门、一个部门的法官。"
             "排名模式（ranks）给出总分、名次及与一周前、一个月前相比的变化；"
-            "区间模式（bands，COURTDASH_RANKING_MODE）不公布名次，只给出各指标是否达标。"
+            "区间模式（bands，COURTDASH_RANKING_MODE）不公布名次，只给出各本地指标是否达标。"
             "只列出您可见范围内的单位（法官只见本人所在行）。"
+            "只有本地考核指标排名：最高法院2024年指标体系（set=spc2024 或其指标）"
+            "不排名，答 400。"
         ),
         parameters=[RankingQuerySerializer],
         responses={
             200: RankingSerializer,
+            400: OpenApiResponse(description=_("该指标属于最高法院2024年指标体系，不排名")),
             404: OpenApiResponse(description=_("单位不存在或不在您的可见范围内")),
         },
     ),
@@ -228,6 +293,12 @@ class RankingViewSet(viewsets.GenericViewSet):
             [] if as_of is None else rankings_with_moves(parent=parent, as_of=as_of, period=period)
         )
         visible = [entry for entry in entries if reaches(request.user, entry["unit"])]
+        # Bands name the local indicators only (the SPC's set is not compared between peers);
+        # of one indicator when the request names it.
+        shown = {data["indicator"]} if data.get("indicator") else set(LOCAL_INDICATORS)
+        for entry in visible:
+            if "bands" in entry:
+                entry["bands"] = {s: band for s, band in entry["bands"].items() if s in shown}
         envelope = {
             "mode": ranking_mode(),
             "scope": data["scope"],
