@@ -44,7 +44,7 @@ class Action(StrEnum):
     HEALTH_CHECK = "health_check"  # 体检 findings
     IMPORT = "import"  # case records of one's court (the city office: the city's)
     AUDIT_READ = "audit_read"
-    RANKING_MODE_SET = "ranking_mode_set"  # ranks or bands (the city's)
+    RANKING_MODE_SET = "ranking_mode_set"  # ranks or bands; the indicator sets shown (the city's)
     HEALTH_RULES_EDIT = "health_rules_edit"  # the health check's thresholds (the city's)
     # Supervision
     VIEW = "view"  # read the trail, marks, measures, letters, reviews, campaigns
@@ -206,7 +206,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.HEALTH_CHECK: _("查看质效体检"),
     Action.IMPORT: _("导入案件"),
     Action.AUDIT_READ: _("查看审计日志"),
-    Action.RANKING_MODE_SET: _("设定排名方式"),
+    Action.RANKING_MODE_SET: _("设定排名方式与显示的指标体系"),
     Action.HEALTH_RULES_EDIT: _("设定办案体检规则参数"),
     Action.LEDGER_READ: _("查看四类案件台账"),
     Action.TRAIL_READ: _("查看监督留痕"),

@@ -462,8 +462,8 @@ COURTDASH_LIVE_COUNT_SECONDS = env.int("COURTDASH_LIVE_COUNT_SECONDS", default=6
 # >>> helper S (indicator sets) settings
 # The indicator sets this deployment shows (INDICATORS.md): "local" (the city's eleven, scored
 # and ranked) and/or "spc2024" (the SPC's September 2024 set: reference ranges, no score, no
-# rank). The nightly computes both whatever this says; the pages read it
-# (metrics.definitions.indicators.shown_sets).
+# rank), until the city's office chooses on the settings page (metrics.selectors.shown_sets).
+# The nightly computes both whatever is shown.
 COURTDASH_INDICATOR_SETS = env.list("COURTDASH_INDICATOR_SETS", default=["local", "spc2024"])
 if not COURTDASH_INDICATOR_SETS or not set(COURTDASH_INDICATOR_SETS) <= {"local", "spc2024"}:
     raise ValueError("COURTDASH_INDICATOR_SETS must name 'local' and/or 'spc2024'")

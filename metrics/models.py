@@ -14,7 +14,7 @@ from cases.choices import CourtLevel
 from cases.models import AppendOnlyModel
 from cases.runs import RunStatus
 from cases.units import UnitScopedModel
-from metrics.choices import Direction, PeriodKind, Scope
+from metrics.choices import Direction, IndicatorSet, PeriodKind, Scope
 from metrics.definitions.indicators import INDICATORS, LOCAL_INDICATORS, SPC2024_INDICATORS
 
 
@@ -451,3 +451,32 @@ class FanoutBaseRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run} {self.court_id}/{self.division_id}/{self.judge_id}"
+
+
+class IndicatorSetSetting(models.Model):
+    """Which indicator sets the deployment shows (the local eleven, the SPC's 2024 set, or
+    both), as the city's office chose them: one row per change, so the rows are the history.
+    The latest row holds; with none, the setting COURTDASH_INDICATOR_SETS (read through
+    metrics.selectors.shown_sets only). Both sets are computed every night whatever is shown."""
+
+    sets = ArrayField(
+        models.CharField(max_length=16, choices=IndicatorSet.choices),
+        verbose_name=_("显示的指标体系"),
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("修改人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("修改时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("显示的指标体系")
+        verbose_name_plural = _("显示的指标体系")
+
+    def __str__(self) -> str:
+        return ", ".join(self.sets)

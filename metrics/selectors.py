@@ -26,12 +26,18 @@ from django.http import Http404
 from cases.models import Case, RankingSetting
 from cases.runs import RunStatus
 from cases.units import CHILD_SCOPE, ScopeKey, top_unit_name
-from metrics.choices import PeriodKind, RangeStatus, RankingMode, Scope, ScoreBand
+from metrics.choices import IndicatorSet, PeriodKind, RangeStatus, RankingMode, Scope, ScoreBand
 from metrics.computation.scoring import thresholds
-from metrics.definitions.indicators import INDICATORS
+from metrics.definitions.indicators import INDICATORS, default_sets, ordered_sets
 from metrics.definitions.periods import Period
 from metrics.definitions.registry import Indicator
-from metrics.models import ComputationRun, IndicatorValue, ReferenceRange, ScopeScore
+from metrics.models import (
+    ComputationRun,
+    IndicatorSetSetting,
+    IndicatorValue,
+    ReferenceRange,
+    ScopeScore,
+)
 
 SCOPE_ORDER = {scope: index for index, scope in enumerate(Scope)}
 
@@ -146,6 +152,16 @@ def ranking_mode() -> RankingMode:
     the settings page), else COURTDASH_RANKING_MODE. Every reader of the mode asks here."""
     latest = RankingSetting.objects.order_by("-changed_at", "-id").values_list("mode", flat=True)
     return RankingMode(latest.first() or settings.COURTDASH_RANKING_MODE)
+
+
+def shown_sets() -> list[IndicatorSet]:
+    """The indicator sets the deployment shows, in choice order: the city's office's latest
+    choice (IndicatorSetSetting, set on the settings page), else COURTDASH_INDICATOR_SETS."""
+    latest = IndicatorSetSetting.objects.order_by("-changed_at", "-id").values_list(
+        "sets", flat=True
+    )
+    chosen = latest.first()
+    return ordered_sets(chosen) if chosen else default_sets()
 
 
 def unit_code(row) -> str:
@@ -329,6 +345,33 @@ def ranges_in_force(
         own = latest.get((slug, level)) if level is not None else None
         result[(slug, level)] = own or latest.get((slug, None))
     return result
+
+
+def ranges_on_days(
+    indicator: Indicator | str, court_level: str | None, days: Iterable[datetime.date]
+) -> dict[datetime.date, ReferenceRange | None]:
+    """The range in force on each of `days` for one indicator and court level, by the rules of
+    `ranges_in_force`, from one query of the indicator's rows (a trend's year of days)."""
+    days = sorted(set(days))
+    if not days:
+        return {}
+    slug, level = _slug(indicator), court_level or None
+    rows = list(
+        ReferenceRange.objects.filter(indicator=slug, effective_from__lte=days[-1])
+        .filter(Q(court_level__isnull=True) | Q(court_level=level))
+        .order_by("effective_from", "changed_at", "id")
+    )
+
+    def latest(day, own: bool):
+        found = None
+        for row in rows:  # ascending: the last one on or before the day holds
+            if row.effective_from > day:
+                break
+            if (row.court_level is not None) == own and (not own or row.court_level == level):
+                found = row
+        return found
+
+    return {day: (latest(day, True) if level else None) or latest(day, False) for day in days}
 
 
 def range_in_force(

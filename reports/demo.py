@@ -156,5 +156,7 @@ register(
 # The mechanisms that read the health check and the indicators, after them.
 register(22, gettext_lazy("约谈提醒：约谈记录和整改承诺"), talks_demo, talks_demo_reset)
 register(24, gettext_lazy("数据会商：议题、决定和交办事项"), meetings_demo, meetings_demo_reset)
-# issue 14: the SPC 2024 set's reference ranges, demo values (labelled so), before the meeting.
-register(21, gettext_lazy("区间参考值（演示数值）"), ranges_demo, ranges_demo_reset)
+# issue 14: the SPC 2024 set's reference ranges, demo values (labelled so): after the nightly of
+# supervision's year (step 10: the city's values they are drawn around), before the monthly
+# reviews (20) and the meeting (24), whose SPC sections and agenda read them.
+register(19, gettext_lazy("区间参考值（演示数值）"), ranges_demo, ranges_demo_reset)

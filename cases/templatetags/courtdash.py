@@ -130,6 +130,8 @@ class PageFragmentNode(template.Node):
                 "role": (user.role, user.is_superuser),
                 "language": translation.get_language(),
                 "template": getattr(getattr(context, "template", None), "name", None),
+                # The indicator set the viewer switched to (kept in their session, not the URL).
+                "set": str(context.get("indicator_set") or ""),
             },
             request=request,
         )

@@ -8,8 +8,9 @@ A new indicator is one declaration in its set's module (local.py: the seed's ele
 spc2024.py: the SPC's 2024 set) and its test; nothing else keeps a table by slug
 (tests/test_registry_architecture.py).
 
-Which sets a deployment shows is a setting (COURTDASH_INDICATOR_SETS, `shown_sets()`); the
-nightly computes every set.
+Which sets a deployment shows is the office's choice (metrics.selectors.shown_sets: its latest
+IndicatorSetSetting, else `default_sets()`, the setting COURTDASH_INDICATOR_SETS); the nightly
+computes every set.
 """
 
 from __future__ import annotations
@@ -26,13 +27,18 @@ LOCAL_INDICATORS = INDICATORS.of_set(IndicatorSet.LOCAL)
 SPC2024_INDICATORS = INDICATORS.of_set(IndicatorSet.SPC2024)
 
 
-def shown_sets() -> list[IndicatorSet]:
-    """The indicator sets this deployment shows (COURTDASH_INDICATOR_SETS), in choice order."""
-    chosen = {IndicatorSet(name) for name in settings.COURTDASH_INDICATOR_SETS}
+def ordered_sets(names) -> list[IndicatorSet]:
+    """The named sets (values or IndicatorSet members) in choice order, each once."""
+    chosen = {IndicatorSet(name) for name in names}
     return [indicator_set for indicator_set in IndicatorSet if indicator_set in chosen]
 
 
-def shown_indicators() -> Registry:
-    """The indicators of the sets shown, in registry order."""
-    sets = set(shown_sets())
+def default_sets() -> list[IndicatorSet]:
+    """The sets a deployment shows until its office chooses (COURTDASH_INDICATOR_SETS)."""
+    return ordered_sets(settings.COURTDASH_INDICATOR_SETS)
+
+
+def indicators_of_sets(sets) -> Registry:
+    """The indicators of any of `sets`, in registry order."""
+    sets = set(sets)
     return Registry(i for i in INDICATORS.values() if i.sets & sets)

@@ -142,6 +142,11 @@ def indicator_figure(indicator: Indicator, frame: list[dict], *, sparkline: bool
                     hover=hover,
                 )
             )
+    ranges = [row.get("range") for row in frame]
+    for name, side in ((_("合理区间下限"), "lower"), (_("合理区间上限"), "upper")):
+        bound = [plotted(getattr(r, side)) if r is not None else None for r in ranges]
+        if any(value is not None for value in bound):  # the SPC view: the range in force
+            data.append(_line(name, days, bound, colour=COLOURS["green"], dash="dash", shape="hv"))
     layout = _layout(
         xaxis={
             "type": "date",
@@ -232,6 +237,30 @@ def bucket_label(bucket: dict) -> str:
     if bucket["high"] is None:
         return _("%(low)d个月以上") % {"low": bucket["low"]}
     return _("%(low)d–%(high)d个月") % {"low": bucket["low"], "high": bucket["high"]}
+
+
+def spc_children_figure(indicator: Indicator, children: list[dict]) -> dict:
+    """The SPC view's units one level down, in code order, each bar coloured by where its value
+    stands against its own range (green inside, red outside, grey without a range): no target
+    line (the units' ranges may differ by court level)."""
+    suffix = _suffix(indicator)
+    colours = {"inside": "green", "below": "red", "above": "red"}
+    data = [
+        {
+            "type": "bar",
+            "name": str(indicator.label),
+            "x": [child["name"] for child in children],
+            "y": [plotted(child["row"].value) for child in children],
+            "marker": {
+                "color": [COLOURS[colours.get(child["status"], "grey")] for child in children]
+            },
+            "hovertemplate": "%{x}: %{y:.2f}" + suffix + "<extra></extra>",
+        }
+    ]
+    layout = _layout(height=300, showlegend=False, hovermode="closest")
+    layout["yaxis"] = {"ticksuffix": suffix, "gridcolor": GRID, "rangemode": "tozero"}
+    layout["xaxis"] = {"automargin": True, "tickangle": -30 if len(children) > 8 else 0}
+    return _figure(data, layout)
 
 
 def children_figure(indicator: Indicator, children: list[dict], target) -> dict:

@@ -3,6 +3,10 @@
 The unit comes from the query (?court=&division=&judge=, the ids written on the case records)
 and defaults to the viewer's own unit; a unit outside the viewer's scope is a 404, exactly as a
 case outside it is.
+
+The indicator set (?set=local|spc2024) is the viewer's choice among the sets the deployment
+shows: asked for in the query, it is remembered in the session, so every page after it (the
+overview, drill-down, trend, weekly page, monthly review) keeps the view the user switched to.
 """
 
 from __future__ import annotations
@@ -14,10 +18,12 @@ from django.http import Http404
 
 from cases.permissions import Action, may
 from cases.units import ScopeKey, UnitInfo, unit_crumbs, unit_requested, unit_url, user_unit
-from metrics.choices import PeriodKind
-from metrics.selectors import latest_as_of
+from metrics.choices import IndicatorSet, PeriodKind
+from metrics.selectors import latest_as_of, shown_sets
 
 UNIT_PARAMS = ("court", "division", "judge")
+SET_PARAM = "set"
+SET_SESSION_KEY = "courtdash_indicator_set"
 
 
 def viewer_unit(user) -> ScopeKey:
@@ -83,3 +89,46 @@ def period_links(request, name: str, *, slug=None, unit=None, as_of=None, curren
         }
         for kind, label in PeriodKind.choices
     ]
+
+
+def _shown(request) -> list[IndicatorSet]:
+    """The sets shown, read once a request (the choice and the switcher both ask)."""
+    if not hasattr(request, "_courtdash_shown_sets"):
+        request._courtdash_shown_sets = shown_sets()
+    return request._courtdash_shown_sets
+
+
+def requested_set(request) -> IndicatorSet:
+    """The indicator set the viewer looks at: ?set= when the deployment shows it (remembered in
+    the session), else the one remembered, else the first set shown. An unknown or hidden set
+    asked for falls back the same way: a stale link still opens a page."""
+    shown = _shown(request)
+    asked = request.GET.get(SET_PARAM, "")
+    if asked in shown:
+        if request.session.get(SET_SESSION_KEY) != asked:
+            request.session[SET_SESSION_KEY] = asked
+        return IndicatorSet(asked)
+    remembered = request.session.get(SET_SESSION_KEY)
+    return IndicatorSet(remembered) if remembered in shown else shown[0]
+
+
+def set_links(request, current: IndicatorSet) -> list[dict]:
+    """Links that switch the page to each set shown (none when only one is): the same page and
+    query with ?set= replaced, back to the first page of any list."""
+    shown = _shown(request)
+    if len(shown) < 2:
+        return []
+    links = []
+    for indicator_set in shown:
+        query = request.GET.copy()
+        query[SET_PARAM] = indicator_set.value
+        query.pop("page", None)
+        links.append(
+            {
+                "set": indicator_set.value,
+                "label": indicator_set.label,
+                "url": f"{request.path}?{query.urlencode()}",
+                "current": indicator_set == current,
+            }
+        )
+    return links

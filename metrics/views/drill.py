@@ -18,7 +18,7 @@ from cases.keyset import Key, capped_count, date_value, keyset_page, str_value
 from cases.models import Case
 from cases.services import audit_record
 from cases.units import unit_params
-from metrics.choices import PeriodKind, Scope
+from metrics.choices import IndicatorSet, PeriodKind, Scope
 from metrics.definitions.periods import Period
 from metrics.reading import charts, dashboard, pagecache
 from metrics.reading.exports import XLSX_TYPE, cases_workbook
@@ -30,7 +30,9 @@ from metrics.views.common import (
     requested_as_of,
     requested_day,
     requested_period,
+    requested_set,
     requested_unit,
+    set_links,
 )
 
 PAGE_SIZE = 50
@@ -51,8 +53,19 @@ def _frame(request, slug: str, name: str, *, period: str | None = None) -> dict:
     unit, info = requested_unit(request)
     period = period or requested_period(request)
     as_of = requested_as_of(request, period)
+    # The SPC view of an indicator: when the viewer looks at that set, or the indicator is only
+    # in it (12–17 have no target, score or rank to show).
+    indicator_set = requested_set(request)
+    spc = IndicatorSet.SPC2024 in indicator.sets and (
+        indicator_set == IndicatorSet.SPC2024 or IndicatorSet.LOCAL not in indicator.sets
+    )
     return {
         "indicator": indicator,
+        "indicator_set": IndicatorSet.SPC2024 if spc else IndicatorSet.LOCAL,
+        "spc": spc,
+        "indicator_label": indicator.label_in(IndicatorSet.SPC2024) if spc else indicator.label,
+        # Switching makes sense only for an indicator of both sets (3, 5, 10, 11).
+        "set_links": set_links(request, indicator_set) if len(indicator.sets) > 1 else [],
         "unit": unit,
         "info": info,
         "period": period,
@@ -88,7 +101,18 @@ def _case_list_urls(frame: dict) -> dict:
 def drill(request, slug: str):
     """A tile opened: the unit's number, and each unit one level down with a link further."""
     frame = _frame(request, slug, "drill")
-    if frame["as_of"] is not None:
+    if frame["as_of"] is not None and frame["spc"]:
+        frame.update(
+            pagecache.cached(
+                "metrics.drill_spc",
+                lambda: _spc_drill_results(frame),
+                slug=slug,
+                unit=frame["unit"],
+                as_of=frame["as_of"],
+                period=frame["period"],
+            )
+        )
+    elif frame["as_of"] is not None:
         frame.update(
             pagecache.cached(
                 "metrics.drill",
@@ -126,6 +150,31 @@ def _drill_results(frame: dict) -> dict:
         else None,
         "child_level": _child_level(frame["unit"].scope),
         "children_apply": _child_level(frame["unit"].scope) in frame["indicator"].scopes,
+        "case_urls": _case_list_urls(frame),
+    }
+
+
+def _spc_drill_results(frame: dict) -> dict:
+    """The drill-down in the SPC view: values against ranges, units in code order."""
+    indicator = frame["indicator"]
+    data = dashboard.spc_drill(
+        unit=frame["unit"], indicator=indicator, as_of=frame["as_of"], period=frame["period"]
+    )
+    for child in data["children"]:
+        child["url"] = page_url(
+            "drill",
+            slug=indicator.slug,
+            unit=child["key"],
+            period=frame["period"],
+            as_of=frame["as_of"],
+        )
+    return {
+        "data": data,
+        "figure": charts.spc_children_figure(indicator, data["children"])
+        if data["children"]
+        else None,
+        "child_level": _child_level(frame["unit"].scope),
+        "children_apply": _child_level(frame["unit"].scope) in indicator.scopes,
         "case_urls": _case_list_urls(frame),
     }
 
@@ -282,9 +331,8 @@ def trend(request, slug: str):
     if frame["as_of"] is not None:
 
         def compute() -> dict:
-            rows = dashboard.trend(
-                unit=frame["unit"], indicator=frame["indicator"], as_of=frame["as_of"]
-            )
+            read = dashboard.spc_trend if frame["spc"] else dashboard.trend
+            rows = read(unit=frame["unit"], indicator=frame["indicator"], as_of=frame["as_of"])
             months = dashboard.monthly_flow(unit=frame["unit"], as_of=frame["as_of"])
             return {
                 "rows": rows,
@@ -295,7 +343,11 @@ def trend(request, slug: str):
 
         frame.update(
             pagecache.cached(
-                "metrics.trend", compute, slug=slug, unit=frame["unit"], as_of=frame["as_of"]
+                "metrics.trend_spc" if frame["spc"] else "metrics.trend",
+                compute,
+                slug=slug,
+                unit=frame["unit"],
+                as_of=frame["as_of"],
             )
         )
         frame["table_page"] = Paginator(list(reversed(frame["rows"])), 31).get_page(

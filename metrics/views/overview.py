@@ -1,13 +1,16 @@
-"""The overview of a unit (质效指标): eleven tiles, the total and rank, the companions."""
+"""The overview of a unit (质效指标): in the local view, eleven tiles, the total and rank, the
+companions; in the SPC view, the SPC's 2024 set against its reference ranges (no score, no
+rank) and the units below in unit-code order."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from cases.permissions import Action, may
 from cases.units import ScopeKey
-from metrics.choices import PeriodKind, Scope
+from metrics.choices import IndicatorSet, PeriodKind, Scope
 from metrics.reading import charts, dashboard, pagecache
 from metrics.views.common import (
     breadcrumb,
@@ -16,7 +19,9 @@ from metrics.views.common import (
     requested_as_of,
     requested_day,
     requested_period,
+    requested_set,
     requested_unit,
+    set_links,
 )
 from metrics.views.contribution import PARAM as CONTRIBUTION_PARAM
 from metrics.views.contribution import contribution_panel, first_group_panel, tile_targets
@@ -27,7 +32,10 @@ def overview(request):
     unit, info = requested_unit(request)
     period = requested_period(request)
     as_of = requested_as_of(request, period)
+    indicator_set = requested_set(request)
     context = {
+        "indicator_set": indicator_set,
+        "set_links": set_links(request, indicator_set),
         "info": info,
         "unit": unit,
         "period": period,
@@ -40,6 +48,8 @@ def overview(request):
         if may(request.user, Action.RANKINGS)
         else "",
     }
+    if indicator_set == IndicatorSet.SPC2024:
+        return _spc_overview(request, context)
     if as_of is not None:
         context.update(
             pagecache.cached(
@@ -52,6 +62,52 @@ def overview(request):
             )
         )
     return render(request, "metrics/overview.html", context)
+
+
+UNITS_PER_PAGE = 30
+
+
+def _spc_overview(request, context: dict):
+    """The SPC view: each value against its range; the units below, a page at a time."""
+    unit, as_of, period = context["unit"], context["as_of"], context["period"]
+    if as_of is not None:
+        context.update(
+            pagecache.cached(
+                "metrics.overview_spc",
+                lambda: _spc_results(unit=unit, as_of=as_of, period=period),
+                unit=unit,
+                as_of=as_of,
+                period=period,
+            )
+        )
+        context["children_page"] = Paginator(context["children"], UNITS_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+    return render(request, "metrics/overview_spc.html", context)
+
+
+def _spc_results(*, unit: ScopeKey, as_of, period: str) -> dict:
+    data = dashboard.spc_overview(unit=unit, as_of=as_of, period=period)
+    spc = IndicatorSet.SPC2024.value
+    for tile in data["tiles"]:
+        slug = tile["indicator"].slug
+        tile["figure_id"] = f"spark-{slug}"
+        tile["figure"] = charts.indicator_figure(
+            tile["indicator"],
+            [{"day": day, "value": value} for day, value in tile["series"]],
+            sparkline=True,
+        )
+        tile["drill_url"] = page_url(
+            "drill", slug=slug, unit=unit, period=period, as_of=as_of, set=spc
+        )
+        tile["trend_url"] = page_url("trend", slug=slug, unit=unit, as_of=as_of, set=spc)
+        tile["definition_url"] = page_url("indicator", slug=slug, set=spc)
+    children = dashboard.spc_children(unit=unit, as_of=as_of, period=period)
+    for child in children:
+        child["overview_url"] = page_url(
+            "overview", unit=child["key"], period=period, as_of=as_of, set=spc
+        )
+    return {"data": data, "children": children}
 
 
 def _ranking_parent(unit: ScopeKey) -> ScopeKey:

@@ -1,4 +1,6 @@
-"""The weekly ranking (周推进): peers on the YTD indicators, with the change since last week."""
+"""The weekly page (周推进): in the local view, peers ranked on the YTD indicators with the change
+since last week; in the SPC view, the units below in unit-code order, each SPC value against its
+range with its movement since last week, and no rank (the SPC's rules of use)."""
 
 from __future__ import annotations
 
@@ -6,19 +8,22 @@ import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
 from cases.permissions import Action, may
-from metrics.choices import PeriodKind, Scope
-from metrics.definitions.indicators import LOCAL_INDICATORS
+from metrics.choices import IndicatorSet, PeriodKind, Scope
+from metrics.definitions.indicators import LOCAL_INDICATORS, SPC2024_INDICATORS
 from metrics.reading import dashboard, pagecache
 from metrics.selectors import latest_as_of
 from metrics.views.common import (
     breadcrumb,
     page_url,
     requested_day,
+    requested_set,
     requested_unit,
+    set_links,
 )
 from metrics.views.contribution import contribution_panel
 from metrics.views.funnel import funnel_section
@@ -47,7 +52,10 @@ def ranking(request):
     if requested is None and latest is not None:
         # By default the last computed Sunday; the latest day if no Sunday was computed.
         as_of = latest_as_of(ytd, _week_end(latest)) or latest
+    indicator_set = requested_set(request)
     context = {
+        "indicator_set": indicator_set,
+        "set_links": set_links(request, indicator_set),
         "info": info,
         "unit": parent,
         "as_of": as_of,
@@ -57,6 +65,8 @@ def ranking(request):
         "overview_url": page_url("overview", unit=parent, as_of=as_of),
         "indicators": list(LOCAL_INDICATORS.values()),
     }
+    if indicator_set == IndicatorSet.SPC2024:
+        return _spc_weekly(request, context)
     if as_of is not None:
         context.update(
             pagecache.cached(
@@ -68,6 +78,51 @@ def ranking(request):
             )
         )
     return render(request, "metrics/ranking.html", context)
+
+
+UNITS_PER_PAGE = 30
+
+
+def _spc_weekly(request, context: dict):
+    """The SPC view of the week: movements of each value, its range and status, no rank."""
+    parent, as_of = context["unit"], context["as_of"]
+    context["indicators"] = [
+        {"indicator": indicator, "label": indicator.label_in(IndicatorSet.SPC2024)}
+        for indicator in SPC2024_INDICATORS.values()
+    ]
+    if as_of is not None:
+        context.update(
+            pagecache.cached(
+                "metrics.ranking_spc",
+                lambda: _spc_week_results(parent=parent, as_of=as_of),
+                unit=parent,
+                as_of=as_of,
+            )
+        )
+        context["children_page"] = Paginator(context["children"], UNITS_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+    return render(request, "metrics/ranking_spc.html", context)
+
+
+def _spc_week_results(*, parent, as_of: datetime.date) -> dict:
+    ytd = PeriodKind.YTD.value
+    children = dashboard.spc_children(unit=parent, as_of=as_of, period=ytd, week=True)
+    spc = IndicatorSet.SPC2024.value
+    for child in children:
+        child["overview_url"] = page_url("overview", unit=child["key"], as_of=as_of, set=spc)
+        if child["key"].scope is not Scope.JUDGE:
+            child["weekly_url"] = page_url("ranking", unit=child["key"], as_of=as_of, set=spc)
+    return {
+        "children": children,
+        "week_before": as_of - dashboard.WEEK,
+        "demo_ranges": any(
+            cell["range"] is not None and cell["range"].demo
+            for child in children
+            for cell in child["cells"]
+        ),
+        "previous_url": page_url("ranking", unit=parent, as_of=as_of - dashboard.WEEK, set=spc),
+    }
 
 
 def _results(request, *, parent, as_of: datetime.date) -> dict:

@@ -19,6 +19,8 @@ class AgendaKind(models.TextChoices):
     FINDING = "finding", _("体检发现")
     TARGET = "target", _("季目标存在风险")
     OUTLOOK = "outlook", _("长期未结动向")
+    # issue 14: a value of the SPC's 2024 set outside its reference range (合理区间).
+    RANGE = "range", _("超出合理区间")
 
 
 class MeetingActionState(models.TextChoices):

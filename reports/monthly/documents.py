@@ -27,6 +27,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from cases.spreadsheets import xlsx_append
+from reports.monthly.spc import spc_sheet
 from reports.monthly.talks import talks_sheet
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -367,6 +368,8 @@ def _workbook(content: dict) -> bytes:
         ],
         [18, 30, 70, 10, 60],
     )  # fmt: skip
+    if content.get("spc"):  # the SPC's 2024 set (a review kept before it, or without it: none)
+        _sheet(book, _("最高法院2024年指标"), *spc_sheet(content["spc"]))
     if content.get("talks"):  # 约谈提醒 (a review kept before it has none)
         _sheet(book, _("约谈提醒"), *talks_sheet(content["talks"]))
     flow = content["flow"]

@@ -16,12 +16,12 @@ from collections import defaultdict
 from django.utils.translation import gettext as _
 
 from cases.units import CHILD_SCOPE, ScopeKey, unit_info
-from metrics.choices import PeriodKind, RankingMode, Scope
+from metrics.choices import IndicatorSet, PeriodKind, RankingMode, Scope
 from metrics.definitions.indicators import LOCAL_INDICATORS
 from metrics.definitions.periods import ONE_DAY, month_ends, quarter_of
 from metrics.models import IndicatorValue, ScopeScore
 from metrics.reading import dashboard
-from metrics.selectors import latest_as_of, ranking_mode, score_band, unit_values
+from metrics.selectors import latest_as_of, ranking_mode, score_band, shown_sets, unit_values
 from metrics.templatetags.metrics_display import (
     change,
     fixed2,
@@ -35,6 +35,7 @@ from reports.monthly.effects import effects_section
 from reports.monthly.funnel import funnel_section
 from reports.monthly.meetings import meetings_section
 from reports.monthly.quality import quality_section
+from reports.monthly.spc import spc_section
 from reports.monthly.talks import talks_section
 from reports.periods import month_bounds, year_end
 from reports.projection import projections
@@ -219,6 +220,8 @@ def monthly_snapshot(*, unit: ScopeKey, month: datetime.date, health_run=None) -
     children = sections.children(unit, as_of, before)
     months = dashboard.monthly_flow(unit=unit, as_of=as_of)
     series = _month_end_series(unit, as_of)
+    # The city's review is the city's courts': 全市法院.
+    title = info.title if unit.scope is not Scope.CITY else _("全市法院")
     content = {
         "version": 1,
         "month": first.strftime("%Y-%m"),
@@ -232,8 +235,7 @@ def monthly_snapshot(*, unit: ScopeKey, month: datetime.date, health_run=None) -
             "scope": unit.scope.value,
             "scope_label": str(unit.scope.label),
             "name": info.name,
-            # The city's review is the city's courts': 全市法院.
-            "title": info.title if unit.scope is not Scope.CITY else _("全市法院"),
+            "title": title,
             "child_label": str(CHILD_SCOPE[unit.scope].label) if unit.scope in CHILD_SCOPE else "",
         },
         "ranking_mode": ranking_mode().value,
@@ -251,6 +253,11 @@ def monthly_snapshot(*, unit: ScopeKey, month: datetime.date, health_run=None) -
         "meetings": meetings_section(unit, first),
         "effects": effects_section(unit, first, last),
         "funnel": funnel_section(unit=unit, as_of=as_of, mode=ranking_mode()),
+        # issue 14: the SPC's 2024 set against its reference ranges (None: the set not shown).
+        "spc": spc_section(unit, title, as_of),
+        # Whether the local eleven (scores, targets, ranks) were shown when it was kept: a city
+        # that shows the SPC's set alone gets a review without them.
+        "local_shown": IndicatorSet.LOCAL in shown_sets(),
         "flow": [
             {key: (_iso(value) if key == "end" else value) for key, value in month_row.items()}
             for month_row in months

@@ -15,7 +15,12 @@ the values and cases behind it:
 - target: a quarterly target of the month's quarter at risk or off track by projection
   (reports.selectors.targets);
 - outlook: per unit one level down, the pending cases that will pass 12, 24 or 36 months within
-  30 days (supervision.selectors.longpending's outlook).
+  30 days (supervision.selectors.longpending's outlook);
+- range: a stored YTD value of the SPC's 2024 set of the unit or of a unit one level down (not
+  judges), on the last computed day of the month, below or above the reference range (合理区间)
+  in force on that day (INDICATORS.md, rules of use: outside is flagged for this meeting), where
+  the deployment shows that set. Unit-code order then registry order, never by value; an
+  indicator of both sets may also be an indicator item (its own key).
 
 Items are plain JSON (the meeting keeps them as they were); `key` names an item within its
 agenda.
@@ -34,12 +39,12 @@ from cases.dates import today as current_day
 from cases.models import Court, Division, User
 from cases.permissions import Action, may
 from cases.units import CHILD_SCOPE, ScopeKey, people_q, unit_info, unit_url
-from metrics.choices import PeriodKind, Scope
+from metrics.choices import IndicatorSet, PeriodKind, RangeStatus, Scope
 from metrics.definitions.indicators import INDICATORS
 from metrics.definitions.periods import add_months
 from metrics.models import IndicatorValue
 from metrics.selectors import latest_as_of
-from metrics.templatetags.metrics_display import indicator_value
+from metrics.templatetags.metrics_display import indicator_value, quantity
 from reports.choices import TargetStatus
 from reports.findings import finding_text
 from reports.models import (
@@ -52,6 +57,7 @@ from reports.models import (
 )
 from reports.selectors.health import health_run
 from reports.selectors.targets import target_progress
+from reports.spc import OUTSIDE, bound, range_text, spc_shown, spc_states
 from supervision.choices import OUTLOOK_HORIZONS, OUTLOOK_THRESHOLDS
 from supervision.models import Abnormality, DetectionRule
 from supervision.selectors.longpending import long_pending_outlook, long_pending_outlook_cases
@@ -216,6 +222,87 @@ def _indicator_items(unit: ScopeKey, as_of: datetime.date | None) -> list[dict]:
                     "denominator": float(row.denominator),
                     "warning": warning,
                     "target": target,
+                    "as_of": as_of.isoformat(),
+                },
+            )
+        )
+    return items
+
+
+def _range_items(unit: ScopeKey, as_of: datetime.date | None) -> list[dict]:
+    if as_of is None or not spc_shown():
+        return []
+    items = []
+    for row, reference, status in spc_states(_near_units_q(unit), as_of):
+        if status not in OUTSIDE:  # inside, no range, no value, no data: nothing to discuss
+            continue
+        indicator = INDICATORS[row.indicator]
+        key, title = _unit_of_row(row)
+        evidence = [
+            _("%(indicator)s %(value)s，合理区间 %(range)s（%(day)s起适用）")
+            % {
+                "indicator": indicator.label,
+                "value": indicator_value(row.value, indicator),
+                "range": range_text(reference, indicator),
+                "day": reference.effective_from.isoformat(),
+            },
+            _("分子 %(numerator)s，分母 %(denominator)s（截至 %(day)s，年初至今）")
+            % {
+                "numerator": quantity(row.numerator),
+                "denominator": quantity(row.denominator),
+                "day": as_of.isoformat(),
+            },
+        ]
+        if reference.demo:
+            evidence.append(_("演示数值，非最高人民法院发布的区间参考值"))
+        links = [
+            _link(
+                _("分子案件"),
+                unit_url(
+                    "metrics:cases",
+                    args=[row.indicator],
+                    unit=key,
+                    period=PERIOD,
+                    as_of=as_of,
+                    part="numerator",
+                ),
+            ),
+            _link(
+                _("指标详情"),
+                unit_url(
+                    "metrics:indicator",
+                    args=[row.indicator],
+                    unit=key,
+                    as_of=as_of,
+                    set=IndicatorSet.SPC2024.value,
+                ),
+            ),
+        ]
+        if status is RangeStatus.BELOW:
+            template = _("%(unit)s %(indicator)s低于合理区间")
+        else:
+            template = _("%(unit)s %(indicator)s高于合理区间")
+        items.append(
+            _item(
+                AgendaKind.RANGE,
+                key,
+                template % {"unit": title, "indicator": indicator.label},
+                row.indicator,
+                unit_title=title,
+                evidence=evidence,
+                links=links,
+                indicators=[row.indicator],
+                facts={
+                    "value": row.value,
+                    "lower": bound(reference.lower),
+                    "upper": bound(reference.upper),
+                    "status": status.value,
+                    "effective_from": reference.effective_from.isoformat(),
+                    "court_level": reference.court_level,
+                    "demo": reference.demo,
+                    "numerator": float(row.numerator),
+                    "denominator": float(row.denominator),
+                    "version": row.version,
                     "as_of": as_of.isoformat(),
                 },
             )
@@ -566,6 +653,7 @@ def agenda_build(
     agenda.items = [
         *indicators,
         *_abnormality_items(unit, month, listed),
+        *_range_items(unit, agenda.as_of),
         *_finding_items(unit, month),
         *_target_items(unit, month, day),
         *_outlook_items(user, unit, day),

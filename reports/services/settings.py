@@ -1,6 +1,6 @@
-"""The city's report-level settings, set by its office on pages: the health check's thresholds
-and the ranking mode (ranks or bands). Each change is a new row (the rows are the history of
-who changed what, shown on the page) and an event on the audit trail."""
+"""The city's report-level settings, set by its office on pages: the health check's thresholds,
+the ranking mode (ranks or bands) and the indicator sets shown. Each change is a new row (the
+rows are the history of who changed what, shown on the page) and an event on the audit trail."""
 
 from __future__ import annotations
 
@@ -12,8 +12,11 @@ from cases.choices import AuditAction
 from cases.models import RankingSetting, User
 from cases.permissions import Action, require
 from cases.services import audit_record
+from metrics.choices import IndicatorSet
+from metrics.definitions.indicators import ordered_sets
+from metrics.models import IndicatorSetSetting
 from metrics.reading.pagecache import results_changed
-from metrics.selectors import ranking_mode
+from metrics.selectors import ranking_mode, shown_sets
 from reports.choices import FindingKind
 from reports.healthcheck import DEFAULTS, rules
 from reports.models import HealthRuleSetting
@@ -69,5 +72,29 @@ def ranking_mode_set(*, mode: str, actor: User, note: str = "") -> RankingSettin
         object_type="cases.rankingsetting",
         object_id=str(setting.pk),
         detail={"before": before, "after": mode},
+    )
+    return setting
+
+
+@transaction.atomic
+def indicator_sets_set(*, sets, actor: User, note: str = "") -> IndicatorSetSetting | None:
+    """Choose which indicator sets the whole city's pages show (its office): the local eleven,
+    the SPC's 2024 set, or both. At least one; None when it is already so. Both are computed
+    every night whatever is shown, so a set shown again has its whole history."""
+    require(actor, Action.RANKING_MODE_SET, detail={"sets": list(sets)})
+    if not sets or not set(sets) <= set(IndicatorSet.values):
+        raise ValidationError(_("至少选择一个指标体系"))
+    after = [str(indicator_set) for indicator_set in ordered_sets(sets)]
+    before = [str(indicator_set) for indicator_set in shown_sets()]
+    if after == before:
+        return None
+    setting = IndicatorSetSetting.objects.create(sets=after, note=note.strip(), changed_by=actor)
+    results_changed()  # cached pages carry the set switcher: a new generation, on commit
+    audit_record(
+        action=AuditAction.CHANGE,
+        user=actor,
+        object_type="metrics.indicatorsetsetting",
+        object_id=str(setting.pk),
+        detail={"before": before, "after": after},
     )
     return setting

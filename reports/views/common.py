@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.permissions import Action, may
 from cases.units import ScopeKey, unit_crumbs, unit_url
 from metrics.choices import IndicatorSet
-from metrics.definitions.indicators import shown_sets
+from metrics.selectors import shown_sets
 
 PAGE_SIZE = 20
 CITY_PAGES = {"monthly_list", "ranges"}  # pages of the city as a whole: no unit in their URL

@@ -17,6 +17,8 @@ from cases.choices import AuditAction
 from cases.dates import today
 from cases.permissions import Action, may
 from cases.services import audit_record
+from metrics.choices import IndicatorSet
+from metrics.views.common import requested_set, set_links
 from reports.choices import DocumentKind
 from reports.downloads import document_download
 from reports.periods import previous_month
@@ -57,13 +59,21 @@ def monthly(request, pk: int):
         object_id=report.pk,
         detail={"month": report.content.get("month"), "unit": report.title},
     )
+    content = report.content
+    # Both views of a review that holds both sets (issue 14): the local eleven, or the SPC's set
+    # against its ranges without the sections of scores, targets and ranks.
+    both = bool(content.get("spc")) and content.get("local_shown") is not False
+    indicator_set = requested_set(request) if content.get("spc") else IndicatorSet.LOCAL
     return render(
         request,
         "reports/monthly.html",
         {
             "report_row": report,
-            "report": report.content,
+            "report": content,
             "report_tabs": tabs(request, "monthly_list"),
+            "indicator_set": indicator_set,
+            "set_links": set_links(request, indicator_set) if both else [],
+            "spc_view": bool(content.get("spc")) and indicator_set == IndicatorSet.SPC2024,
         },
     )
 

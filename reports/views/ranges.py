@@ -20,8 +20,8 @@ from cases.dates import today
 from cases.models import Court
 from cases.permissions import Action, may
 from metrics.choices import IndicatorSet
-from metrics.definitions.indicators import SPC2024_INDICATORS, shown_sets
-from metrics.selectors import ranges_in_force, reference_range_history
+from metrics.definitions.indicators import SPC2024_INDICATORS
+from metrics.selectors import ranges_in_force, reference_range_history, shown_sets
 from metrics.services import reference_range_set
 from reports.range_forms import ReferenceRangeForm
 from reports.views.common import pager, report_url, tabs

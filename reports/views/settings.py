@@ -1,6 +1,7 @@
-"""The city's report-level settings pages: the health check's thresholds (体检规则参数) and the
-ranking mode (排名方式). The office and the court leaders read them with their history; the
-city's office changes them (HEALTH_RULES_EDIT, RANKING_MODE_SET: city-wide actions)."""
+"""The city's report-level settings pages: the health check's thresholds (体检规则参数), the
+ranking mode (排名方式) and, on the same page, the indicator sets shown (显示的指标体系). The
+office and the court leaders read them with their history; the city's office changes them
+(HEALTH_RULES_EDIT, RANKING_MODE_SET: city-wide actions)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,13 @@ from django.views.decorators.http import require_http_methods
 
 from cases.models import RankingSetting
 from cases.permissions import Action, Refused, may
-from metrics.selectors import ranking_mode
+from metrics.choices import IndicatorSet
+from metrics.models import IndicatorSetSetting
+from metrics.selectors import ranking_mode, shown_sets
 from reports.choices import FindingKind
 from reports.healthcheck import DEFAULTS, rules
 from reports.models import HealthRuleSetting
-from reports.services.settings import health_rules_save, ranking_mode_set
+from reports.services.settings import health_rules_save, indicator_sets_set, ranking_mode_set
 from reports.views.common import pager
 
 PARAM_LABELS = {
@@ -144,6 +147,16 @@ def health_settings(request):
     )
 
 
+class IndicatorSetsForm(Form):
+    sets = forms.MultipleChoiceField(
+        label=gettext_lazy("显示的指标体系"),
+        choices=IndicatorSet.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": gettext_lazy("至少选择一个指标体系")},
+    )
+    note = forms.CharField(label=gettext_lazy("说明"), max_length=200, required=False)
+
+
 class RankingModeForm(Form):
     mode = forms.ChoiceField(
         label=gettext_lazy("排名方式"), choices=RankingSetting.MODES, widget=forms.RadioSelect
@@ -154,30 +167,62 @@ class RankingModeForm(Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def ranking_settings(request):
+    """Ranks or bands for the local eleven, and which indicator sets the pages show: two forms
+    on one page (the posted `form` field says which), each with its history."""
     user = request.user
     _require_read(user)
     can_edit = may(user, Action.RANKING_MODE_SET)
     if request.method == "POST" and not can_edit:
         raise PermissionDenied
+    # Which form was posted (the ranking mode's when unnamed, as before the second form).
+    posted = request.POST.get("form", "mode") if request.method == "POST" else None
     mode = ranking_mode()
-    form = RankingModeForm(request.POST or None, initial={"mode": mode.value})
-    if request.method == "POST" and form.is_valid():
+    shown = shown_sets()
+    form = RankingModeForm(request.POST if posted == "mode" else None, initial={"mode": mode.value})
+    sets_form = IndicatorSetsForm(
+        request.POST if posted == "sets" else None,
+        initial={"sets": [str(indicator_set) for indicator_set in shown]},
+    )
+    bound = {"mode": form, "sets": sets_form}.get(posted)
+    if request.method == "POST" and bound is None:
+        messages.error(request, _("请求不完整：请在页面上重新提交"))
+    elif bound is not None and bound.is_valid():
         try:
-            saved = ranking_mode_set(actor=user, **form.cleaned_data)
+            if posted == "mode":
+                saved = ranking_mode_set(actor=user, **form.cleaned_data)
+                done = _("排名方式已修改") if saved else _("排名方式没有变化")
+            else:
+                saved = indicator_sets_set(actor=user, **sets_form.cleaned_data)
+                done = _("显示的指标体系已修改") if saved else _("显示的指标体系没有变化")
         except Refused as refusal:
             messages.error(request, str(refusal))
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
         else:
-            messages.success(request, _("排名方式已修改") if saved else _("排名方式没有变化"))
+            messages.success(request, done)
             return redirect("reports:ranking_settings")
     history = pager(
         request,
         RankingSetting.objects.select_related("changed_by").order_by("-changed_at", "-id"),
         "page",
     )
+    sets_history = pager(
+        request,
+        IndicatorSetSetting.objects.select_related("changed_by").order_by("-changed_at", "-id"),
+        "sets_page",
+    )
+    for row in sets_history["rows"]:
+        row.labels = "、".join(str(IndicatorSet(name).label) for name in row.sets)
     return render(
         request,
         "reports/settings_ranking.html",
-        {"form": form, "mode": mode, "can_edit": can_edit, "history": history},
+        {
+            "form": form,
+            "mode": mode,
+            "can_edit": can_edit,
+            "history": history,
+            "sets_form": sets_form,
+            "shown": shown,
+            "sets_history": sets_history,
+        },
     )

@@ -113,6 +113,13 @@ def pages(case: Case) -> list[str]:
             for model, url in objects
             if (pk := model.objects.order_by("pk").values_list("pk", flat=True).first())
         ],
+        # The SPC view (issue 14): chosen by ?set= and kept in the session, so these come after
+        # every page of the local view.
+        "/metrics/?set=spc2024",
+        "/metrics/ranking/?set=spc2024",
+        "/metrics/appeal_transfer_days/drill/?set=spc2024",
+        "/metrics/within_limit_rate/trend/?set=spc2024",
+        "/reports/ranges/",
         "/audit/",
         "/import/",
         "/accounts/password/",

@@ -617,12 +617,13 @@ def test_charts_draw_a_band_indicator_with_both_bounds():
     "name, slug, bound",
     [
         # with the top bar's work-queue count and the ranking mode; issue 12: + the stored
-        # rows of the units below (比贡献), + the targets in force on the weekly page
-        ("overview", None, 19),
+        # rows of the units below (比贡献), + the targets in force on the weekly page; issue 14:
+        # + the indicator sets shown (the set switcher)
+        ("overview", None, 20),
         ("drill", "clearance_rate", 14),
         ("cases", "avg_trial_days", 15),
         ("trend", "clearance_rate", 14),
-        ("ranking", None, 17),
+        ("ranking", None, 18),
         ("indicator", "clearance_rate", 14),
     ],
 )

@@ -29,13 +29,12 @@ from metrics.definitions.indicators import (
     INDICATORS,
     LOCAL_INDICATORS,
     SPC2024_INDICATORS,
-    shown_indicators,
-    shown_sets,
+    indicators_of_sets,
 )
 from metrics.definitions.periods import Period
 from metrics.models import IndicatorTarget, IndicatorValue, ScopeScore
 from metrics.reading.exports import cases_workbook
-from metrics.selectors import ValueState, indicator_cases, value_state
+from metrics.selectors import ValueState, indicator_cases, shown_sets, value_state
 from metrics.services import indicator_targets_seed, metrics_compute
 from supervision.services.settings import detection_rules_seed
 from tests.factories import CaseFactory, CourtFactory, DivisionFactory, JudgeFactory
@@ -361,7 +360,7 @@ def test_sets_are_data_of_the_registry(settings):
     assert shown_sets() == [IndicatorSet.LOCAL, IndicatorSet.SPC2024]
     settings.COURTDASH_INDICATOR_SETS = ["spc2024"]
     assert shown_sets() == [IndicatorSet.SPC2024]
-    assert list(shown_indicators()) == list(SPC2024_INDICATORS)
+    assert list(indicators_of_sets(shown_sets())) == list(SPC2024_INDICATORS)
 
 
 def test_seeds_give_no_target_and_no_detection_rule_to_the_spc_indicators(db):

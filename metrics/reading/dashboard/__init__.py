@@ -25,6 +25,13 @@ from metrics.reading.dashboard.overview import (
     year_series,
 )
 from metrics.reading.dashboard.ranking import weekly_ranking
+from metrics.reading.dashboard.spc import (
+    movement,
+    spc_children,
+    spc_drill,
+    spc_overview,
+    spc_trend,
+)
 
 __all__ = [
     "AGE_BUCKETS",
@@ -38,11 +45,16 @@ __all__ = [
     "drill",
     "drill_value",
     "monthly_flow",
+    "movement",
     "overview",
     "pending_age_profile",
     "plotted",
     "rounded",
     "same_day_last_year",
+    "spc_children",
+    "spc_drill",
+    "spc_overview",
+    "spc_trend",
     "trend",
     "weekly_ranking",
     "year_series",
