@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "supervision.context_processors.work_queue",
+                "cases.context_processors.top_unit",
             ],
         },
     },

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cases.dates import today
+from cases.units import top_unit_name
 
 TEXT = {"rows": 3, "maxlength": 2000}
 
@@ -42,7 +43,7 @@ class AgendaForm(forms.Form):
 
     def __init__(self, *args, courts, divisions, city: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        blank = [("", _("全市"))] if city else []
+        blank = [("", top_unit_name())] if city else []
         self.fields["court"].choices = blank + [(c.pk, f"{c.code} {c.name}") for c in courts]
         self.fields["court"].required = not city
         self.fields["division"].choices = [("", _("整个单位"))] + [

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.permissions import Action, may
-from cases.units import top_court_id
+from cases.units import top_court_id, top_unit_name
 from reports.models import MeetingAction, MeetingActionState
 from supervision.choices import ReminderSubject
 from supervision.selectors.queue import QueueItem, QueueSource, register
@@ -20,7 +20,7 @@ RELATED = ("meeting", "owner", "court", "division", "judge")
 
 
 def _unit(action: MeetingAction) -> str:
-    parts = [action.court.code if action.court_id else _("全市")]
+    parts = [action.court.code if action.court_id else top_unit_name()]
     parts += [unit.name for unit in (action.division, action.judge) if unit is not None]
     return " ".join(parts)
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.filters import DateInput
 from cases.models import Court, Division, User
-from cases.units import people_q
+from cases.units import people_q, top_unit_name
 from metrics.definitions.indicators import INDICATORS
 from supervision.choices import FourTypeCategory, RuleKind
 from supervision.forms import Form
@@ -51,6 +51,8 @@ class FourTypeRuleForm(Form):
     def __init__(self, *args, user, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["court"].queryset = Court.objects.in_scope(user).order_by("code")
+        # 全市所有法院, or 全省所有法院 in a province: read now, not when the module loads.
+        self.fields["court"].empty_label = _("%(top)s所有法院") % {"top": top_unit_name()}
         if editing:
             del self.fields["slug"]
 
@@ -115,9 +117,7 @@ class InquiryForm(Form):
     )
     as_of = forms.DateField(label=_("统计截至"), widget=DateInput)
     value = forms.DecimalField(label=_("指标值"), required=False, max_digits=20, decimal_places=6)
-    reference = forms.CharField(
-        label=_("参照（目标、预警线或全市值）"), max_length=100, required=False
-    )
+    reference = forms.CharField(max_length=100, required=False)  # labelled in __init__
     title = forms.CharField(label=_("标题"), max_length=200)
     body = forms.CharField(label=_("函询内容"), widget=forms.Textarea(attrs={"rows": 6}))
     deadline = forms.DateField(label=_("答复期限"), widget=DateInput)
@@ -129,6 +129,10 @@ class InquiryForm(Form):
         )
         self.fields["division"].label_from_instance = lambda d: f"{d.court.code} {d.name}"
         self.fields["indicator"].choices = [("", _("（不针对某一指标）")), *INDICATORS.choices()]
+        # 全市值, or 全省值 in a province: read now, not when the module loads.
+        self.fields["reference"].label = _("参照（目标、预警线或%(top)s值）") % {
+            "top": top_unit_name()
+        }
 
 
 class ReferralResultForm(Form):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.filters import DateInput
 from cases.models import Court
 from cases.permissions import Action, may
-from cases.units import ScopeKey, reaches
+from cases.units import ScopeKey, reaches, top_unit_name
 from supervision.choices import QualitySource
 from supervision.forms import Form, cases_by_number
 from supervision.models import ScoringSheet
@@ -62,7 +62,7 @@ class SheetForm(Form):
     def __init__(self, *args, user, revising: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["court"].queryset = _courts(user)
-        self.fields["court"].empty_label = _("全市通用")
+        self.fields["court"].empty_label = _("%(top)s通用") % {"top": top_unit_name()}
         if revising:
             del self.fields["court"]
             self.fields["note"].required = True
@@ -126,7 +126,9 @@ class CampaignForm(Form):
         self.user = user
         self.fields["court"].queryset = _courts(user)
         city = reaches(user, ScopeKey.city())
-        self.fields["court"].empty_label = _("全市法院") if city else None
+        self.fields["court"].empty_label = (
+            _("%(top)s法院") % {"top": top_unit_name()} if city else None
+        )
         self.fields["court"].required = not city
         self.fields["sheet"].queryset = (
             ScoringSheet.objects.in_scope(user).filter(current=True).select_related("court")

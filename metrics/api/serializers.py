@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from cases.api.serializers import ReadModelSerializer
+from cases.units import top_unit_name
 from metrics.choices import (
     Direction,
     IndicatorSet,
@@ -300,7 +301,9 @@ class RankingQuerySerializer(serializers.Serializer):
 
     def validate_scope(self, value):
         if value == Scope.CITY:
-            raise serializers.ValidationError(_("全市没有可比的同级单位"))
+            raise serializers.ValidationError(
+                _("%(top)s没有可比的同级单位") % {"top": top_unit_name()}
+            )
         return value
 
 

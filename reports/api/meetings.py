@@ -18,7 +18,14 @@ from rest_framework.response import Response
 from cases.api.permissions import allowed
 from cases.models import User
 from cases.permissions import Action, may
-from cases.units import ScopeKey, UnitNotFound, reaches, unit_resolve, user_unit
+from cases.units import (
+    ScopeKey,
+    UnitNotFound,
+    reaches,
+    top_unit_name,
+    unit_resolve,
+    user_unit,
+)
 from reports.models import Meeting, MeetingAction, MeetingDecision
 from reports.selectors.meetings import (
     MEETING_SCOPES,
@@ -53,7 +60,9 @@ class MeetingUnitQuerySerializer(serializers.Serializer):
         if not data.get("court") and data.get("division") is None:
             unit = user_unit(user) or unit
         if unit.scope not in MEETING_SCOPES:
-            raise serializers.ValidationError(_("数据会商的单位须为全市、法院或部门"))
+            raise serializers.ValidationError(
+                _("数据会商的单位须为%(top)s、法院或部门") % {"top": top_unit_name()}
+            )
         if not reaches(user, unit):
             raise NotFound(_("单位不在您的可见范围内"))
         return unit

@@ -38,7 +38,15 @@ from cases.choices import AuditAction
 from cases.dates import today
 from cases.permissions import Action
 from cases.services import audit_record
-from cases.units import ScopeKey, UnitNotFound, reaches, unit_info, unit_resolve, user_unit
+from cases.units import (
+    ScopeKey,
+    UnitNotFound,
+    reaches,
+    top_unit_name,
+    unit_info,
+    unit_resolve,
+    user_unit,
+)
 from metrics.definitions.periods import quarter_of
 from reports.api import serializers as s
 from reports.api.filters import HealthFindingFilterSet, MonthlyReviewFilterSet
@@ -362,7 +370,8 @@ class HealthFindingViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request, *args, **kwargs):
         findings = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(findings)
-        rows = [described(finding) for finding in page]
+        top = top_unit_name()  # one query for the page, not one a finding
+        rows = [described(finding, top) for finding in page]
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
     @action(detail=True, methods=["get"], filter_backends=[], filterset_class=None)

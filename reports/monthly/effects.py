@@ -9,9 +9,8 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Count, Q, Sum
-from django.utils.translation import gettext as _
 
-from cases.units import ScopeKey
+from cases.units import ScopeKey, top_unit_name
 from metrics.definitions.indicators import INDICATORS
 from metrics.templatetags.metrics_display import change
 from supervision.choices import EffectSource
@@ -22,7 +21,7 @@ LISTED = 20
 
 def _unit_name(track: EffectTrack) -> str:
     parts = (track.court, track.division, track.judge)
-    return " ".join(part.name for part in parts if part is not None) or _("全市")
+    return " ".join(part.name for part in parts if part is not None) or top_unit_name()
 
 
 def effects_section(unit: ScopeKey, first: datetime.date, last: datetime.date) -> dict:

@@ -220,8 +220,10 @@ def monthly_snapshot(*, unit: ScopeKey, month: datetime.date, health_run=None) -
     children = sections.children(unit, as_of, before)
     months = dashboard.monthly_flow(unit=unit, as_of=as_of)
     series = _month_end_series(unit, as_of)
-    # The city's review is the city's courts': 全市法院.
-    title = info.title if unit.scope is not Scope.CITY else _("全市法院")
+    # The top unit's review is its courts': 全市法院 (全省法院 in a province).
+    title = (
+        info.title if unit.scope is not Scope.CITY else _("%(top)s法院") % {"top": info.top_name}
+    )
     content = {
         "version": 1,
         "month": first.strftime("%Y-%m"),

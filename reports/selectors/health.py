@@ -69,10 +69,15 @@ def finding_counts(findings: QuerySet) -> dict[str, int]:
     return counts
 
 
-def described(finding: Finding) -> Finding:
-    """The finding with its sentence (`text`) and its unit's names (`unit_title`)."""
+def described(finding: Finding, top: str | None = None) -> Finding:
+    """The finding with its sentence (`text`) and its unit's names (`unit_title`). `top`: the
+    top unit's name, read once for a list of findings (reports.findings.finding_text)."""
     finding.text = finding_text(
-        kind=finding.kind, value=finding.value, reference=finding.reference, facts=finding.facts
+        kind=finding.kind,
+        value=finding.value,
+        reference=finding.reference,
+        facts=finding.facts,
+        top=top,
     )
     finding.unit_title = unit_title(
         court=finding.court, division=finding.division, judge=finding.judge

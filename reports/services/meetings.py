@@ -16,7 +16,7 @@ from cases.dates import today
 from cases.models import User
 from cases.permissions import Action, Refused, refuse_personal, require
 from cases.services import audit_record
-from cases.units import ScopeKey, people_q, reaches, top_court_id
+from cases.units import ScopeKey, people_q, reaches, top_court_id, top_unit_name
 from reports.models import Meeting, MeetingAction, MeetingActionState, MeetingDecision
 from reports.selectors.meetings import MEETING_SCOPES, agenda_build
 from supervision.choices import TraceKind
@@ -74,7 +74,7 @@ def meeting_create(
     detail = {"scope": str(unit.scope), "court_id": unit.court_id, "month": f"{month:%Y-%m}"}
     _require_unit(actor, Action.MEETING_MANAGE, unit, detail)
     if unit.scope not in MEETING_SCOPES:
-        raise ValidationError(_("数据会商的单位须为全市、法院或部门"))
+        raise ValidationError(_("数据会商的单位须为%(top)s、法院或部门") % {"top": top_unit_name()})
     month = month.replace(day=1)
     if month > (day or today()).replace(day=1):
         raise ValidationError(_("会商月份不能晚于本月"))

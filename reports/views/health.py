@@ -47,7 +47,8 @@ def health(request):
     if kind in FindingKind.values:
         findings = findings.filter(kind=kind)
     listed = pager(request, findings, "page")
-    listed["rows"] = [described(finding) for finding in listed["rows"]]
+    top = info.top_name  # one query for the page, not one a finding
+    listed["rows"] = [described(finding, top) for finding in listed["rows"]]
     parameters = rules()
     kinds = [
         {

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from cases.models import RankingSetting
 from cases.permissions import Action, Refused, may
+from cases.units import top_unit_name
 from metrics.choices import IndicatorSet
 from metrics.models import IndicatorSetSetting
 from metrics.selectors import ranking_mode, shown_sets
@@ -30,9 +31,9 @@ PARAM_LABELS = {
     "last_days": gettext_lazy("统计最后天数"),
     "min_count": gettext_lazy("至少件数"),
     "min_base": gettext_lazy("基数至少（件）"),
-    "excess": gettext_lazy("高出全市（百分点）"),
+    "excess": gettext_lazy("高出%(top)s（百分点）"),
     "z": gettext_lazy("显著性 z 值至少"),
-    "ratio": gettext_lazy("达全市倍数"),
+    "ratio": gettext_lazy("达%(top)s倍数"),
     "min_same_cause": gettext_lazy("同一案由至少（件）"),
     "months": gettext_lazy("立案超过（月）"),
     "idle_days": gettext_lazy("信息无变动（天）"),
@@ -43,8 +44,15 @@ PARAM_LABELS = {
     "early_january": gettext_lazy("年初考察天数"),
     "baseline_days": gettext_lazy("前后对照天数"),
     "dip": gettext_lazy("年底日均不到对照的倍数"),
-    "contrast": gettext_lazy("年初/年底之比达全市倍数"),
+    "contrast": gettext_lazy("年初/年底之比达%(top)s倍数"),
 }
+
+
+def param_labels() -> dict[str, str]:
+    """PARAM_LABELS with the top unit's name filled in (全市, or 全省 in a province): read at
+    call time, one query."""
+    words = {"top": top_unit_name()}
+    return {name: str(label) % words for name, label in PARAM_LABELS.items()}
 
 
 class Form(forms.Form):
@@ -53,11 +61,13 @@ class Form(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-def health_rule_form(kind: str, current: dict, data=None) -> Form:
-    """One rule's parameters: whole numbers where the default is one, else decimals > 0."""
+def health_rule_form(kind: str, current: dict, data=None, labels: dict | None = None) -> Form:
+    """One rule's parameters: whole numbers where the default is one, else decimals > 0.
+    `labels`: param_labels(), when the caller already has them."""
     form = Form(data, prefix=kind)
+    labels = param_labels() if labels is None else labels
     for name, default in DEFAULTS[kind].items():
-        label = PARAM_LABELS.get(name, name)
+        label = labels.get(name, name)
         if isinstance(default, int):
             field = forms.IntegerField(label=label, min_value=1, max_value=3650)
         else:
@@ -103,8 +113,11 @@ def health_settings(request):
         if posted not in FindingKind.values:
             messages.error(request, _("未知的体检规则"))
             return redirect("reports:health_settings")
+    labels = param_labels()
     forms_by_kind = {
-        kind: health_rule_form(kind, current[kind], request.POST if kind == posted else None)
+        kind: health_rule_form(
+            kind, current[kind], request.POST if kind == posted else None, labels
+        )
         for kind in FindingKind.values
     }
     if posted:
@@ -132,7 +145,7 @@ def health_settings(request):
         HealthRuleSetting.objects.select_related("changed_by").order_by("-changed_at", "-id"),
         "page",
     )
-    history["rows"] = _change_rows(history["rows"], PARAM_LABELS)
+    history["rows"] = _change_rows(history["rows"], labels)
     return render(
         request,
         "reports/settings_health.html",

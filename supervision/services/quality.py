@@ -30,10 +30,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.choices import ClosingMethod, CourtLevel
+from cases.context_processors import top_court_office_name
 from cases.dates import today
 from cases.models import Case, Court, User
 from cases.permissions import Action, Refused, may, refuse_personal, require
-from cases.units import ScopeKey, case_reached, city_court_ids, reaches
+from cases.units import ScopeKey, case_reached, city_court_ids, reaches, top_unit_name
 from supervision.choices import (
     ExtensionState,
     QualityReviewState,
@@ -83,7 +84,8 @@ def _require_scope(actor, court: Court | None, detail: dict) -> None:
     require(actor, Action.QUALITY_REVIEW_MANAGE, detail=detail)
     if not reaches(actor, ScopeKey.city()):
         raise Refused(
-            _("只有市中级法院审管办可以开展全市评查"),
+            _("只有%(office)s可以开展%(top)s评查")
+            % {"top": (top := top_unit_name()), "office": top_court_office_name(top)},
             action=Action.QUALITY_REVIEW_MANAGE,
             actor=actor,
             detail=detail,
@@ -401,7 +403,7 @@ def quality_campaign_open(
     if not sheet.current or (
         sheet.court_id is not None and sheet.court_id != getattr(court, "pk", None)
     ):
-        raise ValidationError(_("请选择本院或全市现行的评查表"))
+        raise ValidationError(_("请选择本院或%(top)s现行的评查表") % {"top": top_unit_name()})
     if not 1 <= rectify_days <= 90:
         raise ValidationError(_("整改答复期限应为1至90日"))
     if score_due_on is not None and score_due_on < today():
@@ -502,7 +504,7 @@ def _track(campaign: QualityCampaign, case_ids: list[int], actor) -> None:
 def _require_candidates(actor, people: Sequence[User]) -> None:
     if not reaches(actor, ScopeKey.city()):
         raise Refused(
-            _("交叉评查的评查人由市中级法院审管办指定"),
+            _("交叉评查的评查人由%(office)s指定") % {"office": top_court_office_name()},
             action=Action.QUALITY_REVIEW_MANAGE,
             actor=actor,
         )

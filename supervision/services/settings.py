@@ -12,10 +12,11 @@ from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 
 from cases.choices import AuditAction
+from cases.context_processors import top_office_name
 from cases.models import AuditEvent, Court, User
 from cases.permissions import Action, Refused, require
 from cases.services import audit_record
-from cases.units import ScopeKey, reaches
+from cases.units import ScopeKey, reaches, top_unit_name
 from metrics.definitions.indicators import LOCAL_INDICATORS
 from metrics.definitions.registry import Registry
 from supervision.choices import RuleKind
@@ -78,7 +79,8 @@ def four_type_rule_save(
     units = [rule_unit(court)] + ([rule_unit(rule.court)] if rule is not None else [])
     if not all(reaches(actor, unit) for unit in units):
         raise Refused(
-            _("只能管理本院的提示规则；适用全市的规则由中院审管办管理"),
+            _("只能管理本院的提示规则；适用%(top)s的规则由%(office)s管理")
+            % {"top": (top := top_unit_name()), "office": top_office_name(top)},
             action=Action.RULE_MANAGE,
             actor=actor,
             detail={"rule": rule.pk if rule else slug},
