@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 
+from cases.paging import pager
 from cases.units import CHILD_SCOPE, ScopeKey
 from metrics.reading.dashboard import TargetBook
 from metrics.reading.dashboard.contribution import (
@@ -91,6 +92,17 @@ def contribution_panel(
         "numerator_url": _cases_url(indicator.slug, parent, period, as_of, "numerator"),
         "denominator_url": _cases_url(indicator.slug, parent, period, as_of, "denominator"),
     }
+
+
+UNITS_PER_PAGE = 30
+
+
+def contribution_pager(request, panel: dict | None) -> dict | None:
+    """The panel's units a page at a time (?contrib_page=): a province's city level lists a
+    hundred courts. Applied to the kept panel after the page cache, so pages share it."""
+    if not panel:
+        return None
+    return pager(request, panel["children"], "contrib_page", size=UNITS_PER_PAGE)
 
 
 def _cases_url(slug: str, unit: ScopeKey, period: str, as_of: datetime.date, part: str) -> str:

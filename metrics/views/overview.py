@@ -24,7 +24,12 @@ from metrics.views.common import (
     set_links,
 )
 from metrics.views.contribution import PARAM as CONTRIBUTION_PARAM
-from metrics.views.contribution import contribution_panel, first_group_panel, tile_targets
+from metrics.views.contribution import (
+    contribution_pager,
+    contribution_panel,
+    first_group_panel,
+    tile_targets,
+)
 
 
 @login_required
@@ -61,6 +66,7 @@ def overview(request):
                 contrib=request.GET.get(CONTRIBUTION_PARAM, ""),
             )
         )
+        context["contribution_pager"] = contribution_pager(request, context.get("contribution"))
     return render(request, "metrics/overview.html", context)
 
 

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
+from cases.paging import pager
 from cases.permissions import Action, may
 from metrics.choices import IndicatorSet, PeriodKind, Scope
 from metrics.definitions.indicators import LOCAL_INDICATORS, SPC2024_INDICATORS
@@ -25,7 +26,7 @@ from metrics.views.common import (
     requested_unit,
     set_links,
 )
-from metrics.views.contribution import contribution_panel
+from metrics.views.contribution import contribution_pager, contribution_panel
 from metrics.views.funnel import funnel_section
 
 # The query choices the page's results depend on (the contribution panel's indicator, the
@@ -77,6 +78,9 @@ def ranking(request):
                 **{f"query_{param}": request.GET.get(param, "") for param in RESULT_PARAMS},
             )
         )
+        # The units a page at a time (a province ranks a hundred courts), after the cache.
+        context["rows_pager"] = pager(request, context["data"]["rows"], "page", size=UNITS_PER_PAGE)
+        context["contribution_pager"] = contribution_pager(request, context.get("contribution"))
     return render(request, "metrics/ranking.html", context)
 
 

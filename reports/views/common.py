@@ -6,9 +6,9 @@ metrics.views.common.requested_unit: the viewer's own by default, 404 outside th
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 
+from cases.paging import pager  # noqa: F401 (the reports pages' own name for it)
 from cases.permissions import Action, may
 from cases.units import ScopeKey, unit_crumbs, unit_url
 from metrics.choices import IndicatorSet
@@ -45,26 +45,6 @@ def tabs(request, current: str, unit: ScopeKey | None = None) -> list[dict]:
         }
         for name, label in entries
     ]
-
-
-def pager(request, rows, param: str, *, size: int = PAGE_SIZE) -> dict:
-    """One of several lists on a page, paginated by its own query parameter."""
-    page = Paginator(rows, size).get_page(request.GET.get(param))
-
-    def url(number: int) -> str:
-        query = request.GET.copy()
-        query[param] = number
-        return f"?{query.urlencode()}"
-
-    return {
-        "page": page,
-        "rows": page.object_list,
-        "count": page.paginator.count,
-        "previous_url": url(page.previous_page_number()) if page.has_previous() else "",
-        "next_url": url(page.next_page_number()) if page.has_next() else "",
-        "number": page.number,
-        "pages": page.paginator.num_pages,
-    }
 
 
 def crumbs(request, info, name: str, **params) -> list[dict]:
