@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases.choices import CourtLevel
 from cases.dates import today
 from cases.permissions import Action, may
 from metrics.choices import Direction, IndicatorSet, PeriodKind, Scope
@@ -22,9 +23,14 @@ from metrics.definitions.registry import Indicator
 from metrics.definitions.words import CASE_SETS, TERMS
 from metrics.models import IndicatorMonthlyTarget, IndicatorTarget, IndicatorTargetChange
 from metrics.reading import dashboard
-from metrics.selectors import indicator_or_404, latest_as_of
+from metrics.selectors import (
+    indicator_or_404,
+    latest_as_of,
+    ranges_in_force,
+    reference_range_history,
+)
 from metrics.services import TARGET_FIELDS, indicator_target_update
-from metrics.views.common import page_url, viewer_unit
+from metrics.views.common import page_url, requested_set, set_links, viewer_unit
 
 HISTORY_PAGE_SIZE = 20
 MONTHS = range(1, 13)
@@ -141,6 +147,11 @@ def change_lines(change: IndicatorTargetChange) -> list[dict]:
 def indicator(request, slug: str):
     definition = indicator_or_404(slug)
     own = viewer_unit(request.user)
+    indicator_set = requested_set(request)
+    if IndicatorSet.SPC2024 in definition.sets and (
+        indicator_set == IndicatorSet.SPC2024 or IndicatorSet.LOCAL not in definition.sets
+    ):
+        return _spc_definition(request, definition, own, indicator_set)
     target_row = IndicatorTarget.objects.filter(indicator=slug).first()
     monthly = (
         list(IndicatorMonthlyTarget.objects.filter(indicator_target=target_row).order_by("month"))
@@ -166,12 +177,63 @@ def indicator(request, slug: str):
             "as_of": as_of,
             "scopes": [scope.label for scope in Scope if scope in definition.scopes],
             "page_obj": page,
+            "indicator_set": IndicatorSet.LOCAL,
+            "set_links": set_links(request, indicator_set) if len(definition.sets) > 1 else [],
             # The SPC's 2024 set has reference ranges, never a target.
             "may_edit": IndicatorSet.LOCAL in definition.sets
             and may(request.user, Action.TARGETS_EDIT),
             "edit_url": page_url("indicator_target", slug=slug),
             "drill_url": page_url("drill", slug=slug, unit=own),
             "trend_url": page_url("trend", slug=slug, unit=own),
+        },
+    )
+
+
+RANGE_LEVELS = (None, CourtLevel.HIGH, CourtLevel.INTERMEDIATE, CourtLevel.BASIC)
+
+
+def _spc_definition(request, definition: Indicator, own, indicator_set: IndicatorSet):
+    """The definition as the SPC's set reads it: its name there, the counting rules (Courtdash's:
+    the SPC's are not public), the reference ranges in force for each court level and their
+    history — no target, weight, score or top-third boundary (the set is not scored or ranked)."""
+    as_of = latest_as_of(PeriodKind.YTD.value) or today()
+    in_force = ranges_in_force([(definition, level) for level in RANGE_LEVELS], as_of)
+    ranges = [
+        {
+            "level": level.label if level else _("全部层级"),
+            "range": in_force[(definition.slug, level.value if level else None)],
+        }
+        for level in RANGE_LEVELS
+    ]
+    history = Paginator(reference_range_history(definition), HISTORY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    spc = IndicatorSet.SPC2024.value
+    return render(
+        request,
+        "metrics/indicator_spc.html",
+        {
+            "indicator": definition,
+            "indicator_label": definition.label_in(IndicatorSet.SPC2024),
+            "indicator_set": IndicatorSet.SPC2024,
+            "set_links": set_links(request, indicator_set) if len(definition.sets) > 1 else [],
+            "words": definition.words,
+            "case_sets": CASE_SETS,
+            "terms": TERMS,
+            "as_of": as_of,
+            "scopes": [scope.label for scope in Scope if scope in definition.scopes],
+            "ranges": ranges,
+            "demo_ranges": any(row["range"] is not None and row["range"].demo for row in ranges),
+            "page_obj": history,
+            "may_edit": False,  # a reference range is entered on its own page (RANGES_EDIT)
+            "version": definition.version,
+            "sets": [
+                indicator_set.label
+                for indicator_set in IndicatorSet
+                if indicator_set in definition.sets
+            ],
+            "drill_url": page_url("drill", slug=definition.slug, unit=own, set=spc),
+            "trend_url": page_url("trend", slug=definition.slug, unit=own, set=spc),
         },
     )
 

@@ -119,6 +119,7 @@ def pages(case: Case) -> list[str]:
         "/metrics/ranking/?set=spc2024",
         "/metrics/appeal_transfer_days/drill/?set=spc2024",
         "/metrics/within_limit_rate/trend/?set=spc2024",
+        "/metrics/appeal_rate/?set=spc2024",
         "/reports/ranges/",
         "/audit/",
         "/import/",

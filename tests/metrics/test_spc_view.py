@@ -259,3 +259,29 @@ def test_the_monthly_review_shows_either_set(viewer, office, planted):  # noqa: 
     alone = viewer.get(url, {"set": "local"})
     assert alone.context["set_links"] == []
     _no_rank_or_score(_text(alone))
+
+
+def test_the_definition_page_of_the_spc_set_shows_ranges_never_a_target(
+    viewer,
+    office,
+    planted,  # noqa: F811
+):
+    _range(office, "appeal_rate", upper=12)
+    _range(office, "appeal_rate", lower=5, upper=15, level=CourtLevel.BASIC)
+    page = viewer.get(reverse("metrics:indicator", args=["appeal_rate"]))
+    assert page.templates[0].name == "metrics/indicator_spc.html"
+    ranges = {row["level"]: row["range"] for row in page.context["ranges"]}
+    assert ranges["全部层级"].upper == 12 and ranges["基层人民法院"].lower == 5
+    assert ranges["中级人民法院"].upper == 12  # no range of its own: the all-levels one
+    text = _text(page)
+    _no_rank_or_score(text)
+    for word in ("权重", "目标值", "第一方阵"):
+        assert word not in text, word
+    assert "区间设定记录" in text and text.count("≤ 12.00%") >= 2
+    # An indicator of both sets: the local view keeps its target, with the switcher.
+    local = viewer.get(reverse("metrics:indicator", args=["within_limit_rate"]), {"set": "local"})
+    assert local.templates[0].name == "metrics/indicator.html"
+    assert [link["set"] for link in local.context["set_links"]] == ["local", "spc2024"]
+    spc = viewer.get(reverse("metrics:indicator", args=["within_limit_rate"]), {"set": "spc2024"})
+    assert spc.templates[0].name == "metrics/indicator_spc.html"
+    assert "审限内结案率" in _text(spc)
