@@ -132,6 +132,23 @@ def _link(label: str, url: str) -> dict:
     return {"label": label, "url": url}
 
 
+def _value_links(slug: str, key: ScopeKey, as_of: datetime.date, **view) -> list[dict]:
+    """An item's links to the stored number: its numerator cases and the indicator's page
+    (`view`: more of that page's query, e.g. the indicator set it is read in)."""
+    return [
+        _link(
+            _("分子案件"),
+            unit_url(
+                "metrics:cases", args=[slug], unit=key, period=PERIOD, as_of=as_of, part="numerator"
+            ),
+        ),
+        _link(
+            _("指标详情"),
+            unit_url("metrics:indicator", args=[slug], unit=key, as_of=as_of, **view),
+        ),
+    ]
+
+
 def _min_denominators() -> dict[str, float]:
     return {
         rule.indicator: float(rule.min_denominator)
@@ -188,23 +205,7 @@ def _indicator_items(unit: ScopeKey, as_of: datetime.date | None) -> list[dict]:
                 "day": as_of.isoformat(),
             },
         ]
-        links = [
-            _link(
-                _("分子案件"),
-                unit_url(
-                    "metrics:cases",
-                    args=[row.indicator],
-                    unit=key,
-                    period=PERIOD,
-                    as_of=as_of,
-                    part="numerator",
-                ),
-            ),
-            _link(
-                _("指标详情"),
-                unit_url("metrics:indicator", args=[row.indicator], unit=key, as_of=as_of),
-            ),
-        ]
+        links = _value_links(row.indicator, key, as_of)
         items.append(
             _item(
                 AgendaKind.INDICATOR,
@@ -255,29 +256,7 @@ def _range_items(unit: ScopeKey, as_of: datetime.date | None) -> list[dict]:
         ]
         if reference.demo:
             evidence.append(_("演示数值，非最高人民法院发布的区间参考值"))
-        links = [
-            _link(
-                _("分子案件"),
-                unit_url(
-                    "metrics:cases",
-                    args=[row.indicator],
-                    unit=key,
-                    period=PERIOD,
-                    as_of=as_of,
-                    part="numerator",
-                ),
-            ),
-            _link(
-                _("指标详情"),
-                unit_url(
-                    "metrics:indicator",
-                    args=[row.indicator],
-                    unit=key,
-                    as_of=as_of,
-                    set=IndicatorSet.SPC2024.value,
-                ),
-            ),
-        ]
+        links = _value_links(row.indicator, key, as_of, set=IndicatorSet.SPC2024.value)
         if status is RangeStatus.BELOW:
             template = _("%(unit)s %(indicator)s低于合理区间")
         else:

@@ -198,16 +198,13 @@ def test_the_drill_down_and_trend_read_each_day_against_the_range_then_in_force(
     assert own["status"] == RangeStatus.INSIDE and own["range"].upper == 60
     text = _text(drill)
     _no_rank_or_score(text)
-    rows = dashboard.spc_trend(
-        unit=unit(planted, "苏05"),
-        indicator=own["indicator"],
-        as_of=AS_OF,
-    )
-    assert [row["range"].upper for row in rows] == [60]  # AS_OF only was computed
-    may_day = dashboard.spc_trend(
-        unit=unit(planted, "苏05"), indicator=own["indicator"], as_of=AS_OF
-    )
-    assert may_day[0]["status"] == RangeStatus.INSIDE
+    # 31 May: J1's appeals closed 10 Feb (modified) and 10 May (remanded): 2 of 2, 100%,
+    # read against the range of then (≤ 20); 30 June: 50% against the June range (≤ 60).
+    metrics_compute(as_of=D(2025, 5, 31), periods=["ytd"])
+    rows = dashboard.spc_trend(unit=unit(planted, "苏05"), indicator=own["indicator"], as_of=AS_OF)
+    assert [(row["day"], row["value"]) for row in rows] == [(D(2025, 5, 31), 100.0), (AS_OF, 50.0)]
+    assert [row["range"].upper for row in rows] == [20, 60]
+    assert [row["status"] for row in rows] == [RangeStatus.ABOVE, RangeStatus.INSIDE]
     trend = viewer.get(
         reverse("metrics:trend", args=["appeal_modify_remand_ratio"]), _params(planted, "苏05")
     )
