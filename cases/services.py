@@ -86,16 +86,19 @@ def case_derived_refresh(*, case_ids: Sequence[int] | None = None, deadlines: bo
     written with its deadline by this rule (a first load into an empty table; tested).
     """
     params: dict = {}
-    only = ""
+    only = only_c2 = ""
     if case_ids is not None:
+        # Every filter by id, on each side of each join: a few changed cases never cost a
+        # pass over the table.
         params["ids"] = list(case_ids)
         only = "AND c.id = ANY(%(ids)s::bigint[])"
+        only_c2 = "AND c2.id = ANY(%(ids)s::bigint[])"
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             UPDATE cases_case c SET origin_id = o.id
             FROM cases_case c2 LEFT JOIN cases_case o ON o.case_number = c2.origin_case_number
-            WHERE c.id = c2.id {only} AND c.origin_id IS DISTINCT FROM o.id
+            WHERE c.id = c2.id {only} {only_c2} AND c.origin_id IS DISTINCT FROM o.id
             """,
             params,
         )
@@ -116,29 +119,36 @@ def case_derived_refresh(*, case_ids: Sequence[int] | None = None, deadlines: bo
                   ) tl ON true
                   WHERE true {only}
                 ) computed
-                WHERE c.id = computed.id AND c.deadline IS DISTINCT FROM computed.deadline
+                WHERE c.id = computed.id {only} AND c.deadline IS DISTINCT FROM computed.deadline
                 """,
                 params,
             )
-        targets = (
-            "c.id = ANY(%(ids)s::bigint[]) OR c.id IN "
-            "(SELECT origin_id FROM cases_case WHERE id = ANY(%(ids)s::bigint[]))"
-            if only
-            else "true"
-        )
+        targets = origins = outer = ""
+        if only:
+            # the given cases and their origins; the appeals and retrials of those only
+            cursor.execute(
+                """SELECT DISTINCT origin_id FROM cases_case
+                WHERE id = ANY(%(ids)s::bigint[]) AND origin_id IS NOT NULL""",
+                params,
+            )
+            params["targets"] = sorted({*params["ids"], *(row[0] for row in cursor.fetchall())})
+            targets = "AND c.id = ANY(%(targets)s::bigint[])"
+            origins = "AND origin_id = ANY(%(targets)s::bigint[])"
+            outer = targets
         cursor.execute(
             f"""
             WITH appeal AS (
               SELECT DISTINCT ON (origin_id) origin_id, closed_on,
                      CASE WHEN closed_on IS NULL THEN '' ELSE {_outcome_sql("closing_method")} END
                        AS outcome
-              FROM cases_case WHERE origin_id IS NOT NULL AND procedure = %(second)s
+              FROM cases_case WHERE origin_id IS NOT NULL AND procedure = %(second)s {origins}
               ORDER BY origin_id, closed_on DESC NULLS LAST, id DESC
             ), retrial AS (
               SELECT DISTINCT ON (origin_id) origin_id, closed_on,
                      {_outcome_sql("closing_method")} AS outcome
               FROM cases_case
               WHERE origin_id IS NOT NULL AND procedure = %(retrial)s AND closed_on IS NOT NULL
+                {origins}
               ORDER BY origin_id, closed_on DESC, id DESC
             ), computed AS (
               SELECT c.id,
@@ -150,7 +160,7 @@ def case_derived_refresh(*, case_ids: Sequence[int] | None = None, deadlines: bo
               FROM cases_case c
               LEFT JOIN appeal a ON a.origin_id = c.id
               LEFT JOIN retrial r ON r.origin_id = c.id
-              WHERE {targets}
+              WHERE true {targets}
             )
             UPDATE cases_case c SET
               effective_appealed = computed.appealed,
@@ -159,7 +169,7 @@ def case_derived_refresh(*, case_ids: Sequence[int] | None = None, deadlines: bo
               effective_retrial_outcome = computed.retrial_outcome,
               effective_retrial_decided_on = computed.retrial_decided_on
             FROM computed
-            WHERE c.id = computed.id AND (
+            WHERE c.id = computed.id {outer} AND (
               c.effective_appealed, c.effective_appeal_outcome, c.effective_appeal_decided_on,
               c.effective_retrial_outcome, c.effective_retrial_decided_on
             ) IS DISTINCT FROM (

@@ -25,7 +25,7 @@ from types import SimpleNamespace
 
 from cases.casenumbers import PROVINCES, TYPE_CODES
 from cases.importing.columns import COLUMNS_BY_NAME, Column
-from cases.importing.fingerprints import SEPARATOR, Fingerprinter, digest
+from cases.importing.fingerprints import Fingerprinter
 from cases.importing.validation import (
     _INVALID,
     RowValidator,
@@ -85,14 +85,19 @@ class BlockValidator:
         self._tracks: dict[tuple[str, str, str, str], str | None] = {}
         self._courts: dict[str, bool] = {}
 
-    def lines(self, rows: Sequence[int], values: Sequence[Sequence[str]]) -> str | None:
-        """The COPY lines (records and fingerprints) of the block, or None to go row by row."""
+    def lines(
+        self, rows: Sequence[int], values: Sequence[Sequence[str]], fingerprints: Sequence[str]
+    ) -> str | None:
+        """The COPY lines (records and their fingerprints, as given) of the block, or None to
+        go row by row."""
         try:
-            return self._lines(rows, values)
+            return self._lines(rows, values, fingerprints)
         except _NotPlain:
             return None
 
-    def _lines(self, rows: Sequence[int], values: Sequence[Sequence[str]]) -> str:
+    def _lines(
+        self, rows: Sequence[int], values: Sequence[Sequence[str]], fingerprints: Sequence[str]
+    ) -> str:
         cells = list(map(self.printer.cells, values))
         columns = dict(zip(COLUMNS_BY_NAME, zip(*cells, strict=True), strict=True))
         for column in columns.values():
@@ -160,8 +165,6 @@ class BlockValidator:
         appealed = _each(columns["appealed"], lambda value: BOOLEAN[parse_boolean(value)])
         hearing = _each(columns["hearing_held"], lambda value: BOOLEAN[parse_boolean(value)])
         amounts = {name: self._amounts(columns[name]) for name in _AMOUNTS_COLUMNS}
-        # Every cell is printable: none holds SEPARATOR, so every row has its fingerprint.
-        fingerprints = list(map(digest, map(SEPARATOR.join, cells)))
         record = (
             list(map(str, rows)),
             numbers,

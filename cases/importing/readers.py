@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import os
 import zipfile
 import zlib
@@ -142,26 +143,59 @@ def detect_encoding(head: bytes) -> str:
     return "utf-8"
 
 
+@dataclass
+class RawBlock:
+    """Consecutive rows of a CSV file: their row numbers and their records' bytes as written
+    (without the line ending), and, where the records were read through the csv module (a
+    piece of the file with quotes), their cells (None: not read yet)."""
+
+    rows: list[int]
+    records: list[bytes]
+    values: list[list[str] | None] | None = None
+    start: int = 0  # where its bytes begin and end in the file (progress)
+    end: int = 0
+
+
 class CsvSource(Source):
+    """A CSV file, read as bytes a piece (PIECE_BYTES) at a time. A piece without quotes,
+    NULs or a lone carriage return holds one record per line, split by the comma — as the csv
+    module would read it; any other piece is read by the csv module itself, line by line, so
+    every record keeps its exact bytes (fingerprints.py) and the module's meaning."""
+
+    PIECE_BYTES = 1 << 20
+
     def __init__(self, stream: BinaryIO, *, name: str, size: int | None = None):
         self.name = name
         self.size = size
         self._stream = stream
         head = stream.read(SNIFF_BYTES)
         self.encoding = detect_encoding(head)
+        self._decoding = "utf-8" if self.encoding == "utf-8-sig" else self.encoding
+        self._offset = self._done = 0
+        if head.startswith(UTF8_BOM):
+            head = head[len(UTF8_BOM) :]
+            self._offset = len(UTF8_BOM)
         self._counter = _CountingReader(_Prefixed(head, stream))
-        self._text = io.TextIOWrapper(
-            io.BufferedReader(self._counter, buffer_size=1 << 16),
-            encoding=self.encoding,
-            newline="",
-        )
-        self._reader = csv.reader(self._text)
+        self._raw = io.BufferedReader(self._counter, buffer_size=1 << 16)
+        self._blocks = self._read_blocks()
+        self._held: RawBlock | None = None
         try:
-            header = next(self._reader, None)
-        except (UnicodeDecodeError, csv.Error) as error:
+            first = next(self._blocks, None)
+        except csv.Error as error:
             raise ImportFileError(self._unreadable(error)) from error
+        header = None
+        if first is not None:
+            header = self.row_values(first, 0)
+            self._held = RawBlock(
+                first.rows[1:],
+                first.records[1:],
+                first.values[1:] if first.values is not None else None,
+                first.start,
+                first.end,
+            )
         if header is None or not any(cell.strip() for cell in header):
             raise ImportFileError(_("%(source)s：文件为空或没有表头") % {"source": name})
+        self.header = header
         self.plan = ColumnPlan.from_header(header, source_name=name)
 
     def _unreadable(self, error: Exception) -> str:
@@ -171,24 +205,152 @@ class CsvSource(Source):
             "error": error,
         }
 
-    def rows(self) -> Iterator[tuple[int, Sequence[Any]]]:
-        row_number = 1
+    def _row_error(self, row: int, error: Exception) -> ImportFileError:
+        return ImportFileError(
+            _("%(source)s：第%(row)s行无法读取：%(error)s")
+            % {"source": self.name, "row": row, "error": error}
+        )
+
+    # --- reading -------------------------------------------------------------------------
+
+    def _read_blocks(self) -> Iterator[RawBlock]:
+        """Every record of the file (empty ones too), a piece at a time."""
+        row = 0
+        carry = b""
+        while True:
+            data = self._raw.read(self.PIECE_BYTES)
+            end = not data
+            data = carry + data
+            if not data:
+                return
+            cut = len(data) if end else data.rfind(b"\n") + 1
+            if cut <= 0:
+                carry = data
+                continue
+            piece, carry = data[:cut], data[cut:]
+            if b'"' in piece or b"\x00" in piece or piece.count(b"\r") != piece.count(b"\r\n"):
+                block, rest = self._read_exactly(piece, row, end)
+                carry = rest + carry
+                cut -= len(rest)
+            else:
+                records = piece.split(b"\n")
+                if records[-1] == b"":
+                    records.pop()
+                if b"\r" in piece:
+                    records = [record.removesuffix(b"\r") for record in records]
+                block = RawBlock(list(range(row + 1, row + 1 + len(records))), records)
+            row += len(block.rows)
+            block.start, self._offset = self._offset, self._offset + cut
+            block.end = self._offset
+            if block.rows:
+                yield block
+            if end:
+                if carry:
+                    continue  # a record held back at the very end: read it on its own
+                return
+
+    def _read_exactly(self, piece: bytes, row: int, end: bool) -> tuple[RawBlock, bytes]:
+        """The records of a piece read by the csv module, each with its own bytes: the module
+        takes the lines one by one, so the lines it took for a record are that record. The
+        last record stays for the next piece (it may go on there), unless the file ends."""
+        lines = piece.splitlines(keepends=True)
+        taken = 0
+
+        def feed():
+            nonlocal taken
+            for number, line in enumerate(lines):
+                taken = number + 1
+                try:
+                    yield line.decode(self._decoding)
+                except UnicodeDecodeError as error:
+                    raise self._row_error(row + 1 + len(records), error) from error
+
+        reader = csv.reader(feed())
+        records: list[bytes] = []
+        values: list[list[str]] = []
+        spans: list[int] = []
+        start = 0
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as error:
+                raise self._row_error(row + 1 + len(records), error) from error
+            records.append(b"".join(lines[start:taken]).rstrip(b"\r\n"))
+            values.append(cells)
+            spans.append(start)
+            start = taken
+        if not end and records:
+            held = spans[-1]
+            records.pop()
+            values.pop()
+            return RawBlock(list(range(row + 1, row + 1 + len(records))), records, values), (
+                b"".join(lines[held:])
+            )
+        return RawBlock(list(range(row + 1, row + 1 + len(records))), records, values), b""
+
+    def values(self, block: RawBlock) -> list[list[str]]:
+        """The cells of each record of the block."""
+        if block.values is None:
+            try:
+                return [record.decode(self._decoding).split(",") for record in block.records]
+            except UnicodeDecodeError:
+                pass  # the row's own error, below
+        return [self.row_values(block, k) for k in range(len(block.rows))]
+
+    def row_values(self, block: RawBlock, k: int) -> list[str]:
+        """The cells of the block's k-th record (a record without quotes: split by commas)."""
+        if block.values is not None and block.values[k] is not None:
+            return block.values[k]
         try:
-            for cells in self._reader:
-                row_number += 1
-                if cells and any(cells):
-                    yield row_number, cells
-        except (UnicodeDecodeError, csv.Error) as error:
-            raise ImportFileError(
-                _("%(source)s：第%(row)s行无法读取：%(error)s")
-                % {"source": self.name, "row": row_number + 1, "error": error}
-            ) from error
+            return block.records[k].decode(self._decoding).split(",")
+        except UnicodeDecodeError as error:
+            raise self._row_error(block.rows[k], error) from error
+
+    def blocks(self) -> Iterator[RawBlock]:
+        """The rows after the header, a piece of the file at a time, without empty rows (their
+        numbers are skipped)."""
+        held, self._held = self._held, None
+        pieces = itertools.chain([held] if held is not None else [], self._blocks)
+        while True:
+            try:
+                block = next(pieces)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                raise ImportFileError(self._unreadable(error)) from error
+            rows, records = block.rows, block.records
+            kept = [k for k, record in enumerate(records) if record.strip(b",")]
+            values = block.values
+            if values is not None:
+                kept = [k for k in kept if any(values[k] or ())]
+            if len(kept) < len(records):
+                block = RawBlock(
+                    [rows[k] for k in kept],
+                    [records[k] for k in kept],
+                    [values[k] for k in kept] if values is not None else None,
+                    block.start,
+                    block.end,
+                )
+            if block.rows:
+                yield block
+
+    def rows(self) -> Iterator[tuple[int, Sequence[Any]]]:
+        for block in self.blocks():
+            yield from zip(block.rows, self.values(block), strict=True)
+            self.done(block, len(block.rows))
+
+    def done(self, block: RawBlock, rows: int) -> None:
+        """Progress: the first `rows` rows of the block are done (bytes, prorated)."""
+        share = rows / len(block.rows) if block.rows else 1
+        self._done = block.start + round((block.end - block.start) * share)
 
     def position(self) -> int:
-        return self._counter.count
+        return self._done
 
     def close(self) -> None:
-        self._text.close()
+        self._raw.close()
         self._stream.close()
 
 

@@ -8,8 +8,9 @@ pipeline has drained.
 
 Large loads (issue 13): a first load of a large file into an empty case table builds the
 table's secondary indexes and foreign keys once at the end (StagingWriter.begin_bulk); a
-re-import of a CSV export probes each chunk's fingerprints first (fingerprints.py), and only
-the rows whose case was not last written by that very row are validated and upserted. CSV rows
+re-import of a CSV export matches each chunk's fingerprints (fingerprints.py) against those
+stored, read once into memory (known.py), and only the rows whose case was not last written by
+that very row are validated and upserted. CSV rows
 are validated a block at a time, column by column, where the block is plain (fastpath.py), and
 row by row where it is not — with the same records and the same errors.
 """
@@ -19,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import getpass
-import itertools
 import queue
 import sys
 import threading
@@ -28,6 +28,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TextIO
 
+import numpy as np
 from django.db import connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -40,7 +41,8 @@ from cases.dates import today
 from cases.importing.columns import COLUMNS_BY_NAME
 from cases.importing.fastpath import BlockValidator
 from cases.importing.fingerprints import Fingerprinter
-from cases.importing.readers import CsvSource, Source
+from cases.importing.known import KnownCases
+from cases.importing.readers import CsvSource, RawBlock, Source
 from cases.importing.validation import RowError, RowValidator
 from cases.importing.writer import (
     NULL,
@@ -63,8 +65,11 @@ TARGETED_REFRESH_MAX = 100_000
 # table's indexes and foreign keys at the end (StagingWriter.begin_bulk).
 BULK_MIN_BYTES = 16 * 1024 * 1024
 BULK_MIN_ROWS = 100_000
-# Probing stops for the rest of a source when fewer than this share of a chunk's rows match:
-# the file is mostly new or changed, and probing would cost more than it saves.
+# Seconds a thread holds the GIL while the other waits for it, during an import (_Pipeline).
+PIPELINE_SWITCH_INTERVAL = 0.0005
+# Matching stops for the rest of a source when fewer than this share of a chunk's rows match:
+# the file is mostly new or changed, and the column-by-column validation of the ordinary way
+# (fastpath.py) then pays more.
 PROBE_MIN_SHARE = 0.2
 
 
@@ -199,8 +204,16 @@ def case_import(
             writer.begin()
             if _large(sources) and writer.case_table_empty():
                 writer.begin_bulk()
-            # Probing pays when the cases are mostly there; samples need every row staged.
-            probing = not sample_size and writer.bulk is None and not writer.case_table_empty()
+            # Matching pays when the cases are mostly there; samples need every row staged.
+            known = None
+            if (
+                not sample_size
+                and writer.bulk is None
+                and any(isinstance(source, CsvSource) for source in sources)
+                and not writer.case_table_empty()
+            ):
+                _note(progress, _("读取已有案件的指纹…"))
+                known = KnownCases(writer.cursor, today=day, court_allowed=court_allowed)
             totals = [ChunkCounts() for _source in sources]
             with _Pipeline() as pipeline:
                 for index, source in enumerate(sources):
@@ -214,7 +227,7 @@ def case_import(
                         writer,
                         RowValidator(plan=source.plan, today=day, court_allowed=court_allowed),
                         progress,
-                        probing=probing,
+                        known=known,
                     )
             for summary, total in zip(result.sources, totals, strict=True):
                 summary.created, summary.updated = total.created, total.updated
@@ -273,15 +286,13 @@ def _large(sources: Sequence[Source]) -> bool:
 
 
 def _stage(
-    source, index, summary, total, pipeline, writer, validator, progress, *, probing=False
+    source, index, summary, total, pipeline, writer, validator, progress, *, known=None
 ) -> None:
     """Validate the rows of one source and hand them to the pipeline, chunk by chunk."""
     validate = validator.validate
     case_label = source.plan.label(COLUMNS_BY_NAME["case_number"])
     bar = _progress_bar(source, progress)
     seen = 0
-    # CSV rows are fingerprinted (fingerprints.py); other sources' cells are not all text.
-    printer = Fingerprinter(source.plan) if isinstance(source, CsvSource) else None
 
     def new_chunk() -> Chunk:
         return Chunk(source=index, source_name=source.name, case_label=case_label)
@@ -303,109 +314,218 @@ def _stage(
             bar.update(position - seen)
             seen = position
 
-    rows = source.rows()
-    if probing and printer is not None:
-        rows = _probed(
-            rows, printer, pipeline, writer, validator, new_chunk, send, summary, show_progress
-        )
-    chunk = new_chunk()
-    # Plain blocks of CSV rows are validated column by column (fastpath.py); a block that
-    # is not plain throughout is validated row by row, as every row of other sources is.
-    blocks = BlockValidator(validator, printer) if printer is not None else None
-    size = min(BLOCK_ROWS, CHUNK_ROWS)  # chunks keep their size: a whole number of blocks
-    while block := list(itertools.islice(rows, size)):
-        lines = blocks.lines(*zip(*block, strict=True)) if blocks else None
-        if lines is not None:
-            chunk.records.write(lines)
+    def take(chunk, row, values, fingerprint=NULL) -> None:
+        record, errors = validate(row, values)
+        if errors:
+            chunk.errors.write(error_lines(index, source.name, errors))
+            summary.rejected += 1
         else:
-            for row, values in block:
-                record, errors = validate(row, values)
-                if errors:
-                    chunk.errors.write(error_lines(index, source.name, errors))
-                    summary.rejected += 1
-                elif printer is None:
-                    chunk.records.write(record_line(record))
+            chunk.records.write(record_line(record, fingerprint))
+
+    chunk = new_chunk()
+    if isinstance(source, CsvSource):
+        # CSV rows are fingerprinted (fingerprints.py); plain blocks are validated column by
+        # column (fastpath.py), the others row by row, as every row of other sources is.
+        printer = Fingerprinter(source)
+        blocks = source.blocks()
+        if known is not None:
+            blocks = _matched(
+                source, blocks, printer, known, pipeline, writer, validator, new_chunk, send,
+                summary, show_progress,
+            )  # fmt: skip
+        fast = BlockValidator(validator, printer)
+        size = min(BLOCK_ROWS, CHUNK_ROWS)  # chunks keep their size: a whole number of blocks
+        for raw in blocks:
+            values = source.values(raw)
+            fingerprints = printer.hex_digests(raw.records)
+            for start in range(0, len(raw.rows), size):
+                part = slice(start, start + size)
+                rows = raw.rows[part]
+                lines = fast.lines(rows, values[part], fingerprints[part])
+                if lines is not None:
+                    chunk.records.write(lines)
                 else:
-                    fingerprint = printer.fingerprint(printer.cells(values))
-                    chunk.records.write(record_line(record, fingerprint or NULL))
-        chunk.rows += len(block)
-        if chunk.rows >= CHUNK_ROWS:
-            send(chunk)
-            chunk = new_chunk()
-            show_progress()
+                    for row, cells, fingerprint in zip(
+                        rows, values[part], fingerprints[part], strict=True
+                    ):
+                        take(chunk, row, cells, fingerprint)
+                chunk.rows += len(rows)
+                if chunk.rows >= CHUNK_ROWS:
+                    send(chunk)
+                    chunk = new_chunk()
+                    source.done(raw, start + len(rows))
+                    show_progress()
+            source.done(raw, len(raw.rows))
+    else:
+        for row, values in source.rows():
+            take(chunk, row, values)
+            chunk.rows += 1
+            if chunk.rows >= CHUNK_ROWS:
+                send(chunk)
+                chunk = new_chunk()
+                show_progress()
     send(chunk)
     show_progress()
     if bar is not None:
         bar.close()
 
 
-def _probed(rows, printer, pipeline, writer, validator, new_chunk, send, summary, progress):
-    """The rows of a re-import, chunk by chunk: each chunk's fingerprints are probed first
-    (StagingWriter.probe, which stages the matched rows), and only the other rows are validated
-    and sent. Yields, at the end, the rest of the rows, unprobed, if probing stopped paying.
+def _part(block: RawBlock, start: int, stop: int) -> RawBlock:
+    """Rows start:stop of a raw block (its bytes prorated, for progress)."""
+    count = len(block.rows) or 1
+    span = block.end - block.start
+    return RawBlock(
+        block.rows[start:stop],
+        block.records[start:stop],
+        block.values[start:stop] if block.values is not None else None,
+        block.start + span * start // count,
+        block.start + span * min(stop, count) // count,
+    )
 
-    While the database probes a chunk, the next one is read and fingerprinted. A chunk is
-    probed only after the previous chunk is written, so that a probe sees every case and judge
-    as the rows before it left them. A matched row is validated after all (demoted) when the
-    user may not import its court — the validator gives the error — or when another row of its
-    chunk names a judge of its staff number otherwise: the latest row naming a judge wins."""
+
+class _Rechunked:
+    """The raw blocks of a CSV source as blocks of exactly `size` rows (the last may have
+    fewer). `rest()`: the rows not yet handed out, when the caller stops."""
+
+    def __init__(self, blocks, size: int):
+        self.blocks, self.size = blocks, size
+        self.left: RawBlock | None = None
+
+    def __iter__(self):
+        while True:
+            parts, count = [], 0
+            while count < self.size:
+                block = self.left if self.left is not None else next(self.blocks, None)
+                self.left = None
+                if block is None:
+                    break
+                take = min(self.size - count, len(block.rows))
+                parts.append(_part(block, 0, take))
+                if take < len(block.rows):
+                    self.left = _part(block, take, len(block.rows))
+                count += take
+            if not parts:
+                return
+            yield RawBlock(
+                [row for part in parts for row in part.rows],
+                [record for part in parts for record in part.records],
+                [v for part in parts for v in (part.values or [None] * len(part.rows))],
+                parts[0].start,
+                parts[-1].end,
+            )
+
+    def rest(self):
+        if self.left is not None:
+            yield self.left
+        yield from self.blocks
+
+
+def _matched(
+    source, blocks, printer, known, pipeline, writer, validator, new_chunk, send, summary,
+    progress,
+):  # fmt: skip
+    """The rows of a re-import, chunk by chunk: rows matched to a stored fingerprint in memory
+    (known.py) are counted as unchanged and go no further — not even through the csv module;
+    only the other rows are validated and sent. Yields, at the end, the rest of the raw blocks,
+    unmatched, if matching stopped paying.
+
+    Per chunk: the rows are read and fingerprinted while the database writes the chunk before
+    (so the pipeline overlaps); the unmatched ones are validated and staged (`writer.stage`),
+    which tells the stored cases they name; a matched row of such a case, or naming a judge
+    whom a staged row names otherwise, is validated and staged after all (demoted), so that
+    the database's duplicate check and the latest naming of a judge see it as the plain
+    import does. Duplicates among matched rows are rejected here with the same error."""
     validate = validator.validate
-    allowed = validator.court_allowed
-    today = validator.today
     first = new_chunk()
     source_index, source_name = first.source, first.source_name
+    known.start_source()
 
-    def read() -> tuple[list, str, bool]:
-        block = list(itertools.islice(rows, CHUNK_ROWS))
-        if not block:
-            return [], "", True
-        numbers, values = zip(*block, strict=True)
-        cells, fingerprints, lines, plain = printer.block(numbers, values)
-        return list(zip(numbers, values, cells, fingerprints, strict=True)), lines, plain
-
-    def take(chunk, row, values, fingerprint, judges) -> None:
-        record, errors = validate(row, values)
+    def take(chunk, raw, k, fingerprint) -> tuple | None:
+        record, errors = validate(raw.rows[k], source.row_values(raw, k))
         if errors:
             chunk.errors.write(error_lines(source_index, source_name, errors))
             summary.rejected += 1
-        else:
-            chunk.records.write(record_line(record, fingerprint or NULL))
-            # judge_staff_id → (judge_name, division)
-            judges.setdefault(record[10], set()).add((record[11], record[9]))
+            return None
+        chunk.records.write(record_line(record, fingerprint.hex()))
+        known.named(record[3], record[10], record[11], record[9])
+        return record
 
-    batch, lines, plain = read()
-    future = pipeline.call(lambda lines=lines: writer.probe(lines, today))
-    while batch:
-        following = read()
-        matched = pipeline.result(future)
+    chunks = _Rechunked(blocks, CHUNK_ROWS)
+    for raw in chunks:
+        digests = printer.digests(raw.records)
+        positions = known.positions(b"".join(digests), len(digests))
+        candidate = known.admitted(positions, known.candidates(positions, printer.judge_names(raw)))
         chunk = new_chunk()
-        kept = []  # matched rows, until the judges that the chunk's other rows name are known
-        judges: dict[str, set[tuple[str, str]]] = {}
-        for row, values, cells, fingerprint in batch:
-            chunk.rows += 1
-            if row in matched:
-                if allowed is None or allowed(printer.court_code(cells)):
-                    kept.append((row, values, cells, fingerprint))
-                    continue
-                chunk.demoted.append(row)  # the validator gives the error
-            take(chunk, row, values, fingerprint, judges)
-        if judges:
-            # In a plain block a cell reads as written: only rows naming one of those judges
-            # are looked at closely.
-            staff_id = printer.staff_id_cell if plain else printer.staff_id
-            for row, values, cells, fingerprint in kept:
-                named = judges.get(staff_id(cells))
-                if named is not None and named != {printer.judge(cells)}:
-                    chunk.demoted.append(row)
-                    take(chunk, row, values, fingerprint, {})
+        chunk.rows = len(raw.rows)
+        for k in np.flatnonzero(~candidate).tolist():
+            take(chunk, raw, k, digests[k])
+        named = []
+        if chunk.records.tell():
+            # after the chunk before is written: the stored cases this chunk's staged rows name
+            named = pipeline.result(pipeline.call(lambda chunk=chunk: writer.stage(chunk)))
+        if named:
+            stored = known.positions(
+                b"".join(bytes.fromhex(text.replace("-", "")) for _r, _n, text in named),
+                len(named),
+            )
+            for (_row, number, _text), position in zip(named, stored.tolist(), strict=True):
+                if position >= 0:
+                    known.touch(position)
+                    if earlier := int(known.seen[position]):
+                        chunk.registered.append((number, earlier))
+        matched = known.admitted(positions, candidate)
+        for k in np.flatnonzero(candidate & ~matched).tolist():  # demoted, in row order
+            record = take(chunk, raw, k, digests[k])
+            position = int(positions[k])
+            known.touch(position)
+            if record is not None and (earlier := int(known.seen[position])):
+                chunk.registered.append((record[1], earlier))
+        summary.rejected += _reject_matched_duplicates(
+            chunk, known, positions, matched, raw, printer
+        )
         send(chunk)
+        source.done(raw, len(raw.rows))
         progress()
-        batch, lines, plain = following
-        if len(matched) < PROBE_MIN_SHARE * len(batch or [None]):
+        if matched.sum() < PROBE_MIN_SHARE * len(raw.rows):
+            # Mostly new or changed rows: the rest of the source takes the ordinary way, and
+            # the rows matched so far join its duplicate check.
+            at, seen_rows = known.seen_positions()
+            lines = "".join(
+                f"{known.uuid_hex(position)}\t{row}\n"
+                for position, row in zip(at.tolist(), seen_rows.tolist(), strict=True)
+            )
+            pipeline.run(lambda lines=lines: writer.register_matched(lines))
             break
-        future = pipeline.call(lambda lines=lines: writer.probe(lines, today))
-    yield from ((row, values) for row, values, _cells, _print in batch)  # read, not probed
-    yield from rows
+    yield from chunks.rest()
+
+
+def _reject_matched_duplicates(chunk, known, positions, matched, raw, printer) -> int:
+    """Among the chunk's matched rows, in row order: one naming a case that a matched row
+    already named in this source is rejected ("与第N行案号相同", N the first such row); the
+    others are unchanged, and known.seen notes them. Returns how many were rejected."""
+    at = positions[matched]
+    where = np.flatnonzero(matched)
+    rows = np.asarray(raw.rows, dtype=np.int64)[matched]
+    earlier = known.seen[at].astype(np.int64)
+    _unique, first, inverse = np.unique(at, return_index=True, return_inverse=True)
+    first_row = rows[first][inverse]
+    duplicate = (earlier > 0) | (first_row != rows)
+    known.seen[at[~duplicate]] = rows[~duplicate]
+    chunk.matched = int(len(at) - duplicate.sum())
+    if not duplicate.any():
+        return 0
+    of = np.where(earlier > 0, earlier, first_row)
+    lines = []
+    for k in np.flatnonzero(duplicate).tolist():
+        error = RowError(
+            int(rows[k]),
+            chunk.case_label,
+            _("与第%(row)s行案号相同") % {"row": int(of[k])},
+            printer.case_number(raw, int(where[k])),
+        )
+        lines.append(error_lines(chunk.source, chunk.source_name, [error]))
+    chunk.errors.write("".join(lines))
+    return int(duplicate.sum())
 
 
 def _refresh_derived(writer: StagingWriter) -> None:
@@ -442,6 +562,11 @@ class _Pipeline:
         self._thread = threading.Thread(target=self._work, name="case-import", daemon=True)
 
     def __enter__(self) -> _Pipeline:
+        # The worker waits for the GIL after each statement while this thread reads rows: a
+        # chunk's dozen statements would wait the default 5 ms each (half of a re-import's
+        # writing time); a shorter interval hands the GIL over sooner.
+        self._interval = sys.getswitchinterval()
+        sys.setswitchinterval(PIPELINE_SWITCH_INTERVAL)
         self._thread.start()
         return self
 
@@ -489,6 +614,7 @@ class _Pipeline:
     def __exit__(self, exc_type, exc, traceback) -> None:
         self._tasks.put(None)
         self._thread.join()
+        sys.setswitchinterval(self._interval)
         if exc is None and self._error is not None:
             raise self._error
 

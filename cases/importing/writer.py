@@ -7,11 +7,11 @@ divisions and judges; one INSERT … ON CONFLICT … DO UPDATE … WHERE … IS 
 counts created / updated rows with RETURNING (xmax = 0).
 
 Two ways make large loads fast (issue 13, "fast loads"). A re-import: every CSV row carries its
-fingerprint (fingerprints.py); `probe` finds the rows whose case was last written by that very
-row and stages them as *matched*: they take part in the duplicate check, as any row does, but
-nothing else (no validation, no write). A first load into an
-empty case table (`begin_bulk`): its secondary indexes and foreign keys are dropped under an
-exclusive lock and built again at the end (`end_bulk`), once, instead of row by row.
+fingerprint (fingerprints.py); the rows matched to a stored fingerprint in memory (known.py)
+never reach the database — only the changed and new rows are staged, and `stage` tells which
+stored cases they name, so that matched rows of those cases are staged after all. A first load
+into an empty case table (`begin_bulk`): its secondary indexes and foreign keys are dropped
+under an exclusive lock and built again at the end (`end_bulk`), once, instead of row by row.
 
 The writer uses the raw psycopg2 cursor, not the ORM, so that it can run on the pipeline
 thread (services.py) while the main thread validates the next chunk.
@@ -36,9 +36,9 @@ STAGING = "courtdash_import_staging"
 SEEN = "courtdash_import_seen"
 ERRORS = "courtdash_import_error"
 CHANGED = "courtdash_import_changed"
-PROBE = "courtdash_import_probe"
+MATCHED = "courtdash_import_matched"
 JUDGES = "courtdash_import_judges"
-TEMP_TABLES = (STAGING, SEEN, ERRORS, CHANGED, PROBE, JUDGES)
+TEMP_TABLES = (STAGING, SEEN, ERRORS, CHANGED, MATCHED, JUDGES)
 
 STAGING_TYPES = {
     "row": "integer NOT NULL",
@@ -74,9 +74,8 @@ STAGING_TYPES = {
     "appeal_transferred_on": "date",
 }
 assert tuple(STAGING_TYPES) == RECORD_FIELDS
-# Besides the record: the row's fingerprint, and whether the row is matched (fingerprints.py):
-# a matched row has only the columns that the duplicate check and the units need.
-STAGING_EXTRA = {"import_hash": "uuid", "matched": "boolean NOT NULL DEFAULT false"}
+# Besides the record: the row's fingerprint (fingerprints.py).
+STAGING_EXTRA = {"import_hash": "uuid"}
 STAGED_COLUMNS = ", ".join((*RECORD_FIELDS, "import_hash"))
 ERROR_COLUMNS = "source, source_name, row, seq, case_number, column_name, message"
 
@@ -133,7 +132,6 @@ RESOLVED = f"""
     JOIN cases_court c ON c.code = s.court_code
     JOIN cases_division d ON d.court_id = c.id AND d.name = s.division
     JOIN cases_judge j ON j.court_id = c.id AND j.staff_id = s.judge_staff_id
-    WHERE NOT s.matched
 """
 
 
@@ -184,7 +182,7 @@ UPSERT = f"""
       INSERT INTO {CHANGED} (source, id, created)
       SELECT DISTINCT %(source)s, c.origin_id, NULL::boolean
       FROM {STAGING} s JOIN cases_case c ON c.case_number = s.case_number
-      WHERE NOT s.matched AND c.origin_id IS NOT NULL
+      WHERE c.origin_id IS NOT NULL
         AND c.origin_case_number IS DISTINCT FROM s.origin_case_number
     ), changed AS (
 {INSERT_ROWS}      ON CONFLICT (case_number) DO UPDATE
@@ -204,28 +202,21 @@ UPSERT = f"""
 # the next import of the same export recognises the row. Written once per row and form.
 REFINGERPRINT = f"""
     UPDATE cases_case c SET import_hash = s.import_hash FROM {STAGING} s
-    WHERE NOT s.matched AND s.import_hash IS NOT NULL AND c.case_number = s.case_number
+    WHERE s.import_hash IS NOT NULL AND c.case_number = s.case_number
       AND c.import_hash IS DISTINCT FROM s.import_hash
 """
 
-# Rows whose case was last written by that very row (same fingerprint), whose dates are still
-# not after today, and whose judge already has the name and division the row gives: staged as
-# matched (row and case number as stored), for the duplicate check only. Such a row would name
-# its judge as they are; services demotes it when another row of its chunk names them too.
-PROBE_MATCH = f"""
-    INSERT INTO {STAGING} (row, case_number, matched)
-    SELECT p.row, c.case_number, true
-    FROM {PROBE} p
-    -- index lookups per row (LATERAL … LIMIT): never a scan of the case table per chunk
-    CROSS JOIN LATERAL (
-      SELECT c.case_number, c.import_hash, c.filed_on, c.closed_on, j.name AS judge_name,
-             j.division_id = c.division_id AS judge_in_division
-      FROM cases_case c JOIN cases_judge j ON j.id = c.judge_id
-      WHERE c.case_number = p.case_number LIMIT 1
-    ) c
-    WHERE c.import_hash = p.import_hash AND c.judge_name = p.judge_name AND c.judge_in_division
-      AND c.filed_on <= %(today)s AND (c.closed_on IS NULL OR c.closed_on <= %(today)s)
-    RETURNING row
+# The stored cases that the staged rows name, with their fingerprints (known.py).
+NAMED = f"""
+    SELECT s.row, s.case_number, c.import_hash::text FROM {STAGING} s
+    JOIN cases_case c ON c.case_number = s.case_number WHERE c.import_hash IS NOT NULL
+"""
+
+# The matched rows so far of a source (MATCHED: fingerprint, row) join the duplicate check.
+MATCHED_SEEN = f"""
+    INSERT INTO {SEEN} (case_number, row)
+    SELECT c.case_number, m.row FROM {MATCHED} m JOIN cases_case c ON c.import_hash = m.import_hash
+    ON CONFLICT (case_number) DO NOTHING
 """
 
 # The case table's indexes that back no constraint, and its foreign keys (begin_bulk).
@@ -295,7 +286,9 @@ class Chunk:
     records: io.StringIO = field(default_factory=io.StringIO)
     errors: io.StringIO = field(default_factory=io.StringIO)
     rows: int = 0
-    demoted: list[int] = field(default_factory=list)  # matched rows to validate after all
+    matched: int = 0  # rows unchanged, matched in memory (known.py): counted, not staged
+    # (case number, row): a matched row of an earlier chunk named the case of a staged row
+    registered: list[tuple[str, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -339,10 +332,7 @@ class StagingWriter:
             f"""CREATE TEMP TABLE {CHANGED} (source integer, id bigint, created boolean)
                 ON COMMIT DROP"""
         )
-        execute(
-            f"""CREATE TEMP TABLE {PROBE} (row integer, case_number text, import_hash uuid,
-                judge_name text) ON COMMIT DROP"""
-        )
+        execute(f"CREATE TEMP TABLE {MATCHED} (import_hash uuid, row integer) ON COMMIT DROP")
         execute(
             f"""CREATE TEMP TABLE {JUDGES} (court_id bigint, staff_id text, name text,
                 division_id bigint, PRIMARY KEY (court_id, staff_id)) ON COMMIT DROP"""
@@ -396,21 +386,26 @@ class StagingWriter:
 
     # --- one chunk --------------------------------------------------------------------------
 
-    def probe(self, lines: str, today) -> set[int]:
-        """Stage as matched the rows (PROBE lines: row, case number, fingerprint, judge's name)
-        whose case was last written by that very row (PROBE_MATCH); returns their rows."""
-        if not lines:
-            return set()
-        self.cursor.copy_expert(f"COPY {PROBE} FROM STDIN", io.StringIO(lines))
-        self.cursor.execute(PROBE_MATCH, {"today": today})
-        matched = {row for (row,) in self.cursor.fetchall()}
-        self.cursor.execute(f"TRUNCATE {PROBE}")
-        return matched
+    def stage(self, chunk: Chunk) -> list[tuple[int, str, str]]:
+        """Stage the chunk's records so far; returns the stored cases they name (row, case
+        number, fingerprint as uuid text). Later records of the chunk go in with `write`."""
+        if chunk.records.tell():
+            chunk.records.seek(0)
+            self.cursor.copy_expert(f"COPY {STAGING} ({STAGED_COLUMNS}) FROM STDIN", chunk.records)
+            chunk.records = io.StringIO()
+        self.cursor.execute(NAMED)
+        return self.cursor.fetchall()
+
+    def register_matched(self, lines: str) -> None:
+        """The rows matched so far in this source (lines: fingerprint, row) join the duplicate
+        check of the rows that follow (once, when matching stops for the source)."""
+        if lines:
+            self.cursor.copy_expert(f"COPY {MATCHED} FROM STDIN", io.StringIO(lines))
+            self.cursor.execute(MATCHED_SEEN)
+            self.cursor.execute(f"TRUNCATE {MATCHED}")
 
     def write(self, chunk: Chunk) -> ChunkCounts:
-        counts = ChunkCounts()
-        if chunk.demoted:
-            self.cursor.execute(f"DELETE FROM {STAGING} WHERE row = ANY(%s)", [chunk.demoted])
+        counts = ChunkCounts(staged=chunk.matched)
         if chunk.errors.tell():
             chunk.errors.seek(0)
             self.cursor.copy_expert(f"COPY {ERRORS} ({ERROR_COLUMNS}) FROM STDIN", chunk.errors)
@@ -420,11 +415,17 @@ class StagingWriter:
         self.cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {STAGING})")
         if not self.cursor.fetchone()[0]:
             return counts
+        if chunk.registered:
+            self.cursor.execute(
+                f"""INSERT INTO {SEEN} (case_number, row) SELECT * FROM unnest(%s, %s)
+                ON CONFLICT (case_number) DO NOTHING""",
+                [[n for n, _row in chunk.registered], [row for _n, row in chunk.registered]],
+            )
         counts.duplicates = self._reject_duplicates(chunk)
         self.cursor.execute(
             f"INSERT INTO {SEEN} (case_number, row) SELECT case_number, row FROM {STAGING}"
         )
-        counts.staged = self.cursor.rowcount
+        counts.staged += self.cursor.rowcount
         self._create_units()
         if self.sample_size:
             self._take_samples()
@@ -500,7 +501,7 @@ class StagingWriter:
             WITH latest AS (
               SELECT DISTINCT ON (s.court_code, s.judge_staff_id)
                      s.court_code, s.judge_staff_id, s.judge_name, s.division
-              FROM {STAGING} s WHERE NOT s.matched
+              FROM {STAGING} s
               ORDER BY s.court_code, s.judge_staff_id, s.row DESC
             ), fresh AS (
               SELECT c.id AS court_id, l.judge_staff_id, l.judge_name, d.id AS division_id
@@ -536,7 +537,7 @@ class StagingWriter:
     def _create_courts(self) -> None:
         self.cursor.execute(
             f"""SELECT court_code, max(NULLIF(court_name, '')) FROM {STAGING}
-            WHERE NOT matched AND NOT court_code = ANY(%s) GROUP BY court_code""",
+            WHERE NOT court_code = ANY(%s) GROUP BY court_code""",
             [list(self.court_ids)],
         )
         named = dict(self.cursor.fetchall())
