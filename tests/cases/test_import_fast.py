@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from cases.choices import CourtLevel, Role
-from cases.importing import fingerprints, services
+from cases.importing import case_import, fingerprints, open_source, services
 from cases.importing.fastpath import BlockValidator
 from cases.importing.validation import RowValidator
 from cases.models import Case, Judge
@@ -497,3 +497,74 @@ def test_a_reimport_of_a_large_export_updates_exactly_its_changed_rows(tmp_path,
     changed = {n for n, version in row_versions().items() if versions[n] != version}
     assert changed == {f"（2025）苏0505民初{n}号" for n in (3, 600, 1499)}
     assert result.errors[0].row == 1502
+
+
+# --- the fingerprints held in memory (known.py) ----------------------------------------------
+
+
+def numbered(n: int, **fields) -> dict:
+    return record(case_number=f"（2025）苏0505民初{n}号", **fields)
+
+
+def test_a_later_source_with_a_cases_former_row_writes_it_back(tmp_path):
+    """The first source changes a case; the second names it with the row that wrote it before:
+    the case is no longer as that row left it, so the row is validated and written again."""
+    rows = [numbered(n) for n in range(1, 4)]
+    before = write_csv(tmp_path / "a.csv", rows)
+    run(before)
+    changed = write_csv(tmp_path / "b.csv", [numbered(2, cause="买卖合同纠纷")])
+
+    result = case_import(sources=[open_source(changed), open_source(before)])
+
+    assert [s.counts() for s in result.sources] == [
+        {"created": 0, "updated": 1, "unchanged": 0, "rejected": 0},
+        {"created": 0, "updated": 1, "unchanged": 2, "rejected": 0},
+    ]
+    assert Case.objects.get(case_number="（2025）苏0505民初2号").cause == "民间借贷纠纷"
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 2, 100])
+def test_duplicates_of_unchanged_and_changed_rows_are_rejected_whatever_the_chunks(
+    tmp_path, monkeypatch, chunk_rows
+):
+    """Every way two rows of one case can meet — unchanged twice, unchanged then changed,
+    changed then unchanged — in one chunk or across chunks: the later row is rejected and
+    names the first, as the plain import says it."""
+    rows = [numbered(n) for n in range(1, 6)]
+    run(write_csv(tmp_path / "a.csv", rows))
+    monkeypatch.setattr(services, "CHUNK_ROWS", chunk_rows)
+    again = [
+        numbered(1),  # row 2
+        numbered(2),  # row 3
+        numbered(1),  # row 4: unchanged, duplicate of row 2
+        numbered(2, cause="改"),  # row 5: changed, duplicate of row 3 (unchanged)
+        numbered(3, cause="改"),  # row 6: changed
+        numbered(3),  # row 7: unchanged, duplicate of row 6 (changed)
+        numbered(4),  # row 8
+        numbered(5),  # row 9
+    ]
+
+    result = run(write_csv(tmp_path / "b.csv", again))
+
+    assert result.counts() == {"created": 0, "updated": 1, "unchanged": 4, "rejected": 3}
+    assert [(e.row, e.message) for e in result.errors] == [
+        (4, "与第2行案号相同"),
+        (5, "与第3行案号相同"),
+        (7, "与第6行案号相同"),
+    ]
+    causes = dict(Case.objects.values_list("case_number", "cause"))
+    assert causes["（2025）苏0505民初2号"] == "民间借贷纠纷"
+    assert causes["（2025）苏0505民初3号"] == "改"
+
+
+def test_when_matching_stops_the_rows_matched_so_far_still_count_as_duplicates(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(services, "CHUNK_ROWS", 2)
+    run(write_csv(tmp_path / "a.csv", [numbered(1), numbered(2)]))
+    rows = [numbered(1), numbered(2)] + [numbered(n) for n in range(10, 16)] + [numbered(1)]
+
+    result = run(write_csv(tmp_path / "b.csv", rows))
+
+    assert result.counts() == {"created": 6, "updated": 0, "unchanged": 2, "rejected": 1}
+    assert [(e.row, e.message) for e in result.errors] == [(10, "与第2行案号相同")]
