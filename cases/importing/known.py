@@ -2,9 +2,10 @@
 
 A re-import of an export is mostly rows that last wrote their case (fingerprints.py). Asking
 the database about each chunk's rows cost more than reading them; instead the run reads once,
-at its start, every stored fingerprint that a row could still match — the case's judge has the
-case's division, its dates are not after today — with the case's judge (one binary COPY,
-26 bytes a case in memory), and matches each chunk against it in numpy. A row matches when its
+at its start, every stored fingerprint that a row could still match — of a court the user may
+import, the case's judge has the case's division, its dates are not after today — with the
+case's judge (a few large values; 25 bytes a case in memory), and matches each chunk against
+it in numpy. A row matches when its
 fingerprint is stored, the judge it names still has the name it gives, the user may import the
 court, and nothing this run did since the start touched that case or judge:
 
@@ -37,6 +38,7 @@ KNOWN_FINGERPRINTS = """
     WHERE c.import_hash IS NOT NULL AND j.court_id = c.court_id
       AND j.division_id = c.division_id
       AND c.filed_on <= %(today)s AND (c.closed_on IS NULL OR c.closed_on <= %(today)s)
+      {courts}
     GROUP BY c.id >> 16
 """
 
@@ -47,13 +49,16 @@ KNOWN_JUDGES = """
 """
 
 
-def _read_entries(connection, today) -> np.ndarray:
-    """The stored fingerprints (KNOWN_FINGERPRINTS), a group at a time (a server-side cursor:
-    memory holds the arrays, not the whole answer)."""
+def _read_entries(connection, today, courts: list[int] | None) -> np.ndarray:
+    """The stored fingerprints (KNOWN_FINGERPRINTS) of those courts (None: all), a group at a
+    time (a server-side cursor: memory holds the arrays, not the whole answer)."""
     parts = []
+    query = KNOWN_FINGERPRINTS.format(
+        courts="" if courts is None else "AND c.court_id = ANY(%(courts)s::bigint[])"
+    )
     with connection.cursor(name="courtdash_known_fingerprints") as cursor:
         cursor.itersize = 4
-        cursor.execute(KNOWN_FINGERPRINTS, {"today": today})
+        cursor.execute(query, {"today": today, "courts": courts})
         for (value,) in cursor:
             parts.append(np.frombuffer(value, dtype=_ENTRY))
     if not parts:
@@ -68,7 +73,13 @@ class KnownCases:
         # One pass over the table: never a nested loop of index scans per judge, which the
         # planner may choose on a table whose statistics predate the last large import.
         cursor.execute("SET LOCAL enable_nestloop = off")
-        tuples = _read_entries(cursor.connection, today)
+        # Only the courts the user may import: a court's office re-importing its export in a
+        # province reads its own court's fingerprints, not the province's.
+        courts = None
+        if court_allowed is not None:
+            cursor.execute("SELECT id, code FROM cases_court")
+            courts = [court for court, code in cursor.fetchall() if court_allowed(code)]
+        tuples = _read_entries(cursor.connection, today, courts)
         cursor.execute("RESET enable_nestloop")
         hi = tuples["hi"].astype(np.uint64)
         order = np.argsort(hi, kind="stable")

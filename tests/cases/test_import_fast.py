@@ -568,3 +568,26 @@ def test_when_matching_stops_the_rows_matched_so_far_still_count_as_duplicates(
 
     assert result.counts() == {"created": 6, "updated": 0, "unchanged": 2, "rejected": 1}
     assert [(e.row, e.message) for e in result.errors] == [(10, "与第2行案号相同")]
+
+
+def test_an_offices_reimport_reads_only_its_own_courts_fingerprints(tmp_path, monkeypatch):
+    from cases.importing import known
+
+    rows = [numbered(1), numbered(2), record(case_number="（2025）苏0506民初1号")]
+    path = write_csv(tmp_path / "a.csv", rows)
+    run(path)
+    court = CourtFactory(code="苏0505", level=CourtLevel.BASIC)
+    office = UserFactory(role=Role.OFFICE, court=court)
+    loaded = []
+    real = known.KnownCases.__init__
+
+    def spied(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        loaded.append(len(self))
+
+    monkeypatch.setattr(known.KnownCases, "__init__", spied)
+
+    result = run(write_csv(tmp_path / "b.csv", rows[:2]), actor=office)
+
+    assert result.counts() == {"created": 0, "updated": 0, "unchanged": 2, "rejected": 0}
+    assert loaded == [2]
