@@ -54,7 +54,7 @@ lock:
 	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
 
 bench: $(VENV)/.installed-dev
-	$(PY) manage.py bench_import --rows 1000000
+	$(PY) manage.py bench_import --rows 1000000 --changed 0.01
 	$(PY) manage.py bench_metrics --cases 1000000
 	$(PY) manage.py bench_pages
 	$(PY) manage.py bench_load --users 20 --seconds 15

@@ -125,17 +125,13 @@ class KnownCases:
 
     def positions(self, digests: bytes, count: int) -> np.ndarray:
         """Each row's position among the stored fingerprints, -1 where it has none. `digests`:
-        the rows' 16-byte fingerprints end to end (16 zero bytes for a row without one)."""
+        the rows' 16-byte fingerprints end to end."""
         if not len(self.hi):
             return np.full(count, -1, dtype=np.int64)
         pairs = np.frombuffer(digests, dtype=">u8").reshape(count, 2)
         hi, lo = pairs[:, 0].astype(np.uint64), pairs[:, 1].astype(np.uint64)
         found = np.minimum(np.searchsorted(self.hi, hi), len(self.hi) - 1)
         return np.where((self.hi[found] == hi) & (self.lo[found] == lo), found, -1)
-
-    def position_of(self, uuid_hex: str) -> int:
-        """The position of one stored fingerprint (as the database writes a uuid), or -1."""
-        return int(self.positions(bytes.fromhex(uuid_hex.replace("-", "")), 1)[0])
 
     def candidates(self, positions: np.ndarray, judge_names: Sequence[str]) -> np.ndarray:
         """Whether each row's fingerprint is stored and its judge is named as they are."""
@@ -168,7 +164,7 @@ class KnownCases:
         self.touched[position] = True
 
     def seen_positions(self) -> tuple[np.ndarray, np.ndarray]:
-        """The fingerprints (as uuid hex) and rows of the cases matched rows named so far."""
+        """The positions, and first rows, of the cases that matched rows named so far."""
         at = np.flatnonzero(self.seen)
         return at, self.seen[at]
 
