@@ -115,6 +115,9 @@ class KnownCases:
         self.judge_stale = np.zeros(max(len(judges), 1), dtype=bool)
         self.touched = np.zeros(len(self.hi), dtype=bool)
         self.seen = np.zeros(len(self.hi), dtype=np.int32)
+        # Whether every row the run wrote since the fingerprints were read was followed here
+        # (touch, named); when not, the run reads them again before its next CSV source.
+        self.current = True
 
     def __len__(self) -> int:
         return len(self.hi)

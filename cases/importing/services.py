@@ -218,6 +218,18 @@ def case_import(
             with _Pipeline() as pipeline:
                 for index, source in enumerate(sources):
                     pipeline.run(writer.start_source)
+                    if known is not None and not known.current and isinstance(source, CsvSource):
+                        # An earlier source wrote rows the memory did not follow (another
+                        # kind of file, or the rest of a CSV file after matching stopped):
+                        # read the fingerprints again, as the run has left them so far.
+                        _note(progress, _("读取已有案件的指纹…"))
+                        known = pipeline.result(
+                            pipeline.call(
+                                lambda: KnownCases(
+                                    writer.cursor, today=day, court_allowed=court_allowed
+                                )
+                            )
+                        )
                     _stage(
                         source,
                         index,
@@ -357,6 +369,8 @@ def _stage(
                     show_progress()
             source.done(raw, len(raw.rows))
     else:
+        if known is not None:
+            known.current = False  # these rows are not followed in memory
         for row, values in source.rows():
             take(chunk, row, values)
             chunk.rows += 1
@@ -495,6 +509,7 @@ def _matched(
                 for position, row in zip(at.tolist(), seen_rows.tolist(), strict=True)
             )
             pipeline.run(lambda lines=lines: writer.register_matched(lines))
+            known.current = False  # the rest of the source is not followed in memory
             break
     yield from chunks.rest()
 

@@ -591,3 +591,30 @@ def test_an_offices_reimport_reads_only_its_own_courts_fingerprints(tmp_path, mo
 
     assert result.counts() == {"created": 0, "updated": 0, "unchanged": 2, "rejected": 0}
     assert loaded == [2]
+
+
+@pytest.mark.parametrize("first", ["mostly new", "xlsx"])
+def test_a_source_after_rows_written_the_ordinary_way_is_matched_against_the_run_so_far(
+    tmp_path, monkeypatch, first
+):
+    """Rows the memory does not follow — the rest of a file after matching stopped, or another
+    kind of file — change a case; a later CSV source with the case's former row writes it
+    back, because the fingerprints are read again before it."""
+    monkeypatch.setattr(services, "CHUNK_ROWS", 2)
+    original = write_csv(tmp_path / "a.csv", [numbered(1), numbered(2)])
+    run(original)
+    changing = [numbered(n) for n in range(10, 14)] + [numbered(2, cause="改")]
+    if first == "xlsx":
+        from tests.cases.test_import_limits import write_xlsx
+
+        source = open_source(write_xlsx(tmp_path / "b.xlsx", changing))
+    else:
+        source = open_source(write_csv(tmp_path / "b.csv", changing))
+
+    result = case_import(sources=[source, open_source(original)])
+
+    assert [s.counts() for s in result.sources] == [
+        {"created": 4, "updated": 1, "unchanged": 0, "rejected": 0},
+        {"created": 0, "updated": 1, "unchanged": 1, "rejected": 0},
+    ]
+    assert Case.objects.get(case_number="（2025）苏0505民初2号").cause == "民间借贷纠纷"
