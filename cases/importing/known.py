@@ -49,10 +49,13 @@ KNOWN_JUDGES = """
 """
 
 
-def _read_entries(connection, today, courts: list[int] | None) -> np.ndarray:
-    """The stored fingerprints (KNOWN_FINGERPRINTS) of those courts (None: all), a group at a
-    time (a server-side cursor: memory holds the arrays, not the whole answer)."""
-    parts = []
+def _read_entries(
+    connection, today, courts: list[int] | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The stored fingerprints (KNOWN_FINGERPRINTS) of those courts (None: all): their first
+    and last 64 bits and their judges, read a group at a time through a server-side cursor, so
+    that memory holds the three arrays, not the answer's bytes as well."""
+    his, los, judges = [], [], []
     query = KNOWN_FINGERPRINTS.format(
         courts="" if courts is None else "AND c.court_id = ANY(%(courts)s::bigint[])"
     )
@@ -60,10 +63,13 @@ def _read_entries(connection, today, courts: list[int] | None) -> np.ndarray:
         cursor.itersize = 4
         cursor.execute(query, {"today": today, "courts": courts})
         for (value,) in cursor:
-            parts.append(np.frombuffer(value, dtype=_ENTRY))
-    if not parts:
-        return np.zeros(0, dtype=_ENTRY)
-    return np.concatenate(parts)
+            part = np.frombuffer(value, dtype=_ENTRY)
+            his.append(part["hi"].astype(np.uint64))
+            los.append(part["lo"].astype(np.uint64))
+            judges.append(part["judge"].astype(np.int64))
+    if not his:
+        return np.zeros(0, np.uint64), np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    return np.concatenate(his), np.concatenate(los), np.concatenate(judges)
 
 
 class KnownCases:
@@ -79,9 +85,8 @@ class KnownCases:
         if court_allowed is not None:
             cursor.execute("SELECT id, code FROM cases_court")
             courts = [court for court, code in cursor.fetchall() if court_allowed(code)]
-        tuples = _read_entries(cursor.connection, today, courts)
+        hi, lo, judge_ids = _read_entries(cursor.connection, today, courts)
         cursor.execute("RESET enable_nestloop")
-        hi = tuples["hi"].astype(np.uint64)
         order = np.argsort(hi, kind="stable")
         hi = hi[order]
         # Two fingerprints sharing their first 64 bits (about one in 10^7 at 20M cases) are
@@ -93,9 +98,11 @@ class KnownCases:
             alone[:-1] &= ~same
         order = order[alone]
         self.hi = hi[alone]
-        self.lo = tuples["lo"].astype(np.uint64)[order]
-        judge_ids = tuples["judge"].astype(np.int64)[order]
-        del tuples, hi, order
+        del hi
+        self.lo = lo[order]
+        del lo
+        judge_ids = judge_ids[order]
+        del order
 
         cursor.execute(KNOWN_JUDGES)
         judges = cursor.fetchall()
