@@ -70,7 +70,7 @@ PIPELINE_SWITCH_INTERVAL = 0.0005
 # Matching stops for the rest of a source when fewer than this share of a chunk's rows match:
 # the file is mostly new or changed, and the column-by-column validation of the ordinary way
 # (fastpath.py) then pays more.
-PROBE_MIN_SHARE = 0.2
+MATCH_MIN_SHARE = 0.2
 
 
 @dataclass
@@ -500,7 +500,7 @@ def _matched(
         send(chunk)
         source.done(raw, len(raw.rows))
         progress()
-        if matched.sum() < PROBE_MIN_SHARE * len(raw.rows):
+        if matched.sum() < MATCH_MIN_SHARE * len(raw.rows):
             # Mostly new or changed rows: the rest of the source takes the ordinary way, and
             # the rows matched so far join its duplicate check.
             at, seen_rows = known.seen_positions()
