@@ -346,7 +346,7 @@ def _stage(
                 summary, show_progress,
             )  # fmt: skip
         fast = BlockValidator(validator, printer)
-        size = min(BLOCK_ROWS, CHUNK_ROWS)  # chunks keep their size: a whole number of blocks
+        size = min(BLOCK_ROWS, CHUNK_ROWS)  # a chunk never much larger than CHUNK_ROWS
         for raw in blocks:
             values = source.values(raw)
             fingerprints = printer.hex_digests(raw.records)
