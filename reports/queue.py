@@ -9,6 +9,7 @@ from django.db.models import DateField, Subquery, Value
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cases.choices import choice_label
 from cases.permissions import Action, may
 from cases.runs import RunStatus
 from reports.findings import finding_text, unit_title
@@ -37,7 +38,7 @@ def finding_item(finding, day) -> QueueItem:
         kind="finding",
         kind_label=str(_("体检发现")),
         pk=finding.pk,
-        title=f"{finding.get_kind_display()}：{text}",
+        title=f"{choice_label(finding, 'kind')}：{text}",
         unit=unit,
         due_on=None,
         overdue=False,
@@ -45,7 +46,7 @@ def finding_item(finding, day) -> QueueItem:
         action="handle",
         action_label=str(_("核查，发出督办通知或函询")),
         state=finding.kind,
-        state_label=finding.get_kind_display(),
+        state_label=choice_label(finding, "kind"),
         court_code=finding.court.code if finding.court_id else "",
         division_name=finding.division.name if finding.division_id else "",
     )

@@ -29,6 +29,7 @@ from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cases.choices import choice_label
 from cases.dates import today
 from cases.models import Case
 from cases.permissions import Action, may
@@ -185,7 +186,7 @@ def _letter_item(kind: str, url_name: str):
             action_label=str(label),
             form=form,
             state=letter.state,
-            state_label=letter.get_state_display(),
+            state_label=choice_label(letter, "state"),
             court_code=letter.court.code,
             division_name=letter.division.name,
             since=letter.issued_at,
@@ -228,7 +229,7 @@ def _draft_item(inquiry, day) -> QueueItem:
         action="send",
         action_label=str(_("审核发送")),
         state=inquiry.state,
-        state_label=inquiry.get_state_display(),
+        state_label=choice_label(inquiry, "state"),
         court_code=inquiry.court.code,
         division_name=inquiry.division.name,
         since=inquiry.issued_at,
@@ -260,7 +261,7 @@ def _measure_item(measure, day) -> QueueItem:
         kind="measure",
         kind_label=str(_("监督管理措施")),
         pk=measure.pk,
-        title=f"{case.case_number} {measure.get_kind_display()}：{measure.instruction}",
+        title=f"{case.case_number} {choice_label(measure, 'kind')}：{measure.instruction}",
         **_of_case(case),
         due_on=measure.deadline,
         overdue=measure.deadline < day,
@@ -290,7 +291,7 @@ def _mark_item(mark, day) -> QueueItem:
         kind="mark",
         kind_label=str(_("四类案件确认")),
         pk=mark.pk,
-        title=f"{case.case_number} {mark.get_category_display()}：{mark.reason}",
+        title=f"{case.case_number} {choice_label(mark, 'category')}：{mark.reason}",
         **_of_case(case),
         due_on=None,
         overdue=False,
@@ -305,7 +306,7 @@ def _mark_item(mark, day) -> QueueItem:
             text_label=str(_("确认理由")),
         ),
         state=mark.state,
-        state_label=mark.get_state_display(),
+        state_label=choice_label(mark, "state"),
         since=mark.marked_at,
     )
 
@@ -344,7 +345,7 @@ def _extension_item(extension, day) -> QueueItem:
         action="decide",
         action_label=str(_("审批")),
         state=extension.state,
-        state_label=extension.get_state_display(),
+        state_label=choice_label(extension, "state"),
         since=extension.requested_at,
     )
 
@@ -423,7 +424,9 @@ def _review_item(review, day) -> QueueItem:
         kind="review",
         kind_label=str(_("发改再评查")),
         pk=review.pk,
-        title=f"{case.case_number} {review.get_trigger_display()}{review.get_outcome_display()}",
+        title=(
+            f"{case.case_number} {choice_label(review, 'trigger')}{choice_label(review, 'outcome')}"
+        ),
         **_of_case(case),
         due_on=review.queue_due,
         overdue=False,
@@ -431,7 +434,7 @@ def _review_item(review, day) -> QueueItem:
         action=action,
         action_label=str(label),
         state=review.state,
-        state_label=review.get_state_display(),
+        state_label=choice_label(review, "state"),
         since=review.objected_at or review.reviewed_at or review.created_at,
     )
 
@@ -506,10 +509,13 @@ def queue_rows(user, day: datetime.date | None = None, kind: str | None = None) 
     return found
 
 
-def queue_counts(user, day: datetime.date | None = None) -> dict[str, int]:
+def queue_counts(
+    user, day: datetime.date | None = None, rows: dict | None = None
+) -> dict[str, int]:
     """{kind: how many wait for the user}, every kind counted in ONE query (the top bar shows
-    it on every page): SELECT (SELECT COUNT(*) FROM (<kind 1>)), (SELECT COUNT(*) …), …"""
-    return _counted(queue_rows(user, day))
+    it on every page): SELECT (SELECT COUNT(*) FROM (<kind 1>)), (SELECT COUNT(*) …), …
+    `rows`: the user's `queue_rows` of today, already built this request."""
+    return _counted(queue_rows(user, day) if rows is None else rows)
 
 
 def _counted(found: dict[str, QuerySet]) -> dict[str, int]:
@@ -538,11 +544,16 @@ class QueueList(Sequence):
         day: datetime.date | None = None,
         kind: str | None = None,
         counts: dict[str, int] | None = None,
+        rows: dict | None = None,
     ):
-        """`counts`: `queue_counts` already read this request (saves the COUNT queries)."""
+        """`counts`: `queue_counts` already read this request (saves the COUNT queries);
+        `rows`: the user's `queue_rows` of that day, already built (saves building them)."""
         self.day = day or today()
         self.kind = kind
-        self.rows = queue_rows(user, self.day, kind)
+        if rows is None:
+            self.rows = queue_rows(user, self.day, kind)
+        else:
+            self.rows = {name: found for name, found in rows.items() if kind in (None, name)}
         self.ranks = {s.kind: rank for rank, s in enumerate(SOURCES)}
         self.makers = {s.kind: s.item for s in SOURCES}
         self._counts: dict[str, int] | None = None

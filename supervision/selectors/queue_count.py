@@ -102,14 +102,15 @@ def _store(cache, user, generation: str, counts: dict[str, int]) -> None:
         unreachable(error, "set", QUEUE_CACHE)
 
 
-def cached_counts(user, *, exact: bool = False) -> dict[str, int]:
+def cached_counts(user, *, exact: bool = False, rows: dict | None = None) -> dict[str, int]:
     """{kind: open items} of the signed-in `user`: as stored under the current generation
     today, or counted (and stored). `exact`: counted now whatever is stored (the work queue
-    page, which lists the rows themselves), and stored for the top bar."""
+    page, which lists the rows themselves), and stored for the top bar. `rows`: the user's
+    `queue_rows` of today, already built by the caller."""
     if not getattr(user, "is_authenticated", False):
         return {}
     if not enabled():
-        return queue_counts(user)
+        return queue_counts(user, rows=rows)
     cache = caches[CACHE_ALIAS]
     key = _key(user)
     try:
@@ -117,14 +118,14 @@ def cached_counts(user, *, exact: bool = False) -> dict[str, int]:
         generation = generation_of(cache, GENERATION_KEY, found.get(GENERATION_KEY))
     except Exception as error:
         unreachable(error, "get", QUEUE_CACHE)
-        return queue_counts(user)
+        return queue_counts(user, rows=rows)
     stored = found.get(key)
     if not exact and stored is not None and stored[0] == generation:
         return stored[1]
     # Counted on the primary: a replica (courtdash.routers reads one only outside a transaction)
     # that has not replayed a write yet would store the old count under the new generation.
     with transaction.atomic():
-        counts = queue_counts(user)
+        counts = queue_counts(user, rows=rows)
     if generation is not None:
         _store(cache, user, generation, counts)
     return counts

@@ -18,7 +18,7 @@ from cases.permissions import Action, may
 from supervision import services
 from supervision.context_processors import open_counts
 from supervision.models import Notification
-from supervision.selectors.queue import QueueList, kinds
+from supervision.selectors.queue import QueueList, kinds, queue_rows
 from supervision.services.notify import notifications_mark_all_read
 from supervision.views.common import paginate
 
@@ -30,7 +30,8 @@ def inbox(request):
     user = request.user
     tab = request.GET.get("tab", "")
     tab = tab if tab in TABS else "queue"
-    counts = open_counts(request, exact=True)  # the rows listed are counted now
+    rows = queue_rows(user)  # built once: counted now, and listed below
+    counts = open_counts(request, exact=True, rows=rows)
     kind = request.GET.get("kind", "")
     if kind not in counts:
         kind = ""
@@ -50,7 +51,7 @@ def inbox(request):
         "today": today(),
     }
     if tab == "queue":
-        items = QueueList(user, kind=kind or None, counts=counts)
+        items = QueueList(user, kind=kind or None, counts=counts, rows=rows)
         context["page_obj"] = paginate(request, items, size=20)
     else:
         rows = notifications.order_by(F("read_at").desc(nulls_first=True), "-created_at", "-id")
