@@ -78,19 +78,12 @@ class Fingerprinter:
 
     def hex_digests(self, records: Sequence[bytes]) -> list[str]:
         """The fingerprints as 32 hex digits (COPY's text for a uuid)."""
-        prefixed = self._prefixed
-        found = []
-        append = found.append
-        for record in records:
-            hasher = prefixed.copy()
-            hasher.update(record)
-            append(hasher.hexdigest())
-        return found
+        return [digest.hex() for digest in self.digests(records)]
 
     def judge_names(self, block: RawBlock) -> list[str]:
         """Each row's judge's name as the validator reads it ("" where it cannot be read: the
         row then takes the ordinary way, which tells why)."""
-        index, decoding = self._judge, self.source._decoding
+        index, decoding = self._judge, self.source.decoding
         values = block.values
         names = []
         append = names.append

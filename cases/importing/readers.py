@@ -170,7 +170,7 @@ class CsvSource(Source):
         self._stream = stream
         head = stream.read(SNIFF_BYTES)
         self.encoding = detect_encoding(head)
-        self._decoding = "utf-8" if self.encoding == "utf-8-sig" else self.encoding
+        self.decoding = "utf-8" if self.encoding == "utf-8-sig" else self.encoding
         self._offset = self._done = 0
         if head.startswith(UTF8_BOM):
             head = head[len(UTF8_BOM) :]
@@ -245,8 +245,6 @@ class CsvSource(Source):
             if block.rows:
                 yield block
             if end:
-                if carry:
-                    continue  # a record held back at the very end: read it on its own
                 return
 
     def _read_exactly(self, piece: bytes, row: int, end: bool) -> tuple[RawBlock, bytes]:
@@ -261,15 +259,14 @@ class CsvSource(Source):
             for number, line in enumerate(lines):
                 taken = number + 1
                 try:
-                    yield line.decode(self._decoding)
+                    yield line.decode(self.decoding)
                 except UnicodeDecodeError as error:
                     raise self._row_error(row + 1 + len(records), error) from error
 
         reader = csv.reader(feed())
         records: list[bytes] = []
         values: list[list[str]] = []
-        spans: list[int] = []
-        start = 0
+        start = last = 0
         while True:
             try:
                 cells = next(reader)
@@ -279,22 +276,19 @@ class CsvSource(Source):
                 raise self._row_error(row + 1 + len(records), error) from error
             records.append(b"".join(lines[start:taken]).rstrip(b"\r\n"))
             values.append(cells)
-            spans.append(start)
-            start = taken
+            last, start = start, taken
+        rest = b""
         if not end and records:
-            held = spans[-1]
+            rest = b"".join(lines[last:])
             records.pop()
             values.pop()
-            return RawBlock(list(range(row + 1, row + 1 + len(records))), records, values), (
-                b"".join(lines[held:])
-            )
-        return RawBlock(list(range(row + 1, row + 1 + len(records))), records, values), b""
+        return RawBlock(list(range(row + 1, row + 1 + len(records))), records, values), rest
 
     def values(self, block: RawBlock) -> list[list[str]]:
         """The cells of each record of the block."""
         if block.values is None:
             try:
-                return [record.decode(self._decoding).split(",") for record in block.records]
+                return [record.decode(self.decoding).split(",") for record in block.records]
             except UnicodeDecodeError:
                 pass  # the row's own error, below
         return [self.row_values(block, k) for k in range(len(block.rows))]
@@ -304,7 +298,7 @@ class CsvSource(Source):
         if block.values is not None and block.values[k] is not None:
             return block.values[k]
         try:
-            return block.records[k].decode(self._decoding).split(",")
+            return block.records[k].decode(self.decoding).split(",")
         except UnicodeDecodeError as error:
             raise self._row_error(block.rows[k], error) from error
 

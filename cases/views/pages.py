@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import fragments
-from cases.choices import BAND_COLOURS, AuditAction, Band, Category
+from cases.choices import BAND_COLOURS, AuditAction, Band, Category, choice_label
 from cases.dates import today
 from cases.filters import AuditLogFilterSet, CaseFilterSet, band_deadline_q
 from cases.keyset import (
@@ -481,13 +481,8 @@ def _quick_unit_options(form) -> None:
 
 
 def _label_rows(rows) -> None:
-    """Each row's category, procedure and track in words, from one dict each (a model's
-    get_FOO_display builds its dict of choices on every call: 150 calls a page)."""
-    labels = {
-        name: {value: str(label) for value, label in Case._meta.get_field(name).flatchoices}
-        for name in ("category", "procedure", "track")
-    }
+    """Each row's category, procedure and track in words (cases.choices.choice_label: a
+    model's get_FOO_display builds its dict of choices on every call, 150 calls a page)."""
     for case in rows:
-        for name, words in labels.items():
-            value = getattr(case, name)
-            setattr(case, f"{name}_label", words.get(value, value))
+        for name in ("category", "procedure", "track"):
+            setattr(case, f"{name}_label", choice_label(case, name))
