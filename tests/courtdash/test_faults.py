@@ -75,6 +75,8 @@ class OwnPostgres:
     """A throwaway cluster on 127.0.0.1:<port>, its socket and data in a folder of its own."""
 
     DATABASE = "courtdash_faults"
+    # Off: a commit returns before its WAL is written out, which the fault tests never need.
+    SYNCHRONOUS_COMMIT = "off"
 
     def __init__(self):
         self.bin = postgres_bin()
@@ -116,7 +118,8 @@ class OwnPostgres:
     def _pg_ctl(self, *args: str) -> None:
         options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+            f"-c fsync=off -c synchronous_commit={self.SYNCHRONOUS_COMMIT} "
+            "-c full_page_writes=off"
         )
         self._run(
             str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-w",
