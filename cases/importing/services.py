@@ -246,11 +246,13 @@ def case_import(
                 summary.unchanged = total.staged - total.created - total.updated
                 summary.rejected += total.duplicates
             if not dry_run:
+                # After a first load, before its indexes are built: the rows the refresh
+                # rewrites then update two indexes, not all of them.
+                _note(progress, _("计算审限与上诉、再审关联…"))
+                _refresh_derived(writer)
                 if writer.bulk is not None:
                     _note(progress, _("建立索引…"))
                     writer.end_bulk()
-                _note(progress, _("计算审限与上诉、再审关联…"))
-                _refresh_derived(writer)
             result.samples = writer.samples if sample_size else {}
             result.courts_created = writer.courts_created
             result.divisions_created = writer.divisions_created
@@ -546,21 +548,23 @@ def _reject_matched_duplicates(chunk, known, positions, matched, raw, printer) -
 def _refresh_derived(writer: StagingWriter) -> None:
     """case_derived_refresh for the created and updated cases: by their ids when they are few,
     else in one pass over the table (its id filter costs time per case × table size)."""
-    changed = writer.changed_count()
-    if not changed and not writer.bulk_loaded:
-        return  # nothing new: no deadline, and no case that links to it, can have changed
-    ids = None
-    if changed <= TARGETED_REFRESH_MAX and not writer.bulk_loaded:
-        ids = writer.refresh_ids(TARGETED_REFRESH_MAX)
-    if ids is not None:
-        case_services.case_derived_refresh(case_ids=ids)
+    if writer.bulk_loaded:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE cases_case")  # fresh statistics for a table that just grew
+        # After a first load into an empty table every case was written in this run, its
+        # deadline by the same rule (writer.DERIVED_COLUMNS, with no extension approved yet):
+        # the deadline pass would change none of them (test_import_fast), so it is left out.
+        ids = writer.bulk_refresh_ids(TARGETED_REFRESH_MAX)
+        case_services.case_derived_refresh(case_ids=ids, deadlines=False)
         return
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE cases_case")  # fresh statistics for a table that just grew
-    # After a first load into an empty table every case was written in this run, its deadline
-    # by the same rule (writer.DERIVED_COLUMNS, with no extension approved yet): the deadline
-    # pass would change none of them (test_import_fast), so it is left out.
-    case_services.case_derived_refresh(case_ids=None, deadlines=not writer.bulk_loaded)
+    changed = writer.changed_count()
+    if not changed:
+        return  # nothing new: no deadline, and no case that links to it, can have changed
+    ids = writer.refresh_ids(TARGETED_REFRESH_MAX) if changed <= TARGETED_REFRESH_MAX else None
+    if ids is None:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE cases_case")  # fresh statistics for a table that just grew
+    case_services.case_derived_refresh(case_ids=ids)
 
 
 class _Pipeline:

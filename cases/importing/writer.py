@@ -149,19 +149,8 @@ def _tuple(prefix: str) -> str:
     return "(" + ", ".join(f"{prefix}.{name}" for name in CASE_COLUMNS) + ")"
 
 
-# The staged rows, resolved, inserted. Alone for the first source of a first load
-# (begin_bulk): the table was empty and duplicates are rejected, so every row is new — no
-# conflict check, no former origins, no list of changed cases (the derived fields are then
-# refreshed over the whole table). Else within UPSERT.
-INSERT_ROWS = f"""
-      INSERT INTO cases_case (case_number, {", ".join(CASE_COLUMNS)},
-                              {", ".join(DERIVED_COLUMNS)}, import_hash, updated_at)
-      SELECT r.case_number, {", ".join(f"r.{n}" for n in CASE_COLUMNS)},
-             {", ".join(DERIVED_COLUMNS.values())}, r.import_hash, now()
-      FROM ({RESOLVED}) r
-      LEFT JOIN cases_case o ON o.case_number = r.origin_case_number
-      LEFT JOIN (
-        -- the most specific time limit of each kind of case in the chunk (a handful of kinds)
+# The time limit of each kind of case in the chunk: the most specific (a handful of kinds).
+_TIME_LIMITS = f"""
         SELECT DISTINCT ON (k.category, k.procedure, k.track, k.type_code)
                k.category, k.procedure, k.track, k.type_code, t.id, t.months, t.days
         FROM (SELECT DISTINCT category, procedure, track, type_code FROM {STAGING}) k
@@ -169,11 +158,40 @@ INSERT_ROWS = f"""
           AND (t.track = '' OR t.track = k.track)
           AND (t.type_code = '' OR t.type_code = k.type_code)
         ORDER BY k.category, k.procedure, k.track, k.type_code, {MOST_SPECIFIC_TIME_LIMIT}
-      ) tl ON tl.category = r.category AND tl.procedure = r.procedure AND tl.track = r.track
-          AND tl.type_code = r.type_code
+"""
+
+
+def _insert_rows(*, origins: bool) -> str:
+    """The staged rows, resolved, inserted. `origins`: with the origin each names when it is
+    here already; else origin_id is left empty, for the refresh at the end to link."""
+    derived = dict(DERIVED_COLUMNS, origin_id="o.id" if origins else "NULL::bigint")
+    origin_join = ""
+    if origins:
+        origin_join = "LEFT JOIN cases_case o ON o.case_number = r.origin_case_number"
+    return f"""
+      INSERT INTO cases_case (case_number, {", ".join(CASE_COLUMNS)},
+                              {", ".join(derived)}, import_hash, updated_at)
+      SELECT r.case_number, {", ".join(f"r.{n}" for n in CASE_COLUMNS)},
+             {", ".join(derived.values())}, r.import_hash, now()
+      FROM ({RESOLVED}) r
+      {origin_join}
+      LEFT JOIN ({_TIME_LIMITS}) tl ON tl.category = r.category AND tl.procedure = r.procedure
+          AND tl.track = r.track AND tl.type_code = r.type_code
       -- in key order: neighbouring index pages, fewer page splits
       ORDER BY r.case_number
 """
+
+
+# The first source of a first load (begin_bulk): the table was empty and duplicates are
+# rejected, so every row is new — no conflict check, no former origins, no list of changed
+# cases. Its origins are linked at the end (StagingWriter.bulk_refresh_ids), so the insert
+# reads no index of the case table and is run with hash joins only (BULK_JOINS): the planner,
+# which has no statistics of the staging table, would look up each row's division and time
+# limit one by one.
+INSERT_BULK = _insert_rows(origins=False)
+BULK_JOINS = "SELECT current_setting('enable_nestloop'), set_config('enable_nestloop', 'off', true)"
+# Any other source: within UPSERT.
+INSERT_ROWS = _insert_rows(origins=True)
 
 UPSERT = f"""
     WITH old_origins AS (
@@ -430,8 +448,11 @@ class StagingWriter:
         if self.sample_size:
             self._take_samples()
         if self.bulk is not None and chunk.source == 0:
-            self.cursor.execute(INSERT_ROWS)
+            self.cursor.execute(BULK_JOINS)
+            nested_loops = self.cursor.fetchone()[0]
+            self.cursor.execute(INSERT_BULK)
             counts.created = self.cursor.rowcount
+            self.cursor.execute("SELECT set_config('enable_nestloop', %s, true)", [nested_loops])
         else:
             self.cursor.execute(UPSERT, {"source": chunk.source})
             counts.created, counts.updated = self.cursor.fetchone()
@@ -623,6 +644,24 @@ class StagingWriter:
             JOIN cases_case o ON o.id = ch.id AND ch.created
             JOIN cases_case d ON d.origin_case_number = o.case_number AND d.origin_case_number <> ''
             WHERE d.origin_id IS NULL
+            ORDER BY 1 LIMIT %s
+            """,
+            [limit + 1],
+        )
+        ids = [row[0] for row in self.cursor.fetchall()]
+        return ids if len(ids) <= limit else None
+
+    def bulk_refresh_ids(self, limit: int) -> list[int] | None:
+        """After a first load: the cases whose derived fields may differ from what the insert
+        wrote — every case naming an origin (not linked yet, INSERT_BULK), the cases of later
+        sources (CHANGED) — to be refreshed with their origins; None if more than `limit`.
+        Any other case was written with its own values, which is what the refresh gives a
+        case without an origin that no case names as one."""
+        self.cursor.execute(
+            f"""
+            SELECT id FROM cases_case WHERE origin_case_number <> ''
+            UNION
+            SELECT id FROM {CHANGED} WHERE id IS NOT NULL
             ORDER BY 1 LIMIT %s
             """,
             [limit + 1],

@@ -327,6 +327,93 @@ def test_after_a_large_first_load_the_deadline_pass_would_change_no_deadline(tmp
     assert imported["（2025）苏0505民督1号"] is None
 
 
+DERIVED = (
+    "case_number",
+    "origin__case_number",
+    "deadline",
+    "effective_appealed",
+    "effective_appeal_outcome",
+    "effective_appeal_decided_on",
+    "effective_retrial_outcome",
+    "effective_retrial_decided_on",
+)
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 3, 100])
+def test_a_large_first_load_links_every_origin_as_a_full_refresh_would(
+    tmp_path, monkeypatch, chunk_rows
+):
+    """The first source of a first load is inserted without its origins, which the refresh
+    then links for the cases naming one (and their origins) only: appeals and retrials before
+    and after their origins, in one chunk or across chunks, and a later source that moves an
+    appeal to another origin, end exactly as a refresh of every case leaves them."""
+    from cases import services as case_services
+
+    monkeypatch.setattr(services, "BULK_MIN_ROWS", 1)
+    monkeypatch.setattr(services, "BULK_MIN_BYTES", 1)
+    monkeypatch.setattr(services, "CHUNK_ROWS", chunk_rows)
+
+    def first_instance(n: int, **fields) -> dict:
+        return record(
+            case_number=f"（2025）苏0505民初{n}号",
+            closed_on="2025-03-20",
+            closing_method="判决",
+            **fields,
+        )
+
+    def appeal(n: int, origin: int, **fields) -> dict:
+        return record(
+            case_number=f"（2025）苏05民终{n}号",
+            track="",
+            filed_on="2025-04-11",
+            origin_case_number=f"（2025）苏0505民初{origin}号",
+            **fields,
+        )
+
+    first = [
+        appeal(1, 1, closed_on="2025-06-10", closing_method="改判"),  # before its origin
+        first_instance(1),
+        first_instance(2),
+        appeal(2, 2),  # after its origin, still open
+        first_instance(3, appeal_outcome="维持"),  # its own value wins over its appeal's
+        appeal(3, 3, closed_on="2025-06-12", closing_method="发回重审"),
+        record(
+            case_number="（2025）苏05民再1号",
+            track="",
+            filed_on="2025-05-01",
+            closed_on="2025-06-20",
+            closing_method="维持原判",
+            origin_case_number="（2025）苏0505民初4号",
+        ),
+        first_instance(4),
+        appeal(4, 99),  # its origin never arrives
+        first_instance(5),  # never appealed
+    ]
+    second = [appeal(2, 5), first_instance(6)]  # the open appeal moves to case 5
+    result = case_import(
+        sources=[
+            open_source(write_csv(tmp_path / "a.csv", first)),
+            open_source(write_csv(tmp_path / "b.csv", second)),
+        ]
+    )
+    assert result.counts() == {"created": 11, "updated": 1, "unchanged": 0, "rejected": 0}, [
+        (e.row, e.message) for e in result.errors
+    ]
+    imported = sorted(Case.objects.values_list(*DERIVED))
+
+    case_services.case_derived_refresh(case_ids=None)
+
+    assert sorted(Case.objects.values_list(*DERIVED)) == imported
+    state = {row[0]: row[1:] for row in imported}
+    assert state["（2025）苏05民终1号"][0] == "（2025）苏0505民初1号"
+    assert state["（2025）苏0505民初1号"][2:5] == (True, "modified", datetime.date(2025, 6, 10))
+    assert state["（2025）苏0505民初2号"][2] is False  # its appeal moved away
+    assert state["（2025）苏0505民初5号"][2:4] == (True, "")
+    assert state["（2025）苏0505民初3号"][3] == "affirmed"
+    assert state["（2025）苏0505民初4号"][5:] == ("affirmed", datetime.date(2025, 6, 20))
+    assert state["（2025）苏05民终4号"][0] is None
+
+
 def test_a_large_import_into_a_table_with_cases_keeps_its_indexes(tmp_path, monkeypatch):
     run(write_csv(tmp_path / "a.csv", [record()]))
     monkeypatch.setattr(services, "BULK_MIN_ROWS", 1)
