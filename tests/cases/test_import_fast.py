@@ -414,6 +414,50 @@ def test_a_large_first_load_links_every_origin_as_a_full_refresh_would(
     assert state["（2025）苏05民终4号"][0] is None
 
 
+@pytest.mark.parametrize("bulk", [True, False], ids=["first-load", "plain"])
+@pytest.mark.parametrize("chunk_rows", [1, 3, 100])
+def test_duplicates_of_a_first_load_are_those_of_the_plain_import(
+    tmp_path, monkeypatch, bulk, chunk_rows
+):
+    """A first load (its indexes dropped, its first source inserted alone) rejects the same
+    rows with the same messages as the plain import: within a chunk and across chunks, a
+    number three times; a second source's rows are not duplicates of the first's."""
+    if bulk:
+        monkeypatch.setattr(services, "BULK_MIN_ROWS", 1)
+        monkeypatch.setattr(services, "BULK_MIN_BYTES", 1)
+    monkeypatch.setattr(services, "CHUNK_ROWS", chunk_rows)
+    numbers = [1, 2, 1, 3, 2, 1, 4, 4, 3]  # file rows 2..10
+    first = [
+        record(case_number=f"（2025）苏0505民初{n}号", cause=f"第{row}行")
+        for row, n in enumerate(numbers, start=2)
+    ]
+    second = [record(case_number="（2025）苏0505民初1号", cause="改")]
+    schema_before = schema()
+
+    result = case_import(
+        sources=[
+            open_source(write_csv(tmp_path / "a.csv", first)),
+            open_source(write_csv(tmp_path / "b.csv", second)),
+        ]
+    )
+
+    assert [(e.row, e.message) for e in result.errors] == [
+        (4, "与第2行案号相同"),
+        (6, "与第3行案号相同"),
+        (7, "与第2行案号相同"),
+        (9, "与第8行案号相同"),
+        (10, "与第5行案号相同"),
+    ]
+    assert result.counts() == {"created": 4, "updated": 1, "unchanged": 0, "rejected": 5}
+    assert dict(Case.objects.values_list("case_number", "cause")) == {
+        "（2025）苏0505民初1号": "改",
+        "（2025）苏0505民初2号": "第3行",
+        "（2025）苏0505民初3号": "第5行",
+        "（2025）苏0505民初4号": "第8行",
+    }
+    assert schema() == schema_before
+
+
 def test_a_large_import_into_a_table_with_cases_keeps_its_indexes(tmp_path, monkeypatch):
     run(write_csv(tmp_path / "a.csv", [record()]))
     monkeypatch.setattr(services, "BULK_MIN_ROWS", 1)
