@@ -22,9 +22,10 @@ TODAY = "2025-06-30"
 ACCOUNTS = "demo_office,demo_judge"
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def demo_database(django_db_setup, django_db_blocker):
-    """A copy of the test database with a small demo city computed as of TODAY: its URL."""
+    """A copy of the test database with a small demo city computed as of TODAY: its URL. Made
+    once for the module: the runs only add sessions and audit rows to it."""
     with django_db_blocker.unblock():
         db = connection.settings_dict
         name = f"{db['NAME']}_bench_load"
