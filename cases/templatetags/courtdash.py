@@ -3,6 +3,7 @@ bar's cache."""
 
 from django import template
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html
@@ -20,7 +21,7 @@ register = template.Library()
 
 @register.simple_tag
 def user_card(user) -> dict:
-    """Name, role and unit of the signed-in user for the top bar (read with the user)."""
+    """Name, role and unit of the signed-in user for the top bar (one query)."""
     if not getattr(user, "is_authenticated", False):
         return {}
     card = getattr(user, "_courtdash_card", None)
@@ -29,8 +30,12 @@ def user_card(user) -> dict:
     return card
 
 
-def _card_of(user) -> dict:
-    # The request's user came with their court, division and judge (cases.backends).
+def _card_of(signed_in) -> dict:
+    user = (
+        get_user_model()
+        .objects.select_related("court", "division__court", "judge__court", "judge__division")
+        .get(pk=signed_in.pk)
+    )
     if user.judge_id:
         name = user.judge.name
     else:
@@ -49,7 +54,7 @@ def _card_of(user) -> dict:
         "name": name,
         "role": role,
         "unit": unit,
-        "is_judge": user_scope(user).is_judge,
+        "is_judge": user_scope(signed_in).is_judge,  # the request's user: its reach is known
     }
 
 

@@ -386,7 +386,7 @@ def bench_pages(*, as_of: datetime.date, repeat: int = 5) -> list[PageTiming]:
     from django.urls import reverse
 
     client = Client(HTTP_HOST=settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else None)
-    client.force_login(bench_user(), backend="cases.backends.UnitModelBackend")
+    client.force_login(bench_user(), backend="django.contrib.auth.backends.ModelBackend")
     timings = []
 
     def statements_of(url: str) -> list[str]:

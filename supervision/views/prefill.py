@@ -18,9 +18,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from urllib.parse import urlencode
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -186,6 +187,13 @@ def prefill_from(request) -> Prefill:
     return prefill
 
 
+@cache
+def _letter_paths(prefix: str, urlconf) -> tuple[str, str]:
+    """The two forms' paths, per script prefix and URL configuration (reverse reads both): a
+    page of 50 cases asks for them 50 times."""
+    return reverse("supervision:notice_new"), reverse("supervision:inquiry_new")
+
+
 def letter_urls(
     user,
     *,
@@ -220,7 +228,5 @@ def letter_urls(
     if back:
         query.append(("back", back))
     encoded = urlencode(query)
-    return {
-        "notice": f"{reverse('supervision:notice_new')}?{encoded}",
-        "inquiry": f"{reverse('supervision:inquiry_new')}?{encoded}",
-    }
+    notice, inquiry = _letter_paths(get_script_prefix(), get_urlconf())
+    return {"notice": f"{notice}?{encoded}", "inquiry": f"{inquiry}?{encoded}"}

@@ -20,7 +20,7 @@ PASSWORD = "Courtdash-Test-2026"  # tests.factories.UserFactory's
 
 def client_of(user) -> APIClient:
     client = APIClient()
-    client.force_login(user, backend="cases.backends.UnitModelBackend")
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
 
 

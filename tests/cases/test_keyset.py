@@ -119,7 +119,7 @@ def test_api_count_is_capped_and_pages_past_the_cap_stay_reachable(mixed, city_u
     monkeypatch.setattr("courtdash.pagination.COUNT_CAP", 10)
     client = APIClient()
     office = city_user(Role.OFFICE, "苏0505")
-    client.force_login(office, backend="cases.backends.UnitModelBackend")
+    client.force_login(office, backend="django.contrib.auth.backends.ModelBackend")
     seen, url = [], "/api/v1/cases/?page_size=15"
     while url:
         response = client.get(url)

@@ -54,7 +54,7 @@ def numbers_of(city_cases, *prefixes: str, states=("pending",)) -> set[str]:
 
 
 def logged_in(client, user):
-    client.force_login(user, backend="cases.backends.UnitModelBackend")
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
 
 

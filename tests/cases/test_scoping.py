@@ -116,7 +116,7 @@ ALL_VIEWERS = pytest.mark.parametrize("viewer_and_expected", list(VIEWERS), indi
 def api_client(user) -> APIClient:
     client = APIClient()
     if user.is_authenticated:
-        client.force_login(user, backend="cases.backends.UnitModelBackend")
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
 
 

@@ -55,7 +55,7 @@ def deployment(request, client):
         )
     metrics_compute(as_of=AS_OF, periods=["ytd"])
     office = UserFactory(role=Role.OFFICE, court=courts[top_code])
-    client.force_login(office, backend="cases.backends.UnitModelBackend")
+    client.force_login(office, backend="django.contrib.auth.backends.ModelBackend")
     return {
         "name": request.param,
         "words": WORDS[request.param],

@@ -144,7 +144,7 @@ def test_a_basic_courts_office_in_a_province_reaches_its_own_court(province):
 
 def test_another_citys_cases_are_404_on_pages_and_in_the_api(province, client):
     user = office(province, "苏01")
-    client.force_login(user, backend="cases.backends.UnitModelBackend")
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     other, own = province["cases"]["苏05"], province["cases"]["苏01"]
     listed = client.get("/cases/")
     assert listed.status_code == 200
@@ -162,7 +162,7 @@ def test_another_citys_cases_are_404_on_pages_and_in_the_api(province, client):
     assert client.get("/metrics/", {"court": own.court_id}).status_code == 200
 
     api = APIClient()
-    api.force_login(user, backend="cases.backends.UnitModelBackend")
+    api.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     cases = api.get("/api/v1/cases/", {"page_size": 100}).data["results"]
     assert {row["id"] for row in cases} == {own.id}
     courts = api.get("/api/v1/courts/", {"page_size": 100}).data["results"]
@@ -171,7 +171,7 @@ def test_another_citys_cases_are_404_on_pages_and_in_the_api(province, client):
 
 
 def test_the_province_office_opens_another_citys_court(province, client):
-    client.force_login(office(province, "苏"), backend="cases.backends.UnitModelBackend")
+    client.force_login(office(province, "苏"), backend="django.contrib.auth.backends.ModelBackend")
     other = province["cases"]["苏0505"]
     assert client.get(f"/cases/{other.id}/").status_code == 200
     assert other.case_number in client.get("/cases/", {"court": "苏0505"}).content.decode()

@@ -44,7 +44,7 @@ def test_404_is_the_styled_page_in_chinese(client):
 
 
 def test_404_for_a_signed_in_user_keeps_the_navigation(client):
-    client.force_login(UserFactory(role=Role.OFFICE), "cases.backends.UnitModelBackend")
+    client.force_login(UserFactory(role=Role.OFFICE), "django.contrib.auth.backends.ModelBackend")
     html = assert_styled(client.get("/no-such-page/"), 404, "页面不存在")
     assert 'class="mainnav"' in html
 
@@ -54,7 +54,7 @@ def test_404_in_english(client):
 
 
 def test_403_of_a_view_that_refuses_is_the_styled_page(client):
-    client.force_login(UserFactory(role=Role.JUDGE), "cases.backends.UnitModelBackend")
+    client.force_login(UserFactory(role=Role.JUDGE), "django.contrib.auth.backends.ModelBackend")
     assert_styled(client.get("/import/"), 403, "无权访问", "只有审管办和系统管理员可以导入案件")
 
 

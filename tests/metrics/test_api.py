@@ -60,7 +60,7 @@ def computed(_city, db):
 
 def client_of(user) -> APIClient:
     client = APIClient()
-    client.force_login(user, backend="cases.backends.UnitModelBackend")
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
 
 

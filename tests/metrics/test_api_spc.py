@@ -40,7 +40,7 @@ NOT_RANKED = "该指标属于最高法院2024年指标体系，不排名"
 
 def client_of(user) -> APIClient:
     client = APIClient()
-    client.force_login(user, backend="cases.backends.UnitModelBackend")
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
 
 

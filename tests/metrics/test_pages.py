@@ -63,7 +63,7 @@ def computed(city_cases, city_judges):
 
 
 def logged_in(client, user):
-    client.force_login(user, backend="cases.backends.UnitModelBackend")
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
 
 

@@ -212,7 +212,7 @@ def test_the_target_form_of_an_indicator_without_a_row_offers_its_defaults(clien
     # starts from the registry's defaults, and saving creates the row.
     IndicatorTarget.objects.filter(indicator="clearance_rate").delete()
     office = city_user(Role.OFFICE, "苏05")
-    client.force_login(office, backend="cases.backends.UnitModelBackend")
+    client.force_login(office, backend="django.contrib.auth.backends.ModelBackend")
     url = reverse("metrics:indicator_target", args=["clearance_rate"])
     form = client.get(url).context["form"]
     assert form.by_month

@@ -447,7 +447,7 @@ def test_the_pages_of_an_spc_indicator_answer_and_offer_no_target(client, plante
     from tests.factories import UserFactory
 
     office = UserFactory(role=Role.OFFICE, court=planted["J1"].division.court)
-    client.force_login(office, backend="cases.backends.UnitModelBackend")
+    client.force_login(office, backend="django.contrib.auth.backends.ModelBackend")
     for name in ("indicator", "drill", "cases", "trend", "funnel"):
         response = client.get(reverse(f"metrics:{name}", args=[slug]))
         assert response.status_code == 200, name

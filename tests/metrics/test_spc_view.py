@@ -53,7 +53,7 @@ def office(planted):  # noqa: F811
 
 @pytest.fixture
 def viewer(client, office):
-    client.force_login(office, backend="cases.backends.UnitModelBackend")
+    client.force_login(office, backend="django.contrib.auth.backends.ModelBackend")
     return client
 
 
@@ -229,7 +229,7 @@ def test_the_office_chooses_which_sets_the_pages_show(viewer, client, office, pl
     assert response.context["set_links"] == []
     assert "只看本地" in viewer.get(settings_url).content.decode()
     judge = UserFactory(role=Role.JUDGE, judge=planted["J1"])
-    client.force_login(judge, backend="cases.backends.UnitModelBackend")
+    client.force_login(judge, backend="django.contrib.auth.backends.ModelBackend")
     assert client.post(settings_url, {"form": "sets", "sets": ["local"]}).status_code == 403
     assert IndicatorSet.SPC2024 in [
         IndicatorSet(s) for s in IndicatorSetSetting.objects.first().sets

@@ -115,7 +115,7 @@ def test_an_inspector_opens_no_supervision_page_of_a_case_not_joined(world, clie
         case=world.case, category=1, reason="x", actor=world.user(Role.DIVISION_HEAD)
     )
     inspector = world.user(Role.INSPECTOR)
-    client.force_login(inspector, backend="cases.backends.UnitModelBackend")
+    client.force_login(inspector, backend="django.contrib.auth.backends.ModelBackend")
     doors = [
         f"/cases/{world.case.pk}/",
         f"/supervision/cases/{world.case.pk}/",

@@ -78,7 +78,7 @@ class Command(BaseCommand):
             counted = _timed(lambda user=user: queue_counts(user), repeat)
             cached = _timed(lambda user=user: queue_count.cached_counts(user), repeat)
             client = Client(HTTP_HOST=settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else None)
-            client.force_login(user, backend="cases.backends.UnitModelBackend")
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
             pages = []
             for cache_on in (False, True):
                 settings.COURTDASH_PAGE_CACHE = cache_on
