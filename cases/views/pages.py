@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -450,12 +451,18 @@ def _filters_used(params: QueryDict) -> dict:
 
 
 def _label_blanks(form) -> None:
-    """A blank choice reads 全部 (all) rather than a row of dashes."""
+    """A blank choice reads 全部 (all) rather than a row of dashes. A select of plain choices
+    is written by cases.widgets.OptionsSelect (the same HTML without a template render per
+    option); the unit selects are by _quick_unit_options."""
     for field in form.fields.values():
         if getattr(field, "empty_label", None) is not None:
             field.empty_label = _("全部")
             # The widget holds the choices of the class's field, not of this form's copy.
             field.widget.choices = field.choices
+            if type(field.widget) is forms.Select and not isinstance(
+                field, forms.ModelChoiceField
+            ):
+                field.widget = OptionsSelect(attrs=field.widget.attrs, options=field.choices)
 
 
 # The unit filters' options as plain (value, label) pairs read in one query each, and their

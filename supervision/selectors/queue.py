@@ -577,10 +577,13 @@ class QueueList(Sequence):
             if not counts.get(kind):
                 continue
             rank, make = self.ranks[kind], self.makers[kind]
-            items = [make(row, self.day) for row in _ordered(rows)[:stop]]
-            streams.append([(item.sort_key(rank), item) for item in items])
-        for _key, item in heapq.merge(*streams, key=lambda pair: pair[0]):
-            yield item
+            # QueueItem.sort_key read off the row (each kind's item takes its due date from
+            # the row's queue_due, its pk from the row's): only the items shown are made.
+            streams.append(
+                [((row.queue_due or FAR, rank, row.pk), row, make) for row in _ordered(rows)[:stop]]
+            )
+        for _key, row, make in heapq.merge(*streams, key=lambda entry: entry[0]):
+            yield make(row, self.day)
 
     def __getitem__(self, index):
         if isinstance(index, slice):
