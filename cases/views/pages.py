@@ -34,6 +34,7 @@ from cases.keyset import (
     str_value,
 )
 from cases.models import AuditEvent, Case, Division, Judge, TimeLimit
+from cases.paths import object_path
 from cases.permissions import Action, may
 from cases.services import audit_record
 from cases.units import reach_token, user_scope
@@ -459,9 +460,7 @@ def _label_blanks(form) -> None:
             field.empty_label = _("全部")
             # The widget holds the choices of the class's field, not of this form's copy.
             field.widget.choices = field.choices
-            if type(field.widget) is forms.Select and not isinstance(
-                field, forms.ModelChoiceField
-            ):
+            if type(field.widget) is forms.Select and not isinstance(field, forms.ModelChoiceField):
                 field.widget = OptionsSelect(attrs=field.widget.attrs, options=field.choices)
 
 
@@ -489,7 +488,22 @@ def _quick_unit_options(form) -> None:
 
 def _label_rows(rows) -> None:
     """Each row's category, procedure and track in words (cases.choices.choice_label: a
-    model's get_FOO_display builds its dict of choices on every call, 150 calls a page)."""
+    model's get_FOO_display builds its dict of choices on every call, 150 calls a page), its
+    link and its time left in words (a {% url %} and a blocktranslate a row cost a tenth of
+    the page)."""
     for case in rows:
         for name in ("category", "procedure", "track"):
             setattr(case, f"{name}_label", choice_label(case, name))
+        case.detail_url = object_path("cases:case_detail", case.pk)
+        case.left_text = _left_text(case)
+
+
+def _left_text(case) -> str:
+    """结案 on a day, the days past the deadline, the days left, or — without a deadline."""
+    if case.closed_on:
+        return _("%(day)s 结案") % {"day": case.closed_on.isoformat()}
+    if case.days_left is None:
+        return "—"
+    if case.days_left < 0:
+        return _("超 %(days)s 日") % {"days": -case.days_left}
+    return _("%(days)s 日") % {"days": case.days_left}

@@ -14,6 +14,7 @@ from cases import fragments
 from cases.choices import AuditAction
 from cases.dates import today
 from cases.keyset import Key, date_value, keyset_page, last_if_null, str_value
+from cases.paths import object_path
 from cases.permissions import Action, may
 from cases.services import audit_record
 from cases.units import reach_token
@@ -107,6 +108,7 @@ def long_pending(request):
     labels = dict(AgeBucket.choices)
     for case in page:
         case.age_label = labels.get(getattr(case, "age_bucket", ""), "")
+        case.page_url = object_path("supervision:case", case.pk)
     if may(user, Action.LETTER_ISSUE):
         # Each case's own notice, prefilled (written here: two blocktranslate and a tag a row
         # cost a sixth of the page).
