@@ -102,9 +102,6 @@ class QueueItem:
         left = self.days_left
         return -left if left is not None and left < 0 else 0
 
-    def sort_key(self, rank: int) -> tuple:
-        return (self.due_on or FAR, rank, self.pk)
-
 
 @dataclass(frozen=True)
 class QueueSource:
@@ -577,8 +574,9 @@ class QueueList(Sequence):
             if not counts.get(kind):
                 continue
             rank, make = self.ranks[kind], self.makers[kind]
-            # QueueItem.sort_key read off the row (each kind's item takes its due date from
-            # the row's queue_due, its pk from the row's): only the items shown are made.
+            # Nearest due date first (none last), then the kind's rank, then pk — read off the
+            # row (each kind's item takes its due_on from the row's queue_due, its pk from the
+            # row's): only the items shown are made.
             streams.append(
                 [((row.queue_due or FAR, rank, row.pk), row, make) for row in _ordered(rows)[:stop]]
             )

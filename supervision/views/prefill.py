@@ -18,15 +18,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from urllib.parse import urlencode
 
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from cases.dates import today
 from cases.models import Case, Court
+from cases.paths import named_path
 from cases.permissions import Action, may
 from cases.units import ScopeKey, UnitNotFound, case_reached, reaches, unit_resolve
 from metrics.definitions.indicators import INDICATORS
@@ -187,13 +186,6 @@ def prefill_from(request) -> Prefill:
     return prefill
 
 
-@cache
-def _letter_paths(prefix: str, urlconf) -> tuple[str, str]:
-    """The two forms' paths, per script prefix and URL configuration (reverse reads both): a
-    page of 50 cases asks for them 50 times."""
-    return reverse("supervision:notice_new"), reverse("supervision:inquiry_new")
-
-
 def letter_urls(
     user,
     *,
@@ -228,5 +220,8 @@ def letter_urls(
     if back:
         query.append(("back", back))
     encoded = urlencode(query)
-    notice, inquiry = _letter_paths(get_script_prefix(), get_urlconf())
-    return {"notice": f"{notice}?{encoded}", "inquiry": f"{inquiry}?{encoded}"}
+    # cases.paths: a page of 50 cases asks for the two forms' paths 50 times.
+    return {
+        "notice": f"{named_path('supervision:notice_new')}?{encoded}",
+        "inquiry": f"{named_path('supervision:inquiry_new')}?{encoded}",
+    }
