@@ -316,15 +316,12 @@ LOGGING = {
     "loggers": {"pgserver": {"level": "WARNING"}},
 }
 
-# >>> helper B (nightly pipeline, retention) settings
 # The daily history of stored results (metrics.computation.retention, the pipeline's last step):
 # every day of this many years (this year and the ones before it), month ends only before them; 0
 # keeps all. 4: the projections read the same day and the 13 weeks before it in each of the three
 # past years (reports.projection.PAST_YEARS). 2 (this year and last) halves the rows kept (about
 # 8 MB a day at 1,000,000 cases); the projections then draw on last year alone.
 COURTDASH_DAILY_HISTORY_YEARS = env.int("COURTDASH_DAILY_HISTORY_YEARS", default=4)
-# <<< helper B
-# >>> helper C (page cache) settings
 # Pages that answer from stored results cache their data in Redis (metrics.reading.pagecache says
 # what, and why no page is stale after a nightly). Same Redis as Celery, own key prefix; the
 # embedded Redis listens on a unix socket (kombu's "redis+socket://", redis-py's "unix://"). Short
@@ -346,8 +343,6 @@ CACHES = {
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     },
 }
-# <<< helper C
-# >>> helper E (replicas, router, fan-out) settings
 # Streaming replicas that take the read-only page and API queries (courtdash.routers): database
 # URLs, comma-separated; none by default, and then every query goes to DATABASE_URL as before.
 # A client that just sent a write (any unsafe request) reads from the primary for
@@ -376,17 +371,10 @@ MIDDLEWARE.insert(
 # coordinated through the database (the chunk rows), so no result backend is needed.
 COURTDASH_NIGHTLY_FANOUT_CHUNK = env.int("COURTDASH_NIGHTLY_FANOUT_CHUNK", default=0)
 COURTDASH_NIGHTLY_FANOUT_QUEUE = env("COURTDASH_NIGHTLY_FANOUT_QUEUE", default="")
-# <<< helper E
-# >>> helper D (fast loads) settings
-# <<< helper D
-# >>> helper Q (the top bar's 我的待办 count) settings
 # The count is kept in the page cache (CACHES["pages"], on when COURTDASH_PAGE_CACHE) and
 # recomputed after any write to the queue's sources (supervision.selectors.queue_count); this
 # bounds how long it may lag where no invalidation reaches (case imports, raw SQL, Redis down).
 COURTDASH_QUEUE_COUNT_SECONDS = env.int("COURTDASH_QUEUE_COUNT_SECONDS", default=60)
-# <<< helper Q
-# >>> helper K (keyset lists, stored long-pending/daily) settings
-# <<< helper K
 
 # Courtdash's own settings.
 # Supervision reminders: the SMS gateway (a dotted path: supervision.sms.LogGateway logs and
@@ -451,7 +439,6 @@ if COURTDASH_RANKING_MODE not in ("ranks", "bands"):
 # Joint inspections (联合督查): at most this many cases in one; each joins its inspectors to
 # its cases once the office approves it, so the list is kept short and reviewable.
 COURTDASH_INSPECTION_MAX_CASES = env.int("COURTDASH_INSPECTION_MAX_CASES", default=50)
-# >>> helper L (pages under load) settings
 # cases.fragments: the top bar's navigation and user card as rendered are kept this long per user,
 # language and page (a renamed court shows within it; the account's own changes at once); counts
 # over the live case table (the case list's bands, the daily page's flows) this long per reach
@@ -459,8 +446,6 @@ COURTDASH_INSPECTION_MAX_CASES = env.int("COURTDASH_INSPECTION_MAX_CASES", defau
 # COURTDASH_PAGE_CACHE.
 COURTDASH_TOPBAR_SECONDS = env.int("COURTDASH_TOPBAR_SECONDS", default=300)
 COURTDASH_LIVE_COUNT_SECONDS = env.int("COURTDASH_LIVE_COUNT_SECONDS", default=60)
-# <<< helper L
-# >>> helper S (indicator sets) settings
 # The indicator sets this deployment shows (INDICATORS.md): "local" (the city's eleven, scored
 # and ranked) and/or "spc2024" (the SPC's September 2024 set: reference ranges, no score, no
 # rank), until the city's office chooses on the settings page (metrics.selectors.shown_sets).
@@ -468,8 +453,6 @@ COURTDASH_LIVE_COUNT_SECONDS = env.int("COURTDASH_LIVE_COUNT_SECONDS", default=6
 COURTDASH_INDICATOR_SETS = env.list("COURTDASH_INDICATOR_SETS", default=["local", "spc2024"])
 if not COURTDASH_INDICATOR_SETS or not set(COURTDASH_INDICATOR_SETS) <= {"local", "spc2024"}:
     raise ValueError("COURTDASH_INDICATOR_SETS must name 'local' and/or 'spc2024'")
-# <<< helper S
-# >>> helper P (province) settings
 # JIT off on every connection (COURTDASH_DB_JIT=1 leaves PostgreSQL's default): compiling the
 # expressions of a page's big counts took 0.4–0.7 s a query at 20,000,000 cases (the daily
 # page, EXPLAIN ANALYZE) and saved less; the engine's scan already sets it off for itself
@@ -478,4 +461,3 @@ if not env.bool("COURTDASH_DB_JIT", default=False):
     for _alias in DATABASES:
         _options = DATABASES[_alias].setdefault("OPTIONS", {})
         _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
-# <<< helper P
