@@ -18,6 +18,9 @@ from django.db import connection, connections
 
 from metrics.bench.load import PAGES, database_url
 
+# The test database is the city's template: marked so that pytest-django sets it up even when
+# this module runs alone (it sets up only the databases its collected tests ask for).
+pytestmark = pytest.mark.django_db
 TODAY = "2025-06-30"
 ACCOUNTS = "demo_office,demo_judge"
 
