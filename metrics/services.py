@@ -9,6 +9,7 @@ The entry points for the nightly job, the API and the commands:
 - indicator_targets_seed(): the registry's default target of each indicator without a row;
 - reference_range_set(indicator=…, court_level=…, lower=…, upper=…, effective_from=…, actor=…):
   a reference range (区间参考值) of the SPC's 2024 set, a new row of its history, audited;
+- metrics_results_clear(): every stored result and computation run deleted (seed_demo --reset);
 - metrics_nightly, nightly_as_of, daily_history_prune, results_changed: the nightly's steps and
   the page cache's invalidation, for the pipeline and the apps above (metrics.computation and
   metrics.bench are not imported outside metrics: pyproject's import contracts).
@@ -35,10 +36,16 @@ from metrics.definitions.indicators import INDICATORS, LOCAL_INDICATORS, SPC2024
 from metrics.definitions.periods import ALL_PERIODS
 from metrics.definitions.registry import Registry
 from metrics.models import (
+    ComputationRun,
+    FanoutBaseRow,
+    FanoutChunk,
     IndicatorMonthlyTarget,
     IndicatorTarget,
     IndicatorTargetChange,
+    IndicatorValue,
+    PendingAgeProfile,
     ReferenceRange,
+    ScopeScore,
 )
 from metrics.reading.pagecache import results_changed
 
@@ -52,6 +59,7 @@ __all__ = [
     "metrics_compute",
     "metrics_nightly",
     "metrics_rescore",
+    "metrics_results_clear",
     "nightly_as_of",
     "reference_range_set",
     "results_changed",
@@ -86,6 +94,18 @@ def indicator_target_snapshot(target: IndicatorTarget) -> dict:
 def _rescore_from() -> datetime.date:
     # A target change applies to this year's results; earlier years keep the scores they had.
     return today().replace(month=1, day=1)
+
+
+@transaction.atomic
+def metrics_results_clear() -> None:
+    """Delete every stored result and computation run. The stored results hold plain unit ids,
+    not foreign keys (the nightly writes them in bulk), so clearing the courts does not reach
+    them: a demo seeded again would otherwise read the last demo's history as its own (a week
+    before, for the abnormality detection) under the same ids."""
+    for model in (IndicatorValue, ScopeScore, PendingAgeProfile, FanoutBaseRow, FanoutChunk):
+        model.objects.all().delete()  # one DELETE each: nothing points at them
+    ComputationRun.objects.all().delete()
+    results_changed()
 
 
 @transaction.atomic

@@ -26,7 +26,7 @@ from metrics.definitions.indicators import INDICATORS
 from metrics.definitions.periods import ALL_PERIODS, add_months
 from metrics.definitions.registry import Indicator
 from metrics.models import ComputationRun
-from metrics.services import indicator_targets_seed, metrics_compute
+from metrics.services import indicator_targets_seed, metrics_compute, metrics_results_clear
 from reports.meeting_demo import meetings_demo, meetings_demo_reset
 from reports.models import HealthCheckRun, MonthlyReport
 from reports.monthly.documents import Printer
@@ -140,10 +140,11 @@ def _static_collected() -> None:
 
 
 def reports_demo_reset() -> None:
-    """Before the demo is seeded again: the runs that do not point into the cleared units but
-    say the days are done (the health check's runs, the metrics' computation runs)."""
+    """Before the demo is seeded again: what does not point into the cleared units but would
+    be read as this demo's (the health check's runs; the stored indicator results and their
+    computation runs, which say the days are done)."""
     HealthCheckRun.objects.all().delete()
-    ComputationRun.objects.all().delete()
+    metrics_results_clear()
 
 
 register(
