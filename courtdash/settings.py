@@ -430,6 +430,9 @@ COURTDASH_TODAY = env("COURTDASH_TODAY", default="")
 # Reports: the headless Chromium that prints the monthly review to PDF (the Docker image
 # installs it at this path).
 COURTDASH_CHROMIUM = env("COURTDASH_CHROMIUM", default="/usr/bin/chromium")
+# A document printed on request (a meeting's minutes) uses the process's one Chromium, kept
+# between prints and closed after this many seconds without one (reports.monthly.documents).
+COURTDASH_PRINTER_IDLE_SECONDS = env.float("COURTDASH_PRINTER_IDLE_SECONDS", default=300.0)
 # Rankings as ranks (the seed's court) or bands only, with no order (SPC, September 2024): the
 # default until the city's office chooses on /reports/settings/ranking/ (metrics.selectors.
 # ranking_mode reads its choice, else this).
