@@ -83,9 +83,11 @@ def database_is_empty() -> bool:
 
 def demo_reset(*, keep_usernames: set[str] = frozenset()) -> list[DetachedUser]:
     """Delete cases, judges, divisions and courts, and every row of other tables that points
-    into them (supervision records, stored indicators…). Users are kept: their unit fields are
-    cleared and returned by natural key, to be attached again to the new units. Append-only
-    records (a supervision trail) that point into them cannot be deleted: that is an error."""
+    into them (supervision records…); rows that hold unit ids without a foreign key (the stored
+    indicator results) are cleared by the steps' own resets (cases.demo.steps). Users are kept:
+    their unit fields are cleared and returned by natural key, to be attached again to the new
+    units. Append-only records (a supervision trail) that point into them cannot be deleted:
+    that is an error."""
     detached = [
         DetachedUser(
             user_id=user.id,
