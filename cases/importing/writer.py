@@ -163,7 +163,9 @@ _TIME_LIMITS = f"""
 
 def _insert_rows(*, origins: bool) -> str:
     """The staged rows, resolved, inserted. `origins`: with the origin each names when it is
-    here already; else origin_id is left empty, for the refresh at the end to link."""
+    here already, in case-number order (neighbouring pages of its unique index, fewer page
+    splits); else origin_id is left empty, for the refresh at the end to link, and the rows go
+    in as they come (a first load: no index on the case number yet, begin_bulk)."""
     derived = dict(DERIVED_COLUMNS, origin_id="o.id" if origins else "NULL::bigint")
     origin_join = ""
     if origins:
@@ -177,15 +179,15 @@ def _insert_rows(*, origins: bool) -> str:
       {origin_join}
       LEFT JOIN ({_TIME_LIMITS}) tl ON tl.category = r.category AND tl.procedure = r.procedure
           AND tl.track = r.track AND tl.type_code = r.type_code
-      -- in key order: neighbouring index pages, fewer page splits
-      ORDER BY r.case_number
+      {"ORDER BY r.case_number" if origins else ""}
 """
 
 
 # The first source of a first load (begin_bulk): the table was empty and duplicates are
 # rejected, so every row is new — no conflict check, no former origins, no list of changed
-# cases. Its origins are linked at the end (StagingWriter.bulk_refresh_ids), so the insert
-# reads no index of the case table and is run with hash joins only (BULK_JOINS): the planner,
+# cases, no unique index on the case number until the source is in (restore_unique). Its
+# origins are linked at the end (StagingWriter.bulk_refresh_ids), so the insert reads no
+# index of the case table and is run with hash joins only (BULK_JOINS): the planner,
 # which has no statistics of the staging table, would look up each row's division and time
 # limit one by one.
 INSERT_BULK = _insert_rows(origins=False)
@@ -248,6 +250,10 @@ SECONDARY_INDEXES = """
 FOREIGN_KEYS = """
     SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
     WHERE conrelid = 'cases_case'::regclass AND contype = 'f' ORDER BY conname
+"""
+UNIQUE_CONSTRAINTS = """
+    SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+    WHERE conrelid = 'cases_case'::regclass AND contype = 'u' ORDER BY conname
 """
 
 
@@ -329,6 +335,8 @@ class StagingWriter:
         self.judges_updated = 0
         self.bulk: tuple[list[tuple[str, str]], list[tuple[str, str]]] | None = None
         self.bulk_loaded = False  # begin_bulk ran: refresh the derived fields of every case
+        self.bulk_unique: list[tuple[str, str]] = []  # dropped by begin_bulk until restored
+        self.staged_rows = 0  # of the last chunk, after its duplicates (_reject_duplicates)
 
     def begin(self) -> None:
         columns = ", ".join(
@@ -363,7 +371,12 @@ class StagingWriter:
     def begin_bulk(self) -> bool:
         """A first load: if the case table is empty (checked under an exclusive lock, held to
         the end of the run), drop its secondary indexes and foreign keys, to be built again by
-        end_bulk in one pass each. Returns whether it did."""
+        end_bulk in one pass each. Returns whether it did.
+
+        Its unique constraints (the case number) are dropped too, unless samples are taken
+        (they look cases up by number, chunk by chunk): the first source's rows cannot break
+        them (the table was empty and its duplicates are rejected in SEEN), and restore_unique
+        adds them again before anything reads or upserts by case number."""
         execute = self.cursor.execute
         execute("LOCK TABLE cases_case IN ACCESS EXCLUSIVE MODE")
         if not self.case_table_empty():
@@ -372,16 +385,32 @@ class StagingWriter:
         indexes = self.cursor.fetchall()
         execute(FOREIGN_KEYS)
         foreign_keys = self.cursor.fetchall()
+        unique = []
+        if not self.sample_size:
+            execute(UNIQUE_CONSTRAINTS)
+            unique = self.cursor.fetchall()
         for name, _definition in indexes:
             execute(f"DROP INDEX {quote_name(name)}")
-        for name, _definition in foreign_keys:
+        for name, _definition in [*foreign_keys, *unique]:
             execute(f"ALTER TABLE cases_case DROP CONSTRAINT {quote_name(name)}")
         self.bulk = (indexes, foreign_keys)
+        self.bulk_unique = unique
         self.bulk_loaded = True
         return True
 
+    def restore_unique(self) -> None:
+        """Add again the unique constraints begin_bulk dropped (once; an index build each)."""
+        if not self.bulk_unique:
+            return
+        execute = self.cursor.execute
+        execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for name, definition in self.bulk_unique:
+            execute(f"ALTER TABLE cases_case ADD CONSTRAINT {quote_name(name)} {definition}")
+        self.bulk_unique = []
+
     def end_bulk(self) -> None:
         """Build again what begin_bulk dropped, as it was (same names and definitions)."""
+        self.restore_unique()
         if self.bulk is None:
             return
         indexes, foreign_keys = self.bulk
@@ -440,10 +469,7 @@ class StagingWriter:
                 [[n for n, _row in chunk.registered], [row for _n, row in chunk.registered]],
             )
         counts.duplicates = self._reject_duplicates(chunk)
-        self.cursor.execute(
-            f"INSERT INTO {SEEN} (case_number, row) SELECT case_number, row FROM {STAGING}"
-        )
-        counts.staged += self.cursor.rowcount
+        counts.staged += self.staged_rows
         self._create_units()
         if self.sample_size:
             self._take_samples()
@@ -454,6 +480,7 @@ class StagingWriter:
             counts.created = self.cursor.rowcount
             self.cursor.execute("SELECT set_config('enable_nestloop', %s, true)", [nested_loops])
         else:
+            self.restore_unique()  # a later source of a first load: upserted by case number
             self.cursor.execute(UPSERT, {"source": chunk.source})
             counts.created, counts.updated = self.cursor.fetchone()
         if self.bulk is None:
@@ -463,18 +490,24 @@ class StagingWriter:
 
     def _reject_duplicates(self, chunk: Chunk) -> int:
         """The later of two rows with one case number is rejected ("与第N行案号相同"), whether
-        the first is in this chunk or an earlier one of the same source."""
+        the first is in this chunk or an earlier one of the same source. Sets staged_rows.
+
+        One pass: the staged rows join SEEN in file order, each case number's first row only
+        (the primary key's own check: no lookup of its own), and only when some did not are
+        the others looked for, with the first row SEEN now holds for their number."""
         self.cursor.execute(
-            f"""
-            SELECT s.row, s.case_number, COALESCE(seen.row, f.first_row) FROM {STAGING} s
-            JOIN (SELECT case_number, min(row) AS first_row FROM {STAGING}
-                  GROUP BY case_number) f USING (case_number)
-            -- one index lookup per row: never a scan of all the rows seen so far per chunk
-            LEFT JOIN LATERAL (
-              SELECT seen.row FROM {SEEN} seen WHERE seen.case_number = s.case_number LIMIT 1
-            ) seen ON true
-            WHERE s.row <> COALESCE(seen.row, f.first_row) ORDER BY s.row
-            """
+            f"""INSERT INTO {SEEN} (case_number, row)
+            SELECT case_number, row FROM {STAGING} ORDER BY row
+            ON CONFLICT (case_number) DO NOTHING"""
+        )
+        self.staged_rows = self.cursor.rowcount
+        self.cursor.execute(f"SELECT count(*) FROM {STAGING}")
+        if self.cursor.fetchone()[0] == self.staged_rows:
+            return 0
+        self.cursor.execute(
+            f"""SELECT s.row, s.case_number, seen.row FROM {STAGING} s
+            JOIN {SEEN} seen ON seen.case_number = s.case_number AND seen.row <> s.row
+            ORDER BY s.row"""
         )
         duplicates = self.cursor.fetchall()
         if not duplicates:
