@@ -37,8 +37,12 @@ $(A11Y): tests/a11y/package.json tests/a11y/package-lock.json
 demo: $(VENV)/.installed-dev
 	DEMO_CASES=$(DEMO_CASES) PORT=$(PORT) bin/demo
 
+# The tests spread over the cores (pytest-xdist; at most 4 workers, each with its own test
+# database and the next Redis database after REDIS_URL's), a test module to one worker.
+# TEST_WORKERS=0 runs them in this one process.
+TEST_WORKERS ?= auto
 test: $(VENV)/.installed-dev $(A11Y)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadscope $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

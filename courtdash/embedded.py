@@ -12,6 +12,7 @@ import fcntl
 import logging
 import subprocess
 import time
+import urllib.parse
 import warnings
 from pathlib import Path
 
@@ -53,6 +54,26 @@ def _ensure_database(*, host: str, port: int | None) -> None:
                 cursor.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
     finally:
         connection.close()
+
+
+def redis_database_after(url: str, offset: int) -> str:
+    """`url` (redis:// or the embedded server's redis+socket://) naming the Redis database
+    `offset` places after the one it names (redis+socket:// names it by ?virtual_host=)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme == "redis+socket":
+        query = dict(urllib.parse.parse_qsl(parts.query))
+        query["virtual_host"] = str(int(query.get("virtual_host", 0)) + offset)
+        return url.partition("?")[0] + "?" + urllib.parse.urlencode(query)
+    database = int(parts.path.strip("/") or 0) + offset
+    return parts._replace(path=f"/{database}").geturl()
+
+
+def redis_py_url(url: str) -> str:
+    """A Celery broker URL as redis-py reads it: kombu's redis+socket://…?virtual_host=N is
+    redis-py's unix://…?db=N; a redis:// URL is the same for both."""
+    if not url.startswith("redis+socket://"):
+        return url
+    return "unix://" + url.removeprefix("redis+socket://").replace("virtual_host=", "db=")
 
 
 def redis_url(data_dir: Path) -> str:

@@ -5,6 +5,7 @@ below. With no DATABASE_URL / REDIS_URL, embedded servers start under COURTDASH_
 """
 
 import ipaddress
+import os
 import sys
 from pathlib import Path
 
@@ -262,6 +263,12 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
 
 # Celery with Redis as the broker.
 REDIS_URL = env("REDIS_URL", default="") or embedded.redis_url(DATA_DIR / "redis")
+if TESTING and os.environ.get("PYTEST_XDIST_WORKER"):
+    # Tests spread over pytest-xdist workers: each its own Redis database (Celery queues, page
+    # cache), the next ones after REDIS_URL's, as each has its own test database.
+    REDIS_URL = embedded.redis_database_after(
+        REDIS_URL, int(os.environ["PYTEST_XDIST_WORKER"].removeprefix("gw")) + 1
+    )
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
@@ -330,9 +337,7 @@ COURTDASH_DAILY_HISTORY_YEARS = env.int("COURTDASH_DAILY_HISTORY_YEARS", default
 # turn it on.
 COURTDASH_PAGE_CACHE = env.bool("COURTDASH_PAGE_CACHE", default=not TESTING)
 COURTDASH_PAGE_CACHE_SECONDS = env.int("COURTDASH_PAGE_CACHE_SECONDS", default=24 * 3600)
-PAGE_CACHE_URL = env("COURTDASH_PAGE_CACHE_URL", default="") or REDIS_URL.replace(
-    "redis+socket://", "unix://", 1
-)
+PAGE_CACHE_URL = env("COURTDASH_PAGE_CACHE_URL", default="") or embedded.redis_py_url(REDIS_URL)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {

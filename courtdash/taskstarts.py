@@ -20,6 +20,8 @@ import logging
 from celery.contrib.django.task import DjangoTask
 from django.conf import settings
 
+from courtdash.embedded import redis_py_url
+
 logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "courtdash:task-starts:"
@@ -38,10 +40,9 @@ def redis_client():
     if _client is None:
         import redis
 
-        url = settings.CELERY_BROKER_URL
-        if url.startswith("redis+socket://"):
-            url = "unix://" + url.removeprefix("redis+socket://")
-        _client = redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=10)
+        _client = redis.Redis.from_url(
+            redis_py_url(settings.CELERY_BROKER_URL), socket_timeout=10, socket_connect_timeout=10
+        )
     return _client
 
 

@@ -15,6 +15,8 @@ from urllib.parse import quote, urlencode
 from django.conf import settings
 from django.db import connection
 
+from courtdash.embedded import redis_py_url
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -36,10 +38,7 @@ def broker_client():
     """A redis-py client of the Celery broker (kombu's redis+socket:// is redis-py's unix://)."""
     import redis
 
-    url = settings.CELERY_BROKER_URL
-    if url.startswith("redis+socket://"):
-        url = "unix://" + url.removeprefix("redis+socket://")
-    return redis.Redis.from_url(url)
+    return redis.Redis.from_url(redis_py_url(settings.CELERY_BROKER_URL))
 
 
 class Worker:

@@ -114,3 +114,56 @@ def test_no_template_or_static_file_loads_from_another_host():
         if path.suffix == ".html" and re.search(r"\sstyle\s*=|\son[a-z]+\s*=", text):
             offenders.append(f"{path.relative_to(ROOT)}: inline style or handler")
     assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("url", "offset", "after", "for_redis_py"),
+    [
+        ("redis://127.0.0.1:6379/0", 1, "redis://127.0.0.1:6379/1", None),
+        ("redis://127.0.0.1:6379", 2, "redis://127.0.0.1:6379/2", None),
+        ("redis://:pw@redis:6379/3", 1, "redis://:pw@redis:6379/4", None),
+        (
+            "redis+socket:///d/redis/redis.sock",
+            1,
+            "redis+socket:///d/redis/redis.sock?virtual_host=1",
+            "unix:///d/redis/redis.sock?db=1",
+        ),
+        (
+            "redis+socket:///d/redis/redis.sock?virtual_host=3",
+            2,
+            "redis+socket:///d/redis/redis.sock?virtual_host=5",
+            "unix:///d/redis/redis.sock?db=5",
+        ),
+    ],
+)
+def test_a_redis_url_names_the_database_after_it(url, offset, after, for_redis_py):
+    from courtdash.embedded import redis_database_after, redis_py_url
+
+    assert redis_database_after(url, offset) == after
+    assert redis_py_url(after) == (for_redis_py or after)
+
+
+@pytest.mark.parametrize(("worker", "database"), [(None, 5), ("gw0", 6), ("gw1", 7)])
+def test_each_test_worker_has_its_own_redis_database(worker, database):
+    """Under pytest-xdist (`make test`), a worker's Celery broker and page cache are the Redis
+    database after REDIS_URL's by its number: two workers never share queues or cache keys."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://courtdash@127.0.0.1/courtdash"),
+        "REDIS_URL": "redis://127.0.0.1:6379/5",
+        "DJANGO_SETTINGS_MODULE": "courtdash.settings",
+    }
+    env.pop("PYTEST_XDIST_WORKER", None)
+    if worker:
+        env["PYTEST_XDIST_WORKER"] = worker
+    code = (
+        "import pytest\n"  # settings see a test run (TESTING) as under pytest
+        "from django.conf import settings\n"
+        "print(settings.CELERY_BROKER_URL, settings.CACHES['pages']['LOCATION'])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    url = f"redis://127.0.0.1:6379/{database}"
+    assert result.stdout.split() == [url, url]
