@@ -38,11 +38,12 @@ demo: $(VENV)/.installed-dev
 	DEMO_CASES=$(DEMO_CASES) PORT=$(PORT) bin/demo
 
 # The tests spread over the cores (pytest-xdist; at most 4 workers, each with its own test
-# database and the next Redis database after REDIS_URL's), a test module to one worker.
-# TEST_WORKERS=0 runs them in this one process.
+# database and the next Redis database after REDIS_URL's), handed out one by one in pytest's
+# order (pytest-django's: the transactional tests after the others, on every worker); tests
+# marked with one xdist_group run on one worker. TEST_WORKERS=0 runs them in this one process.
 TEST_WORKERS ?= auto
 test: $(VENV)/.installed-dev $(A11Y)
-	$(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadscope $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadgroup --no-loadscope-reorder 		$(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -51,7 +51,8 @@ MY_SETTINGS = "/supervision/my-settings/"
 RANKING = "/metrics/ranking/"
 AS_OF = datetime.date(2025, 5, 31)
 
-pytestmark = pytest.mark.worker
+# One primary and one standby on fixed ports: the module's tests on one worker of `make test`.
+pytestmark = [pytest.mark.worker, pytest.mark.xdist_group("scale_out")]
 
 
 class Primary(OwnPostgres):
