@@ -391,8 +391,11 @@ class StagingWriter:
 
         Its unique constraints (the case number) are dropped too, unless samples are taken
         (they look cases up by number, chunk by chunk): the first source's rows cannot break
-        them (the table was empty and its duplicates are rejected in SEEN), and restore_unique
-        adds them again before anything reads or upserts by case number."""
+        them (the table was empty and its duplicates are rejected in SEEN). restore_unique adds
+        them again before a later source upserts by case number, else end_bulk does; the
+        derived-fields refresh in between links origins by number with a hash join over the
+        table (what its plan is for that many cases anyway), and its updates leave one index
+        fewer to maintain."""
         execute = self.cursor.execute
         execute("LOCK TABLE cases_case IN ACCESS EXCLUSIVE MODE")
         if not self.case_table_empty():
