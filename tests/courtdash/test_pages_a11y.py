@@ -10,13 +10,10 @@ open it, to the next one that may), so each account's pages are seen at the desk
 and every page is checked at both widths, in about half the time of checking every page as
 every account twice.
 
-The walk is two tests, each over every other page of the list (the sign-in page in the
-first), so that two workers of `make test` share it.
-
 Each page a role may not open is still asked: its 403/404 page is checked the same way, at
-both widths, once per role (in each half). Every failure is collected and listed at the end
-(role, width, page, what), so one run says all that is wrong. With A11Y_SCREENSHOTS=1,
-screenshots of each page checked at each width land in out/a11y/ for a person to look at."""
+both widths, once per role. Every failure is collected and listed at the end (role, width,
+page, what), so one run says all that is wrong. With A11Y_SCREENSHOTS=1, screenshots of each
+page checked at each width land in out/a11y/ for a person to look at."""
 
 from __future__ import annotations
 
@@ -167,10 +164,7 @@ class Walk:
 
 
 @override_settings(PASSWORD_HASHERS=FAST_HASHER, COURTDASH_TODAY=TODAY.isoformat())
-@pytest.mark.parametrize("half", [0, 1])
-def test_every_page_passes_axe_and_fits_a_phone(live, page, half):
-    """The walk in two halves (every other page each, in the list's order), so that `make
-    test`'s two workers share it (~2 min each instead of ~4 min on one)."""
+def test_every_page_passes_axe_and_fits_a_phone(live, page):
     call_command(
         "seed_demo", "--cases", "1200", "--seed", "7", "--today", TODAY.isoformat(),
         "--monthly-reviews", "1",
@@ -179,14 +173,14 @@ def test_every_page_passes_axe_and_fits_a_phone(live, page, half):
     from metrics.services import metrics_compute
 
     metrics_compute(as_of=TODAY)
-    paths = pages(Case.objects.filter(closed_on__isnull=True).order_by("pk").first())[half::2]
+    paths = pages(Case.objects.filter(closed_on__isnull=True).order_by("pk").first())
     (OUT / "a11y").mkdir(parents=True, exist_ok=True)
     narrow, wide = WIDTHS
     accounts = [username for username, *_rest in DEMO_ACCOUNTS]
 
     walk = Walk(page, live)
     walk.who = "anonymous"
-    for width in WIDTHS if half == 0 else ():
+    for width in WIDTHS:
         walk.open("/accounts/login/", width)
         walk.check("/accounts/login/", width)
     # page i's turn at 1440 px is account i mod 8's; an account that may not open a page
