@@ -350,7 +350,6 @@ class StagingWriter:
         self.bulk: tuple[list[tuple[str, str]], list[tuple[str, str]]] | None = None
         self.bulk_loaded = False  # begin_bulk ran: refresh the derived fields of every case
         self.bulk_unique: list[tuple[str, str]] = []  # dropped by begin_bulk until restored
-        self.staged_rows = 0  # of the last chunk, after its duplicates (_reject_duplicates)
 
     def begin(self) -> None:
         columns = ", ".join(
@@ -478,8 +477,9 @@ class StagingWriter:
         if chunk.records.tell():
             chunk.records.seek(0)
             self.cursor.copy_expert(f"COPY {STAGING} ({STAGED_COLUMNS}) FROM STDIN", chunk.records)
-        self.cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {STAGING})")
-        if not self.cursor.fetchone()[0]:
+        self.cursor.execute(f"SELECT count(*) FROM {STAGING}")
+        staged = self.cursor.fetchone()[0]
+        if not staged:
             return counts
         if chunk.registered:
             self.cursor.execute(
@@ -487,8 +487,8 @@ class StagingWriter:
                 ON CONFLICT (case_number) DO NOTHING""",
                 [[n for n, _row in chunk.registered], [row for _n, row in chunk.registered]],
             )
-        counts.duplicates = self._reject_duplicates(chunk)
-        counts.staged += self.staged_rows
+        counts.duplicates = self._reject_duplicates(chunk, staged)
+        counts.staged += staged - counts.duplicates
         self._create_units()
         if self.sample_size:
             self._take_samples()
@@ -507,9 +507,10 @@ class StagingWriter:
         self.cursor.execute(f"TRUNCATE {STAGING}")
         return counts
 
-    def _reject_duplicates(self, chunk: Chunk) -> int:
+    def _reject_duplicates(self, chunk: Chunk, staged: int) -> int:
         """The later of two rows with one case number is rejected ("与第N行案号相同"), whether
-        the first is in this chunk or an earlier one of the same source. Sets staged_rows.
+        the first is in this chunk or an earlier one of the same source (`staged`: the rows
+        in staging). Returns how many were rejected.
 
         One pass: the staged rows join SEEN in file order, each case number's first row only
         (the primary key's own check: no lookup of its own), and only when some did not are
@@ -519,9 +520,7 @@ class StagingWriter:
             SELECT case_number, row FROM {STAGING} ORDER BY row
             ON CONFLICT (case_number) DO NOTHING"""
         )
-        self.staged_rows = self.cursor.rowcount
-        self.cursor.execute(f"SELECT count(*) FROM {STAGING}")
-        if self.cursor.fetchone()[0] == self.staged_rows:
+        if self.cursor.rowcount == staged:
             return 0
         self.cursor.execute(
             f"""SELECT s.row, s.case_number, seen.row FROM {STAGING} s
