@@ -6,10 +6,13 @@ import datetime
 import pytest
 
 from cases.choices import Role
+from cases.keyset import keyset_page
 from supervision import selectors, services
 from supervision.choices import AgeBucket
 from supervision.models import CampaignCase
+from supervision.views.longpending import LIST_KEYS
 from tests.factories import CaseFactory, UserFactory
+from tests.plans import reads_in_order
 
 D = datetime.date
 
@@ -69,6 +72,64 @@ def test_a_case_filed_on_a_month_end_ages_by_calendar_months(world):
     office = world.user(Role.OFFICE)
     assert not selectors.long_pending_cases(user=office, day=D(2025, 2, 28)).filter(pk=case.pk)
     assert selectors.long_pending_cases(user=office, day=D(2025, 3, 1)).filter(pk=case.pk)
+
+
+def test_a_past_day_counts_the_cases_closed_since_as_pending_then(world, aged):
+    """On a day before a case's closing it was pending: the list and the counts of that day
+    take it (the general form of pending_filed_by); today's leave it out (pending now)."""
+    day = D(2025, 3, 1)
+    office = world.user(Role.OFFICE)
+    closed_since = CaseFactory(
+        judge=world.judge,
+        filed_on=D(2023, 1, 10),
+        closed_on=D(2025, 5, 1),
+        closing_method="judgment",
+    )
+    assert selectors.closed_after(day) and not selectors.closed_after(D(2025, 6, 30))
+    then = list(selectors.long_pending_cases(user=office, day=day))
+    assert closed_since.pk in {case.pk for case in then}
+    assert [(c.filed_key, c.case_number) for c in then] == sorted(
+        (c.filed_on, c.case_number) for c in then
+    )
+    [counts] = selectors.long_pending_counts(user=office, day=day)
+    assert counts["total"] == len(then)
+    now = list(selectors.long_pending_cases(user=office))
+    assert closed_since.pk not in {case.pk for case in now}
+    assert {case.pk for case in now} == {
+        aged[name].pk for name in ("12m1d", "18m", "18m1d", "24m1d", "36m", "36m1d")
+    }
+
+
+def test_todays_list_pages_through_the_pending_cases_in_filing_order(world, aged):
+    """With no case closed after today, the list is the pending cases alone, keyed by
+    case_pending_filed_idx's expression: paged two at a time, it gives every long-pending case
+    once, oldest filing first, case number within a day."""
+    office = world.user(Role.OFFICE)
+    twin = world.new_case(filed_on=aged["18m1d"].filed_on)  # same day: ordered by case number
+    cases = selectors.long_pending_cases(user=office)
+    seen, after = [], None
+    while True:
+        page = keyset_page(cases, LIST_KEYS, after=after, size=2)
+        seen += [(case.filed_on, case.case_number) for case in page]
+        if not page.has_next:
+            break
+        after = page.next_cursor
+    assert len(seen) == 7 and twin.case_number in {number for _day, number in seen}
+    assert seen == sorted(seen)
+
+
+def test_todays_list_is_read_from_the_pending_filing_index_in_its_order(world, aged):
+    """The first page of a province's long-pending list is read from case_pending_filed_idx in
+    its order, not every long-pending case read and sorted (190 ms at 20,000,000 cases): with
+    PostgreSQL kept off sorts and off scans that hold no order (tests.plans), the plan reads
+    the index and sorts nothing but the ties of a day.
+    The top unit's list (every court: no unit condition) is the one this is for; a unit's
+    few cases PostgreSQL reads from its unit's index and sorts."""
+    top = UserFactory(is_superuser=True)
+    page = selectors.long_pending_cases(user=top).order_by(*[key.ordering for key in LIST_KEYS])
+    in_order, plan = reads_in_order(page[:51], "case_pending_filed_idx")
+    assert in_order, plan
+    assert "Presorted Key: (CASE WHEN" in plan, plan  # the index's order, ties sorted
 
 
 def test_the_outlook_counts_cases_crossing_12_24_36_months_within_30_60_90_days(world):

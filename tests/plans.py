@@ -1,0 +1,28 @@
+"""What PostgreSQL would do with a queryset: its plan, asked with the scans and sorts that hold
+no order made too dear to choose (a test table is too small for the planner to choose by)."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import connection
+from django.db.models import QuerySet
+
+SORT_NODE = re.compile(r"(^|->)\s*Sort\s+\(cost", re.MULTILINE)
+
+
+def ordered_plan(rows: QuerySet) -> str:
+    """The plan of `rows` where only an index that holds their order can spare a sort."""
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+            cursor.execute(f"SET LOCAL {setting} = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def reads_in_order(rows: QuerySet, index: str) -> tuple[bool, str]:
+    """Whether `rows` are read from `index` with no sort of them all above it (a sort of the
+    ties of the index's leading keys, an incremental sort, is fine); and the plan, to show."""
+    plan = ordered_plan(rows)
+    return index in plan and not SORT_NODE.search(plan), plan
