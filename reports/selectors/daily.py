@@ -16,6 +16,7 @@ from django.db.models import Count, Q, QuerySet
 
 from cases import fragments
 from cases.choices import BAND_URGENT_DAYS, BAND_WARNING_DAYS
+from cases.keyset import last_if_null
 from cases.models import Case
 from cases.units import ScopeKey, user_scope
 from metrics.choices import PeriodKind
@@ -134,15 +135,21 @@ def daily_counts(*, cases: QuerySet, day: datetime.date, unit: ScopeKey | None =
 
 
 def band_entries(*, cases: QuerySet, day: datetime.date) -> QuerySet:
-    """Pending cases entering a warning band today: 15 or 5 days left, or overdue since today."""
+    """Pending cases entering a warning band today: 15 or 5 days left, or overdue since today,
+    the most pressing first (days left is the deadline less today: in deadline order).
+
+    The same days as deadlines, and the order, are those of case_pending_urgency_idx (the
+    pending cases by deadline and case number): a page is read from that index in its order,
+    where a condition on the plain deadline read every such case of a province (4,600 rows,
+    40 ms) to sort them."""
+    deadlines = [day + datetime.timedelta(days=days) for days in BAND_ENTRY_DAYS]
     return (
         cases.filter(closed_on__isnull=True, filed_on__lte=day)
         .with_band(day)
-        # The same days as deadlines: a condition the pending cases' deadline indexes answer.
-        .filter(deadline__in=[day + datetime.timedelta(days=days) for days in BAND_ENTRY_DAYS])
-        .filter(days_left__in=BAND_ENTRY_DAYS)
+        .annotate(deadline_key=last_if_null("deadline"))
+        .filter(deadline_key__in=deadlines, days_left__in=BAND_ENTRY_DAYS)
         .select_related("court", "division", "judge")
-        .order_by("days_left", "deadline", "case_number")
+        .order_by("deadline_key", "case_number")
     )
 
 

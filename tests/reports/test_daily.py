@@ -15,6 +15,7 @@ from metrics.services import metrics_compute
 from reports.selectors.daily import band_entries, daily_counts, new_long_pending
 from supervision.models import Notice
 from tests.factories import CaseFactory, JudgeFactory, UserFactory
+from tests.plans import reads_in_order
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -67,6 +68,18 @@ def test_cases_entering_a_band_today_are_those_with_15_or_5_days_left_or_overdue
         entering[days].pk: days for days in (15, 5, -1)
     }
     assert [row.band for row in found] == ["overdue", "urgent", "warning"]
+
+
+def test_a_page_of_band_entries_is_read_from_the_pending_deadline_index_in_its_order(judge):
+    """A province has thousands of cases entering a band on a day: a page of them is read from
+    case_pending_urgency_idx in its order (deadline, case number), not all of them sorted."""
+    for days in (15, 5, -1, 15):
+        case(judge, D(2025, 6, 1), deadline_on=TODAY + datetime.timedelta(days=days))
+    rows = band_entries(cases=Case.objects.all(), day=TODAY)
+    assert [row.days_left for row in rows] == [-1, 5, 15, 15]
+    page = band_entries(cases=Case.objects.all(), day=TODAY)[:20]
+    in_order, plan = reads_in_order(page, "case_pending_urgency_idx")
+    assert in_order, plan
 
 
 def test_a_case_becomes_long_pending_the_day_after_its_twelve_months(judge):
