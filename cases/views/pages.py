@@ -33,7 +33,7 @@ from cases.keyset import (
     last_if_null,
     str_value,
 )
-from cases.models import AuditEvent, Case, Division, Judge, TimeLimit
+from cases.models import AuditEvent, Case, Court, Division, Judge, TimeLimit
 from cases.paths import object_path
 from cases.permissions import Action, may
 from cases.services import audit_record
@@ -123,7 +123,7 @@ def case_list(request):
         detail={"filters": _filters_used(request.GET), "count": page.count},
     )
     _label_blanks(filterset.form)
-    _quick_unit_options(filterset.form)
+    unit_filters = _quick_unit_options(filterset, scope, user)
     _label_rows(page)
     return render(
         request,
@@ -136,7 +136,10 @@ def case_list(request):
             "pending_total": sum(item["count"] for item in counts),
             "include_closed": include_closed,
             "show_judge": not scope.is_judge,
-            "show_division_filter": scope.spans_divisions,
+            "show_court_filter": "court" in unit_filters,
+            "show_division_filter": scope.spans_divisions and "division" in unit_filters,
+            "show_judge_filter": not scope.is_judge and "judge" in unit_filters,
+            "choose_court_first": scope.is_city and "judge" not in unit_filters,
             "show_court": scope.is_city,
             "today": today(),
         },
@@ -468,22 +471,57 @@ def _label_blanks(form) -> None:
 # labels as the models' __str__ writes them: a city has ~600 judges, and a model instance and a
 # template render per option cost ~60 ms a page.
 UNIT_OPTIONS = {
+    "court": (Court, ("code", "code", "name"), lambda code, name: f"{code} {name}"),
     "division": (Division, ("pk", "court__code", "name"), lambda code, name: f"{code} {name}"),
     "judge": (Judge, ("pk", "name", "staff_id"), lambda name, staff_id: f"{name}（{staff_id}）"),
 }
 
 
-def _quick_unit_options(form) -> None:
-    """The division and judge filters (their querysets already scoped to the user by
-    CaseFilterSet) rendered by cases.widgets.OptionsSelect from plain pairs."""
-    for name, (model, columns, label) in UNIT_OPTIONS.items():
+def _unit_choices(filterset, scope, user) -> dict[str, dict]:
+    """Which unit filters the list offers, each as the condition on its options: a user of one
+    court chooses among its divisions and judges; a user of several (a city, a province: 900
+    divisions and 4,900 judges, 5,800 options and 350 KB a page) chooses a court first, then
+    among its divisions and judges (those of the chosen division, once one is)."""
+    if not scope.is_city:
+        return {"division": {}, "judge": {}}
+    choices = {"court": {"pk__in": Court.objects.in_scope(user).values("pk")}}
+    data = filterset.form.cleaned_data if filterset.is_valid() else {}
+    division, judge, court = data.get("division"), data.get("judge"), data.get("court")
+    if division is not None:
+        in_court = {"court_id": division.court_id}
+    elif judge is not None:
+        in_court = {"court_id": judge.court_id}
+    elif court:
+        in_court = {"court__code": court}
+    else:
+        return choices
+    choices["division"] = in_court
+    choices["judge"] = {"division_id": division.pk} if division is not None else in_court
+    return choices
+
+
+def _quick_unit_options(filterset, scope, user) -> dict[str, dict]:
+    """The unit filters the list offers (_unit_choices), rendered by cases.widgets.OptionsSelect
+    from plain pairs; the fields still validate against the user's whole scope (CaseFilterSet),
+    so a link naming any unit of it works. Returns what _unit_choices offers."""
+    choices = _unit_choices(filterset, scope, user)
+    form = filterset.form
+    for name, condition in choices.items():
         field = form.fields.get(name)
-        if field is None or field.queryset.model is not model:
+        model, columns, label = UNIT_OPTIONS[name]
+        if name == "court":
+            rows = model.objects.filter(**condition).order_by("code").values_list(*columns)
+            blank = _("全部")
+        elif field is None or field.queryset.model is not model:
             continue
-        rows = field.queryset.values_list(*columns)  # in the model's order, as the field's
-        options = [("", field.empty_label or "")] if field.empty_label is not None else []
-        options += [(pk, label(*rest)) for pk, *rest in rows]
+        else:
+            # In the model's order, as the field's.
+            rows = field.queryset.filter(**condition).values_list(*columns)
+            blank = field.empty_label
+        options = [("", blank or "")] if blank is not None else []
+        options += [(key, label(*rest)) for key, *rest in rows]
         field.widget = OptionsSelect(attrs=field.widget.attrs, options=options)
+    return choices
 
 
 def _label_rows(rows) -> None:

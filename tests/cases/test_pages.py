@@ -219,6 +219,60 @@ def test_judge_filter_offers_only_judges_in_scope(client, city_cases, city_user,
     assert response.context["filterset"].errors
 
 
+OPTION = re.compile(r'<option value="([^"]*)"[^>]*>')
+
+
+def offered(content: str, name: str) -> set[str] | None:
+    """The values a select of the filter form offers (None: no such select)."""
+    found = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', content, re.S)
+    return None if found is None else set(OPTION.findall(found.group(1))) - {""}
+
+
+def test_a_city_user_chooses_a_court_before_its_divisions_and_judges(
+    client, city_cases, city_user, city_judges, city_divisions
+):
+    """A province's office would otherwise get 4,900 judges in one select (350 KB a page)."""
+    client = logged_in(client, city_user(Role.OFFICE, "苏05"))
+    content = client.get(LIST_URL).content.decode()
+    assert offered(content, "court") == {"苏05", "苏0505", "苏0506"}
+    assert offered(content, "division") is None and offered(content, "judge") is None
+    assert "选定法院并筛选后，可再按部门、承办人筛选。" in content
+
+    content = client.get(LIST_URL, {"court": "苏0505"}).content.decode()
+    judges = {str(j.pk) for key, j in city_judges.items() if key.startswith("苏0505/")}
+    divisions = {str(d.pk) for key, d in city_divisions.items() if key.startswith("苏0505/")}
+    assert offered(content, "judge") == judges
+    assert offered(content, "division") == divisions
+
+    # A link naming a division (a drill-down) offers that division's judges, and still filters.
+    division = city_divisions["苏0506/民一庭"]
+    response = client.get(LIST_URL, {"division": division.pk})
+    content = response.content.decode()
+    assert offered(content, "judge") == {
+        str(j.pk) for key, j in city_judges.items() if key.startswith("苏0506/民一庭/")
+    }
+    assert f'<option value="{division.pk}" selected>' in content
+    assert set(listed(client, f"?division={division.pk}")) == numbers_of(
+        city_cases, "苏0506/民一庭"
+    )
+    # Any judge of the city still filters, from any link: the options narrow, not the choice.
+    elsewhere = city_judges["苏0506/民一庭/2"]
+    assert set(listed(client, f"?judge={elsewhere.pk}")) == numbers_of(
+        city_cases, "苏0506/民一庭/2"
+    )
+
+
+def test_a_court_user_chooses_among_its_divisions_and_judges_at_once(
+    client, city_cases, city_user, city_judges
+):
+    client = logged_in(client, city_user(Role.OFFICE, "苏0505"))
+    content = client.get(LIST_URL).content.decode()
+    assert offered(content, "court") is None
+    assert offered(content, "judge") == {
+        str(j.pk) for key, j in city_judges.items() if key.startswith("苏0505/")
+    }
+
+
 def test_judge_sees_no_judge_filter_or_column(client, city_cases, city_user):
     page = logged_in(client, city_user(Role.JUDGE, "苏0505/民一庭/1")).get(LIST_URL)
     content = page.content.decode()
