@@ -43,7 +43,7 @@ demo: $(VENV)/.installed-dev
 # marked with one xdist_group run on one worker. TEST_WORKERS=0 runs them in this one process.
 TEST_WORKERS ?= auto
 test: $(VENV)/.installed-dev $(A11Y)
-	$(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadgroup --no-loadscope-reorder 		$(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadgroup --no-loadscope-reorder $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -484,7 +484,7 @@ def _unit_choices(filterset, scope, user) -> dict[str, dict]:
     among its divisions and judges (those of the chosen division, once one is)."""
     if not scope.is_city:
         return {"division": {}, "judge": {}}
-    choices = {"court": {"pk__in": Court.objects.in_scope(user).values("pk")}}
+    choices = {"court": {}}
     data = filterset.form.cleaned_data if filterset.is_valid() else {}
     division, judge, court = data.get("division"), data.get("judge"), data.get("court")
     if division is not None:
@@ -509,8 +509,8 @@ def _quick_unit_options(filterset, scope, user) -> dict[str, dict]:
     for name, condition in choices.items():
         field = form.fields.get(name)
         model, columns, label = UNIT_OPTIONS[name]
-        if name == "court":
-            rows = model.objects.filter(**condition).order_by("code").values_list(*columns)
+        if name == "court":  # a code filter, not a model choice: the courts the user reaches
+            rows = model.objects.in_scope(user).order_by("code").values_list(*columns)
             blank = _("全部")
         elif field is None or field.queryset.model is not model:
             continue
