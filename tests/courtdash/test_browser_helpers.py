@@ -21,14 +21,22 @@ PAGE = """<!doctype html><html><body style="margin:0">
 
 
 @pytest.fixture(scope="module")
-def browser_page():
+def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=settings.COURTDASH_CHROMIUM, args=CHROMIUM_ARGS
         )
-        page = browser.new_page(viewport={"width": 1440, "height": 900})
-        yield page
+        yield browser
         browser.close()
+
+
+@pytest.fixture
+def browser_page(browser):
+    """A page of its own for each test: a timer the last test's page left (its box narrowing
+    after a resize) must not fire on the next one's box."""
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    yield page
+    page.close()
 
 
 def show(page, *, shrinks: bool) -> None:
