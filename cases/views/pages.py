@@ -89,22 +89,23 @@ def case_list(request):
     # The band counts answer "how many in each band under the other filters"; of the pending
     # list they give its size too, so only the list with the closed ones counts (to a cap).
     unbanded_params = _without(request.GET, "band", "page", "after", "before")
-    unbanded = CaseFilterSet(unbanded_params, queryset=cases, request=request)
-    if unbanded.is_valid():
-        # Every user of the same reach asks the same counts: kept a minute (cases.fragments),
-        # per reach, day and filters (the list's rows are read on every request).
-        totals = fragments.kept(
-            "case-list-bands",
-            lambda: band_totals(unbanded.qs),
-            seconds=settings.COURTDASH_LIVE_COUNT_SECONDS,
-            reach=reach_token(user),
-            filters=sorted(
-                (name, tuple(values))
-                for name, values in _without(unbanded_params, "closed").lists()
-            ),
-        )
-    else:
-        totals = band_totals(cases.none())
+
+    def unbanded_totals() -> dict:
+        unbanded = CaseFilterSet(unbanded_params, queryset=cases, request=request)
+        return band_totals(unbanded.qs if unbanded.is_valid() else cases.none())
+
+    # Every user of the same reach asks the same counts: kept a minute (cases.fragments), per
+    # reach, day and filters (the list's rows are read on every request); the filters are
+    # read again (a second form) only when the counts are not kept.
+    totals = fragments.kept(
+        "case-list-bands",
+        unbanded_totals,
+        seconds=settings.COURTDASH_LIVE_COUNT_SECONDS,
+        reach=reach_token(user),
+        filters=sorted(
+            (name, tuple(values)) for name, values in _without(unbanded_params, "closed").lists()
+        ),
+    )
     counts = band_items(totals)
     if include_closed:
         page.count = capped_count(rows)
