@@ -1,14 +1,21 @@
 """Audit of sign-ins, sign-outs, failed sign-ins and password changes (connected in apps.py);
-API tokens revoked on a password change or a deactivation."""
+API tokens revoked on a password change or a deactivation; `cases_imported`, for the layers
+above."""
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save, pre_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from rest_framework.authtoken.models import Token
 
 from cases.choices import AuditAction
 from cases.services import audit_record
+
+# Sent by an import (not a dry run) inside its transaction, once it has written the case table:
+# its set-based writer and the derived fields' refresh save no model, so what follows the saves
+# (supervision's queue count) follows this too. A receiver acting after the commit registers
+# itself with transaction.on_commit.
+cases_imported = Signal()
 
 
 @receiver(user_logged_in, dispatch_uid="cases_audit_login")

@@ -9,15 +9,12 @@ from django.utils.functional import SimpleLazyObject
 from supervision.selectors.queue_count import cached_counts
 
 
-def open_counts(request, *, exact: bool = False, rows: dict | None = None) -> dict[str, int]:
-    """{kind: open items} of the request's user, read once per request. `exact`: counted now,
-    not read from the cache (a page that lists the rows; the top bar then shows the same).
-    `rows`: the user's `queue_rows` of today, already built by the page."""
+def open_counts(request) -> dict[str, int]:
+    """{kind: open items} of the request's user, read once per request."""
     counts = getattr(request, "_queue_counts", None)
-    if counts is None or (exact and not getattr(request, "_queue_counts_exact", False)):
-        counts = cached_counts(request.user, exact=exact, rows=rows)
+    if counts is None:
+        counts = cached_counts(request.user)
         request._queue_counts = counts
-        request._queue_counts_exact = exact
     return counts
 
 

@@ -53,6 +53,7 @@ from cases.importing.writer import (
     record_line,
 )
 from cases.permissions import Action, may
+from cases.signals import cases_imported
 
 CHUNK_ROWS = 10_000
 # Rows that the fast way (fastpath.py) takes at once: a row it declines sends only its block
@@ -253,6 +254,7 @@ def case_import(
                 if writer.bulk is not None:
                     _note(progress, _("建立索引…"))
                     writer.end_bulk()
+                cases_imported.send(sender=case_import)
             result.samples = writer.samples if sample_size else {}
             result.courts_created = writer.courts_created
             result.divisions_created = writer.divisions_created

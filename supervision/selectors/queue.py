@@ -18,9 +18,7 @@ AppConfig.ready: supervision may not import reports).
 from __future__ import annotations
 
 import datetime
-import heapq
-import itertools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 from django.db import connections
@@ -493,26 +491,32 @@ def _sources(only: str | None) -> list[tuple[int, QueueSource]]:
     return [(rank, s) for rank, s in enumerate(SOURCES) if not only or s.kind == only]
 
 
-def queue_rows(user, day: datetime.date | None = None, kind: str | None = None) -> dict:
-    """{kind: the queryset of what waits for the user} (kinds that never wait left out)."""
+def queue_rows(
+    user,
+    day: datetime.date | None = None,
+    kind: str | None = None,
+    *,
+    kinds: Collection[str] | None = None,
+) -> dict:
+    """{kind: the queryset of what waits for the user} (kinds that never wait left out).
+    `kinds`: only these (those a count says hold something: the others are not built)."""
     if not getattr(user, "is_authenticated", False):
         return {}
     day = day or today()
     found = {}
     for _rank, source in _sources(kind):
+        if kinds is not None and source.kind not in kinds:
+            continue
         rows = source.rows(user, day)
         if rows is not None:
             found[source.kind] = rows
     return found
 
 
-def queue_counts(
-    user, day: datetime.date | None = None, rows: dict | None = None
-) -> dict[str, int]:
+def queue_counts(user, day: datetime.date | None = None) -> dict[str, int]:
     """{kind: how many wait for the user}, every kind counted in ONE query (the top bar shows
-    it on every page): SELECT (SELECT COUNT(*) FROM (<kind 1>)), (SELECT COUNT(*) …), …
-    `rows`: the user's `queue_rows` of today, already built this request."""
-    return _counted(queue_rows(user, day) if rows is None else rows)
+    it on every page): SELECT (SELECT COUNT(*) FROM (<kind 1>)), (SELECT COUNT(*) …), …"""
+    return _counted(queue_rows(user, day))
 
 
 def _counted(found: dict[str, QuerySet]) -> dict[str, int]:
@@ -533,7 +537,8 @@ def _counted(found: dict[str, QuerySet]) -> dict[str, int]:
 
 class QueueList(Sequence):
     """What waits for the user, nearest due date first, as a sequence a Paginator pages: its
-    length is the counts' sum; a slice reads from each kind only the rows it may need."""
+    length is the counts' sum; a slice reads the keys (due date, pk) of each kind's first rows
+    in one query, then the rows it shows, kind by kind."""
 
     def __init__(
         self,
@@ -567,29 +572,56 @@ class QueueList(Sequence):
     def __len__(self) -> int:
         return sum(self.counts().values())
 
-    def _merged(self, stop: int) -> Iterator[QueueItem]:
-        streams = []
+    def _keys(self, stop: int) -> list[tuple]:
+        """(due date or FAR, kind's rank, pk, kind) of the first `stop` rows of every kind that
+        holds something, nearest due date first (none last), then the kind's rank, then pk:
+        ONE query of the keys alone (UNION ALL of each kind's first rows)."""
         counts = self.counts()
+        parts, params, kinds = [], [], {}
         for kind, rows in self.rows.items():
             if not counts.get(kind):
                 continue
-            rank, make = self.ranks[kind], self.makers[kind]
-            # Nearest due date first (none last), then the kind's rank, then pk — read off the
-            # row (each kind's item takes its due_on from the row's queue_due, its pk from the
-            # row's): only the items shown are made.
-            streams.append(
-                [((row.queue_due or FAR, rank, row.pk), row, make) for row in _ordered(rows)[:stop]]
-            )
-        for _key, row, make in heapq.merge(*streams, key=lambda entry: entry[0]):
-            yield make(row, self.day)
+            rank = self.ranks[kind]
+            kinds[rank] = kind
+            keyed = _ordered(rows).annotate(queue_pk=F("pk")).values_list("queue_due", "queue_pk")
+            sql, kind_params = keyed[:stop].query.sql_with_params()
+            # An undated kind's NULL is text once out of its subquery: cast, as every kind's.
+            keys = "queue_part.queue_due::date, queue_part.queue_pk"
+            parts.append(f"(SELECT {rank:d}, {keys} FROM ({sql}) AS queue_part)")
+            params.extend(kind_params)
+        if not parts:
+            return []
+        database = next(iter(self.rows.values())).db
+        with connections[database].cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            found = cursor.fetchall()
+        return sorted((due or FAR, rank, pk, kinds[rank]) for rank, due, pk in found)
+
+    def _slice(self, start: int, stop: int) -> list[QueueItem]:
+        """The items from `start` to `stop`: their keys first, then the rows shown, read kind
+        by kind (only the kinds on the slice; each row with what its item shows)."""
+        keys = self._keys(stop)[start:stop]
+        wanted: dict[str, list[int]] = {}
+        for _due, _rank, pk, kind in keys:
+            wanted.setdefault(kind, []).append(pk)
+        found = {
+            (kind, row.pk): row
+            for kind, pks in wanted.items()
+            for row in self.rows[kind].filter(pk__in=pks)
+        }
+        # A row gone between the two reads (answered meanwhile) is left out.
+        return [
+            self.makers[kind](found[kind, pk], self.day)
+            for _due, _rank, pk, kind in keys
+            if (kind, pk) in found
+        ]
 
     def __getitem__(self, index):
         if isinstance(index, slice):
             if index.step is None and 0 <= (index.start or 0) and (index.stop or -1) >= 0:
-                start, stop = index.start or 0, index.stop  # no need to add up
-                return list(itertools.islice(self._merged(stop), start, stop))
+                return self._slice(index.start or 0, index.stop)  # no need to add up
             start, stop, step = index.indices(len(self))
-            return list(self._merged(stop))[start:stop:step]
+            return self._slice(0, stop)[start:stop:step]
         if index < 0:
             index += len(self)
         found = self[index : index + 1]

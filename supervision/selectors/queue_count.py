@@ -14,11 +14,14 @@ findings); the services that write in bulk also save a row (a campaign, a talk, 
 in the same transaction.
 The count read is the one stored with the current generation, or computed again.
 
-Where no invalidation reaches, the count lags by at most COURTDASH_QUEUE_COUNT_SECONDS: writes
-to the case table that bypass the ORM's save (the import's set-based writer, the derived fields'
-refresh), raw SQL outside the application, and a generation that could not be changed because
-Redis was unreachable at the commit. The work queue page itself (supervision.views.queue)
-counts exactly on every request and stores what it counted.
+An import writes the case table without a save (its set-based writer, the derived fields'
+refresh): it sends `cases.signals.cases_imported`, and its commit changes the generation too.
+
+Where no invalidation reaches, the count lags by at most COURTDASH_QUEUE_COUNT_SECONDS: raw
+SQL outside the application, and a generation that could not be changed because Redis was
+unreachable at the commit. The work queue page (supervision.views.queue) shows this count too
+(it lists the rows of the kinds that hold something, read on every request); the API's inbox
+(supervision.api) counts on every request.
 
 Redis unreachable or the page cache off: the count is computed, as before, never an error.
 """
@@ -33,6 +36,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from cases.dates import today
 from cases.fragments import CACHE_ALIAS, enabled, unreachable
+from cases.signals import cases_imported
 from metrics.reading.pagecache import generation_of, generation_set
 from supervision.selectors.queue import queue_counts
 
@@ -102,15 +106,13 @@ def _store(cache, user, generation: str, counts: dict[str, int]) -> None:
         unreachable(error, "set", QUEUE_CACHE)
 
 
-def cached_counts(user, *, exact: bool = False, rows: dict | None = None) -> dict[str, int]:
+def cached_counts(user) -> dict[str, int]:
     """{kind: open items} of the signed-in `user`: as stored under the current generation
-    today, or counted (and stored). `exact`: counted now whatever is stored (the work queue
-    page, which lists the rows themselves), and stored for the top bar. `rows`: the user's
-    `queue_rows` of today, already built by the caller."""
+    today, or counted (and stored)."""
     if not getattr(user, "is_authenticated", False):
         return {}
     if not enabled():
-        return queue_counts(user, rows=rows)
+        return queue_counts(user)
     cache = caches[CACHE_ALIAS]
     key = _key(user)
     try:
@@ -118,14 +120,14 @@ def cached_counts(user, *, exact: bool = False, rows: dict | None = None) -> dic
         generation = generation_of(cache, GENERATION_KEY, found.get(GENERATION_KEY))
     except Exception as error:
         unreachable(error, "get", QUEUE_CACHE)
-        return queue_counts(user, rows=rows)
+        return queue_counts(user)
     stored = found.get(key)
-    if not exact and stored is not None and stored[0] == generation:
+    if stored is not None and stored[0] == generation:
         return stored[1]
     # Counted on the primary: a replica (courtdash.routers reads one only outside a transaction)
     # that has not replayed a write yet would store the old count under the new generation.
     with transaction.atomic():
-        counts = queue_counts(user, rows=rows)
+        counts = queue_counts(user)
     if generation is not None:
         _store(cache, user, generation, counts)
     return counts
@@ -139,6 +141,10 @@ def _changed(sender, **kwargs) -> None:
     if fields is not None and set(fields) <= {"last_login"}:
         return  # a login (django.contrib.auth's update_last_login)
     queue_changed()
+
+
+def _imported(sender, **kwargs) -> None:
+    queue_changed()  # a judge's time limits, a mark's case closed: at the import's commit
 
 
 def connect() -> None:
@@ -155,3 +161,4 @@ def connect() -> None:
             uid = f"queue_count_deleted_{meta.label}"
             post_delete.connect(_changed, sender=model, dispatch_uid=uid)
     m2m_changed.connect(_changed, dispatch_uid="queue_count_m2m")
+    cases_imported.connect(_imported, dispatch_uid="queue_count_imported")

@@ -30,8 +30,9 @@ def inbox(request):
     user = request.user
     tab = request.GET.get("tab", "")
     tab = tab if tab in TABS else "queue"
-    rows = queue_rows(user)  # built once: counted now, and listed below
-    counts = open_counts(request, exact=True, rows=rows)
+    # The count the top bar shows (kept under the current queue generation, or counted now):
+    # every committed write that may change a queue, an import's included, counts it again.
+    counts = open_counts(request)
     kind = request.GET.get("kind", "")
     if kind not in counts:
         kind = ""
@@ -51,6 +52,8 @@ def inbox(request):
         "today": today(),
     }
     if tab == "queue":
+        # Only the kinds that hold something are built and read.
+        rows = queue_rows(user, kinds={name for name, count in counts.items() if count})
         items = QueueList(user, kind=kind or None, counts=counts, rows=rows)
         context["page_obj"] = paginate(request, items, size=20)
     else:

@@ -295,9 +295,16 @@ def test_a_page_of_the_queue_reads_only_what_it_needs_and_agrees_with_the_whole(
     assert kinds_of(QueueList(judge)[20:26]) == kinds_of(everything[20:26])
     assert kinds_of([QueueList(judge)[25]]) == kinds_of(everything[25:])
     with CaptureQueriesContext(connection) as queries:
-        QueueList(judge)[0:20]
-    # One count of every kind a judge may receive, then one read per kind that holds something.
-    assert len(queries) == 3
+        page = QueueList(judge)[0:20]
+    # One count of every kind a judge may receive, one read of the keys (due date, pk) of the
+    # first 20 rows of every kind that holds something, then one read per kind on the page.
+    assert {item.kind for item in page} == {"notice", "deadline"} and len(queries) == 4
+    notice_at = [item.kind for item in everything].index("notice")
+    assert notice_at >= 2
+    with CaptureQueriesContext(connection) as queries:
+        before_the_notice = QueueList(judge)[0:notice_at]
+    assert {item.kind for item in before_the_notice} == {"deadline"} and len(queries) == 3
+    assert kinds_of(before_the_notice) == kinds_of(everything[:notice_at])
 
 
 # --- the page, the top bar, the API ----------------------------------------------------------

@@ -1,9 +1,11 @@
 """The top bar's 我的待办 count kept in the page cache (supervision.selectors.queue_count), on
 the real Redis at REDIS_URL: read from the cache until a write changes a queue, then counted
-again at once; per user and per day; the work queue page counts exactly; Redis down, counted."""
+again at once (an import's included); per user and per day; the work queue page shows it and
+builds only the kinds that hold something; Redis down, counted."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 
@@ -15,8 +17,10 @@ from django.db.models.signals import post_delete
 from django.test.utils import CaptureQueriesContext
 
 from cases.choices import Role
+from cases.importing import case_import, open_source
 from reports.models import Finding, FindingCase
 from supervision import services
+from supervision.selectors import queue as queue_selectors
 from supervision.selectors import queue_count
 from supervision.selectors.queue import queue_counts
 
@@ -133,17 +137,91 @@ def test_a_new_day_counts_again(world, web, page_cache, settings):
     assert counted == 1 and later == _expected(world.user(Role.JUDGE)) == today + 1
 
 
-def test_the_work_queue_page_counts_exactly_and_the_top_bar_follows(world, web, page_cache):
+def _inbox(client) -> tuple[str, int]:
+    """The work queue page, and how many times it counted the queue."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/supervision/inbox/")
+    assert response.status_code == 200, response.status_code
+    counted = [q for q in queries.captured_queries if "AS queue_kind" in q["sql"]]
+    return response.content.decode(), len(counted)
+
+
+def test_the_work_queue_page_reads_the_kept_count_and_follows_a_write_at_once(
+    world, web, page_cache, django_capture_on_commit_callbacks
+):
+    _notice(world, "督办：第一份")
     judge = web(Role.JUDGE)
     before, _ = _topbar(judge)
-    # Written without its commit hook running (the test's transaction never commits): the
-    # generation stays, as if no invalidation reached it.
-    _notice(world)
-    assert _topbar(judge) == (before, 0)  # the top bar lags (up to the TTL)
-    page = judge.get("/supervision/inbox/").content.decode()
-    assert "督办：请加快审理" in page and f"共 {before + 1} 条" in page
-    assert TOPBAR.search(page).group(1) == str(before + 1)
+    page, counted = _inbox(judge)
+    assert counted == 0 and f"共 {before} 条" in page  # the top bar's count, kept
+    assert TOPBAR.search(page).group(1) == str(before)
+    with django_capture_on_commit_callbacks(execute=True):
+        _notice(world)
+    page, counted = _inbox(judge)
+    assert counted == 1 and "督办：请加快审理" in page and f"共 {before + 1} 条" in page
+    assert _inbox(judge)[1] == 0
     assert _topbar(judge) == (before + 1, 0)  # the page stored what it counted
+
+
+def test_the_work_queue_page_builds_only_the_kinds_that_hold_something(
+    world, web, page_cache, monkeypatch
+):
+    _notice(world)
+    judge = web(Role.JUDGE)
+    held = {kind for kind, count in queue_counts(world.user(Role.JUDGE)).items() if count}
+    assert held and "notice" in held
+    built = []
+
+    def spy(source):
+        def rows(user, day):
+            built.append(source.kind)
+            return source.rows(user, day)
+
+        return dataclasses.replace(source, rows=rows)
+
+    monkeypatch.setattr(queue_selectors, "SOURCES", [spy(s) for s in queue_selectors.SOURCES])
+    _topbar(judge)  # counted (every kind) and kept
+    built.clear()
+    page, counted = _inbox(judge)
+    assert counted == 0 and "督办：请加快审理" in page
+    assert set(built) == held
+
+
+def _import_nearing_case(tmp_path, *, dry_run=False):
+    """A case of the world's judge (J1, 民一庭 of 苏0505) whose time limit ends 2025-07-10:
+    within NEARING_DAYS of today (2025-06-30), so the judge's 审限预警 gains it."""
+    path = tmp_path / "cases.csv"
+    path.write_text(
+        "case_number,division,judge_id,judge_name,track,cause,filed_on\n"
+        "（2025）苏0505民初901号,民一庭,J1,张法官,summary,民间借贷纠纷,2025-04-10\n",
+        encoding="utf-8",
+    )
+    result = case_import(sources=[open_source(path)], dry_run=dry_run)
+    assert result.rejected == 0 and result.created == 1, result.errors
+    return result
+
+
+def test_an_import_counts_the_queue_again_at_its_commit(
+    world, web, page_cache, tmp_path, django_capture_on_commit_callbacks
+):
+    judge = web(Role.JUDGE)
+    before, _ = _topbar(judge)
+    with django_capture_on_commit_callbacks(execute=True):
+        _import_nearing_case(tmp_path)
+    page, counted = _inbox(judge)
+    assert counted == 1 and "（2025）苏0505民初901号" in page
+    assert f"共 {before + 1} 条" in page and _expected(world.user(Role.JUDGE)) == before + 1
+
+
+def test_a_dry_run_import_leaves_the_queue_generation(
+    world, page_cache, tmp_path, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        _import_nearing_case(tmp_path, dry_run=True)
+    assert not [c for c in callbacks if isinstance(c, queue_count._Change)]
+    with django_capture_on_commit_callbacks() as callbacks:
+        _import_nearing_case(tmp_path)
+    assert len([c for c in callbacks if isinstance(c, queue_count._Change)]) == 1
 
 
 def test_with_redis_down_the_count_is_computed(world, web, page_cache, settings):
