@@ -13,10 +13,25 @@ from django.utils.translation import gettext_lazy
 
 from cases import fragments
 from cases.choices import BAND_COLOURS, Band
+from cases.paths import object_path
 from cases.permissions import Action, may
 from cases.units import reach_token, user_scope
 
 register = template.Library()
+
+
+@register.filter
+def case_path(pk) -> str:
+    """A case's page, for a list that links every row (cases.paths: {% url %} matches the URL
+    configuration again on every row)."""
+    return object_path("cases:case_detail", pk)
+
+
+@register.filter
+def iso_day(day) -> str:
+    """A date as YYYY-MM-DD, or "" (the |date:"Y-m-d" of a list's every row, without parsing
+    the format each time)."""
+    return day.isoformat() if day else ""
 
 
 @register.simple_tag

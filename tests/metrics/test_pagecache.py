@@ -82,6 +82,8 @@ def _pages(city) -> list[tuple[str, dict]]:
         (reverse("metrics:trend", args=[SLUG]), court),
         (reverse("metrics:funnel", args=[SLUG]), {}),
         (reverse("reports:targets"), {}),
+        (reverse("reports:daily"), {}),  # its links down and its counts kept
+        (reverse("reports:daily"), court),
     ]
 
 

@@ -297,6 +297,9 @@ def test_case_list_links_each_case_to_its_page_and_is_audited(client, computed, 
     page = response.content.decode()
     for case in response.context["page_obj"]:
         assert f'href="{reverse("cases:case_detail", args=[case.pk])}"' in page
+        assert f'<td class="num">{case.filed_on.isoformat()}</td>' in page
+        closed = case.closed_on.isoformat() if case.closed_on else "—"
+        assert f'<td class="num">{closed}</td>' in page
     event = AuditEvent.objects.filter(action=AuditAction.CASE_LIST).latest("at")
     assert event.detail["indicator"] == "closed_to_filed_ratio"
     assert event.detail["count"] == response.context["page_obj"].count
