@@ -600,6 +600,8 @@ class QueueList(Sequence):
     def _slice(self, start: int, stop: int) -> list[QueueItem]:
         """The items from `start` to `stop`: their keys first, then the rows shown, read kind
         by kind (only the kinds on the slice; each row with what its item shows)."""
+        if stop <= start:
+            return []  # (a query sliced to nothing does not compile)
         keys = self._keys(stop)[start:stop]
         wanted: dict[str, list[int]] = {}
         for _due, _rank, pk, kind in keys:

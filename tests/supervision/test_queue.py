@@ -294,6 +294,7 @@ def test_a_page_of_the_queue_reads_only_what_it_needs_and_agrees_with_the_whole(
     assert [item.due_on for item in everything] == sorted(item.due_on for item in everything)
     assert kinds_of(QueueList(judge)[20:26]) == kinds_of(everything[20:26])
     assert kinds_of([QueueList(judge)[25]]) == kinds_of(everything[25:])
+    assert QueueList(judge)[0:0] == [] and QueueList(judge)[26:40] == []
     with CaptureQueriesContext(connection) as queries:
         page = QueueList(judge)[0:20]
     # One count of every kind a judge may receive, one read of the keys (due date, pk) of the
