@@ -17,6 +17,8 @@ from django.conf import settings
 from django.db import connection, connections
 
 from metrics.bench.load import PAGES, database_url
+from metrics.reading import pagecache
+from supervision.selectors import queue_count
 
 # The test database is the city's template: marked so that pytest-django sets it up even when
 # this module runs alone (it sets up only the databases its collected tests ask for).
@@ -68,6 +70,18 @@ def demo_database(django_db_setup, django_db_blocker):
         with admin.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+@pytest.fixture(autouse=True)
+def _forget_what_the_server_kept(settings):
+    """New results and queue generations after each run. The server shares this worker's Redis
+    (the page cache, the top bar's queue counts) but not its database: its users have the ids the
+    test database hands out next, so a later test's user would otherwise be shown the count the
+    server kept for the demo user of the same id (seen: a top bar's 0 for 13)."""
+    yield
+    settings.COURTDASH_PAGE_CACHE = True  # (off in tests: a generation is changed only when on)
+    pagecache.generation_change()
+    queue_count.generation_change()
 
 
 def _environment(url: str) -> dict:
