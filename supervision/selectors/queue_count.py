@@ -148,9 +148,10 @@ def _imported(sender, **kwargs) -> None:
 
 
 def connect() -> None:
-    """Change the generation after every commit that saved or deleted a watched model. Connected
-    model by model: a delete listener on a model turns off Django's fast (one-statement) delete
-    for it, so the models written in bulk (BULK) keep it and call `queue_changed()` themselves."""
+    """Change the generation after every commit that saved or deleted a watched model, or
+    imported cases. Connected model by model: a delete listener on a model turns off Django's
+    fast (one-statement) delete for it, so the models written in bulk (BULK) keep it and call
+    `queue_changed()` themselves."""
     for model in apps.get_models():
         meta = model._meta
         watched = (meta.app_label, meta.model_name)
