@@ -478,7 +478,7 @@ UNIT_OPTIONS = {
 }
 
 
-def _unit_choices(filterset, scope, user) -> dict[str, dict]:
+def _unit_choices(filterset, scope) -> dict[str, dict]:
     """Which unit filters the list offers, each as the condition on its options: a user of one
     court chooses among its divisions and judges; a user of several (a city, a province: 900
     divisions and 4,900 judges, 5,800 options and 350 KB a page) chooses a court first, then
@@ -505,7 +505,7 @@ def _quick_unit_options(filterset, scope, user) -> dict[str, dict]:
     """The unit filters the list offers (_unit_choices), rendered by cases.widgets.OptionsSelect
     from plain pairs; the fields still validate against the user's whole scope (CaseFilterSet),
     so a link naming any unit of it works. Returns what _unit_choices offers."""
-    choices = _unit_choices(filterset, scope, user)
+    choices = _unit_choices(filterset, scope)
     form = filterset.form
     for name, condition in choices.items():
         field = form.fields.get(name)

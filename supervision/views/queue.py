@@ -52,8 +52,9 @@ def inbox(request):
         "today": today(),
     }
     if tab == "queue":
-        # Only the kinds that hold something are built and read.
-        rows = queue_rows(user, kinds={name for name, count in counts.items() if count})
+        # Only the kinds listed (the one chosen, or those that hold something) are built.
+        listed = {kind} if kind else {name for name, count in counts.items() if count}
+        rows = queue_rows(user, kinds=listed)
         items = QueueList(user, kind=kind or None, counts=counts, rows=rows)
         context["page_obj"] = paginate(request, items, size=20)
     else:
