@@ -310,8 +310,15 @@ def _stage(
     bar = _progress_bar(source, progress)
     seen = 0
 
+    fingerprinted = isinstance(source, CsvSource)
+
     def new_chunk() -> Chunk:
-        return Chunk(source=index, source_name=source.name, case_label=case_label)
+        return Chunk(
+            source=index,
+            source_name=source.name,
+            case_label=case_label,
+            fingerprinted=fingerprinted,
+        )
 
     def send(chunk: Chunk) -> None:
         def write() -> None:
@@ -383,6 +390,14 @@ def _stage(
                 chunk = new_chunk()
                 show_progress()
     send(chunk)
+
+    def end_source() -> None:
+        rejected = writer.reject_bulk_duplicates()
+        total.staged -= rejected
+        total.created -= rejected
+        total.duplicates += rejected
+
+    pipeline.run(end_source)
     show_progress()
     if bar is not None:
         bar.close()

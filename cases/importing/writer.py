@@ -11,7 +11,9 @@ fingerprint (fingerprints.py); the rows matched to a stored fingerprint in memor
 never reach the database — only the changed and new rows are staged, and `stage` tells which
 stored cases they name, so that matched rows of those cases are staged after all. A first load
 into an empty case table (`begin_bulk`): its secondary indexes and foreign keys are dropped
-under an exclusive lock and built again at the end (`end_bulk`), once, instead of row by row.
+under an exclusive lock and built again at the end (`end_bulk`), once, instead of row by row;
+the duplicates of its first (CSV) source are looked for once that source is in
+(`reject_bulk_duplicates`), instead of chunk by chunk.
 
 The writer uses the raw psycopg2 cursor, not the ORM, so that it can run on the pipeline
 thread (services.py) while the main thread validates the next chunk.
@@ -34,11 +36,12 @@ from cases.spreadsheets import copy_csv
 
 STAGING = "courtdash_import_staging"
 SEEN = "courtdash_import_seen"
+BULK_SEEN = "courtdash_import_bulk_seen"
 ERRORS = "courtdash_import_error"
 CHANGED = "courtdash_import_changed"
 MATCHED = "courtdash_import_matched"
 JUDGES = "courtdash_import_judges"
-TEMP_TABLES = (STAGING, SEEN, ERRORS, CHANGED, MATCHED, JUDGES)
+TEMP_TABLES = (STAGING, SEEN, BULK_SEEN, ERRORS, CHANGED, MATCHED, JUDGES)
 
 STAGING_TYPES = {
     "row": "integer NOT NULL",
@@ -253,6 +256,35 @@ UNITS_WRITTEN = f"""
           AND k.name = s.judge_name AND d.name = s.division))
 """
 
+# The first source of a first load checks its duplicates once, when it is in (BULK_SEEN: each
+# staged row's case number, row and fingerprint, kept without an index; StagingWriter.
+# reject_bulk_duplicates). A hash aggregate over the source answers whether any number came twice.
+_BULK_DOUBLED = f"SELECT case_number FROM {BULK_SEEN} GROUP BY case_number HAVING count(*) > 1"
+BULK_ANY_DOUBLED = f"SELECT EXISTS ({_BULK_DOUBLED})"
+# The later rows of a number that came twice, with the first row of their number.
+BULK_DUPLICATES = f"""
+    SELECT row, case_number, first_row FROM (
+      SELECT row, case_number, min(row) OVER (PARTITION BY case_number) AS first_row
+      FROM {BULK_SEEN} WHERE case_number IN ({_BULK_DOUBLED})
+    ) d WHERE row <> first_row ORDER BY row
+"""
+# Of the cases such a number was inserted as, the one its first row wrote stays (the case with
+# that row's fingerprint: a later row that is the very same line has it too, and either is that
+# row's case); the others, written by its later rows, go.
+BULK_DELETE_DUPLICATES = f"""
+    WITH first AS (
+      SELECT DISTINCT ON (case_number) case_number, import_hash
+      FROM {BULK_SEEN} WHERE case_number IN ({_BULK_DOUBLED})
+      ORDER BY case_number, row
+    ), ranked AS (
+      SELECT c.id, row_number() OVER (
+               PARTITION BY c.case_number
+               ORDER BY c.import_hash IS NOT DISTINCT FROM f.import_hash DESC, c.id) AS n
+      FROM cases_case c JOIN first f ON f.case_number = c.case_number COLLATE "C"
+    )
+    DELETE FROM cases_case WHERE id IN (SELECT id FROM ranked WHERE n > 1)
+"""
+
 # The case table's indexes that back no constraint, and its foreign keys (begin_bulk).
 SECONDARY_INDEXES = """
     SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x
@@ -327,6 +359,7 @@ class Chunk:
     matched: int = 0  # rows unchanged, matched in memory (known.py): counted, not staged
     # (case number, row): a matched row of an earlier chunk named the case of a staged row
     registered: list[tuple[str, int]] = field(default_factory=list)
+    fingerprinted: bool = False  # every record carries its row's fingerprint (a CSV source)
 
 
 @dataclass
@@ -350,6 +383,9 @@ class StagingWriter:
         self.bulk: tuple[list[tuple[str, str]], list[tuple[str, str]]] | None = None
         self.bulk_loaded = False  # begin_bulk ran: refresh the derived fields of every case
         self.bulk_unique: list[tuple[str, str]] = []  # dropped by begin_bulk until restored
+        # The first source of a first load whose duplicates are looked for once it is in
+        # (reject_bulk_duplicates): its index, name and case-number header.
+        self.bulk_source: tuple[int, str, str] | None = None
 
     def begin(self) -> None:
         columns = ", ".join(
@@ -364,6 +400,10 @@ class StagingWriter:
         execute(
             f"""CREATE TEMP TABLE {SEEN} (case_number varchar(64) COLLATE "C" PRIMARY KEY,
                 row integer) ON COMMIT DROP"""
+        )
+        execute(
+            f"""CREATE TEMP TABLE {BULK_SEEN} (case_number varchar(64) COLLATE "C", row integer,
+                import_hash uuid) ON COMMIT DROP"""
         )
         execute(
             f"""CREATE TEMP TABLE {ERRORS} (source integer, source_name text, row integer,
@@ -487,7 +527,13 @@ class StagingWriter:
                 ON CONFLICT (case_number) DO NOTHING""",
                 [[n for n, _row in chunk.registered], [row for _n, row in chunk.registered]],
             )
-        counts.duplicates = self._reject_duplicates(chunk, staged)
+        if self._defers_duplicates(chunk):
+            self.bulk_source = (chunk.source, chunk.source_name, chunk.case_label)
+            self.cursor.execute(
+                f"INSERT INTO {BULK_SEEN} SELECT case_number, row, import_hash FROM {STAGING}"
+            )
+        else:
+            counts.duplicates = self._reject_duplicates(chunk, staged)
         counts.staged += staged - counts.duplicates
         self._create_units()
         if self.sample_size:
@@ -506,6 +552,61 @@ class StagingWriter:
             self.cursor.execute(REFINGERPRINT)
         self.cursor.execute(f"TRUNCATE {STAGING}")
         return counts
+
+    def _defers_duplicates(self, chunk: Chunk) -> bool:
+        """The first source of a first load, of fingerprinted rows and with no samples to take
+        (they are taken from each chunk's staged rows), goes in with its duplicates; they are
+        looked for once, when the source is in (reject_bulk_duplicates), instead of each row's
+        number going into SEEN's index as it comes (a tenth of a first load's time)."""
+        return (
+            self.bulk is not None
+            and chunk.source == 0
+            and chunk.fingerprinted
+            and not self.sample_size
+        )
+
+    def reject_bulk_duplicates(self) -> int:
+        """After the first source of a first load (_defers_duplicates): reject the later rows
+        of each number that came twice, as _reject_duplicates does chunk by chunk (the same
+        errors), and remove the cases they wrote. Returns how many were rejected."""
+        if self.bulk_source is None:
+            return 0
+        source, source_name, case_label = self.bulk_source
+        self.bulk_source = None
+        self.cursor.execute(BULK_ANY_DOUBLED)
+        if not self.cursor.fetchone()[0]:
+            self.cursor.execute(f"TRUNCATE {BULK_SEEN}")
+            return 0
+        self.cursor.execute(BULK_DUPLICATES)
+        duplicates = self.cursor.fetchall()
+        self._record_duplicates(source, source_name, case_label, duplicates)
+        self.cursor.execute(BULK_DELETE_DUPLICATES)
+        if self.cursor.rowcount != len(duplicates):
+            raise RuntimeError(
+                f"{len(duplicates)} duplicate rows, {self.cursor.rowcount} cases removed"
+            )
+        # The deletion's deferred checks (other tables' foreign keys to a case: none can name
+        # these new cases) are made now: the case table is altered later in this transaction,
+        # which PostgreSQL refuses while they are pending. Every deferrable constraint of the
+        # schema is initially deferred (Django's foreign keys), so DEFERRED puts them back.
+        self.cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        self.cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        self.cursor.execute(f"TRUNCATE {BULK_SEEN}")
+        return len(duplicates)
+
+    def _record_duplicates(
+        self, source: int, source_name: str, case_label: str, duplicates: list
+    ) -> None:
+        """(row, case number, first row) of each rejected duplicate, into ERRORS."""
+        lines = "".join(
+            error_lines(
+                source,
+                source_name,
+                [RowError(row, case_label, _("与第%(row)s行案号相同") % {"row": first}, number)],
+            )
+            for row, number, first in duplicates
+        )
+        self.cursor.copy_expert(f"COPY {ERRORS} ({ERROR_COLUMNS}) FROM STDIN", io.StringIO(lines))
 
     def _reject_duplicates(self, chunk: Chunk, staged: int) -> int:
         """The later of two rows with one case number is rejected ("与第N行案号相同"), whether
@@ -530,19 +631,7 @@ class StagingWriter:
         duplicates = self.cursor.fetchall()
         if not duplicates:
             return 0
-        lines = "".join(
-            error_lines(
-                chunk.source,
-                chunk.source_name,
-                [
-                    RowError(
-                        row, chunk.case_label, _("与第%(row)s行案号相同") % {"row": first}, number
-                    )
-                ],
-            )
-            for row, number, first in duplicates
-        )
-        self.cursor.copy_expert(f"COPY {ERRORS} ({ERROR_COLUMNS}) FROM STDIN", io.StringIO(lines))
+        self._record_duplicates(chunk.source, chunk.source_name, chunk.case_label, duplicates)
         self.cursor.execute(
             f"DELETE FROM {STAGING} WHERE row = ANY(%s)", [[row for row, _n, _f in duplicates]]
         )

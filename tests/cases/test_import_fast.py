@@ -458,6 +458,66 @@ def test_duplicates_of_a_first_load_are_those_of_the_plain_import(
     assert schema() == schema_before
 
 
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+@pytest.mark.parametrize("bulk", [True, False], ids=["first-load", "plain"])
+def test_a_line_written_twice_is_a_duplicate_in_any_load(tmp_path, monkeypatch, kind, bulk):
+    """A first load's CSV source looks for its duplicates once it is in (their rows and
+    fingerprints kept aside), an XLSX source's chunk by chunk (no fingerprints): either way the
+    later rows are rejected with the plain import's messages — the very same line again too —
+    and each number keeps the case of its first row, with what that row says."""
+    if bulk:
+        monkeypatch.setattr(services, "BULK_MIN_ROWS", 1)
+        monkeypatch.setattr(services, "BULK_MIN_BYTES", 1)
+    monkeypatch.setattr(services, "CHUNK_ROWS", 2)
+    first, second, third = (f"（2025）苏0505民初{n}号" for n in (1, 2, 3))
+    rows = [
+        record(case_number=first, cause="第2行"),
+        record(case_number=second, cause="第3行"),
+        record(case_number=first, cause="第2行"),  # the very line of row 2 again
+        record(case_number=first, cause="第5行"),
+        record(case_number=third, cause="第6行"),
+        record(case_number=second, cause="第7行"),
+        record(case_number=first, cause="第2行"),
+    ]
+    if kind == "xlsx":
+        from tests.cases.test_import_limits import write_xlsx
+
+        path = write_xlsx(tmp_path / "a.xlsx", rows)
+    else:
+        path = write_csv(tmp_path / "a.csv", rows)
+    schema_before = schema()
+
+    result = run(path)
+
+    assert [(e.row, e.message) for e in result.errors] == [
+        (4, "与第2行案号相同"),
+        (5, "与第2行案号相同"),
+        (7, "与第3行案号相同"),
+        (8, "与第2行案号相同"),
+    ]
+    assert result.counts() == {"created": 3, "updated": 0, "unchanged": 0, "rejected": 4}
+    assert sorted(Case.objects.values_list("case_number", "cause")) == [
+        (first, "第2行"),
+        (second, "第3行"),
+        (third, "第6行"),
+    ]
+    assert schema() == schema_before
+
+
+def test_every_deferrable_constraint_is_initially_deferred():
+    """StagingWriter.reject_bulk_duplicates makes its deletion's deferred checks with SET
+    CONSTRAINTS ALL IMMEDIATE and puts them back with ALL DEFERRED: right only while no
+    constraint is deferrable but initially immediate (it would stay deferred to the commit)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT conrelid::regclass::text, conname FROM pg_constraint
+            WHERE condeferrable AND NOT condeferred"""
+        )
+        assert cursor.fetchall() == []
+        cursor.execute("SELECT count(*) FROM pg_constraint WHERE condeferrable AND condeferred")
+        assert cursor.fetchone()[0] > 10  # Django's foreign keys
+
+
 def test_a_large_import_into_a_table_with_cases_keeps_its_indexes(tmp_path, monkeypatch):
     run(write_csv(tmp_path / "a.csv", [record()]))
     monkeypatch.setattr(services, "BULK_MIN_ROWS", 1)
