@@ -218,6 +218,10 @@ def case_import(
             totals = [ChunkCounts() for _source in sources]
             with _Pipeline() as pipeline:
                 for index, source in enumerate(sources):
+                    if index == 1:
+                        # The second source upserts by case number: the first one's unique
+                        # index is built first, and its duplicates are found with it.
+                        pipeline.run(lambda: _reject_bulk_duplicates(writer, totals[0]))
                     pipeline.run(writer.start_source)
                     if known is not None and not known.current and isinstance(source, CsvSource):
                         # An earlier source wrote rows the memory did not follow (another
@@ -242,10 +246,6 @@ def case_import(
                         progress,
                         known=known,
                     )
-            for summary, total in zip(result.sources, totals, strict=True):
-                summary.created, summary.updated = total.created, total.updated
-                summary.unchanged = total.staged - total.created - total.updated
-                summary.rejected += total.duplicates
             if not dry_run:
                 # After a first load, before its indexes are built: the rows the refresh
                 # rewrites then update two indexes, not all of them.
@@ -253,8 +253,17 @@ def case_import(
                 _refresh_derived(writer)
                 if writer.bulk is not None:
                     _note(progress, _("建立索引…"))
+                    if _reject_bulk_duplicates(writer, totals[0]):
+                        # The refresh linked cases to those now removed: once more, all.
+                        case_services.case_derived_refresh(deadlines=False)
                     writer.end_bulk()
                 cases_imported.send(sender=case_import)
+            else:
+                _reject_bulk_duplicates(writer, totals[0])
+            for summary, total in zip(result.sources, totals, strict=True):
+                summary.created, summary.updated = total.created, total.updated
+                summary.unchanged = total.staged - total.created - total.updated
+                summary.rejected += total.duplicates
             result.samples = writer.samples if sample_size else {}
             result.courts_created = writer.courts_created
             result.divisions_created = writer.divisions_created
@@ -390,14 +399,6 @@ def _stage(
                 chunk = new_chunk()
                 show_progress()
     send(chunk)
-
-    def end_source() -> None:
-        rejected = writer.reject_bulk_duplicates()
-        total.staged -= rejected
-        total.created -= rejected
-        total.duplicates += rejected
-
-    pipeline.run(end_source)
     show_progress()
     if bar is not None:
         bar.close()
@@ -560,6 +561,16 @@ def _reject_matched_duplicates(chunk, known, positions, matched, raw, printer) -
         lines.append(error_lines(chunk.source, chunk.source_name, [error]))
     chunk.errors.write("".join(lines))
     return int(duplicate.sum())
+
+
+def _reject_bulk_duplicates(writer: StagingWriter, total: ChunkCounts) -> int:
+    """The first source of a first load, once it is in: its rows whose number an earlier row
+    had are rejected and their cases removed (StagingWriter.reject_bulk_duplicates)."""
+    rejected = writer.reject_bulk_duplicates()
+    total.staged -= rejected
+    total.created -= rejected
+    total.duplicates += rejected
+    return rejected
 
 
 def _refresh_derived(writer: StagingWriter) -> None:

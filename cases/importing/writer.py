@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from django.utils.translation import gettext as _
+from psycopg2.errors import UniqueViolation
 
 from cases.casenumbers import court_level_of, parent_court_code
 from cases.importing.validation import RECORD_FIELDS, RowError
@@ -261,11 +262,11 @@ UNITS_WRITTEN = f"""
           AND k.name = s.judge_name AND d.name = s.division))
 """
 
-# The first source of a first load checks its duplicates once, when it is in (BULK_SEEN: each
-# staged row's case number, row and fingerprint, kept without an index; StagingWriter.
-# reject_bulk_duplicates). A hash aggregate over the source answers whether any number came twice.
+# The first source of a first load checks its duplicates once, when it is in: the case
+# number's unique index, built then, fails only if a number came twice; then BULK_SEEN (each
+# staged row's case number, row and fingerprint, kept without an index) tells which rows
+# (StagingWriter.reject_bulk_duplicates).
 _BULK_DOUBLED = f"SELECT case_number FROM {BULK_SEEN} GROUP BY case_number HAVING count(*) > 1"
-BULK_ANY_DOUBLED = f"SELECT EXISTS ({_BULK_DOUBLED})"
 # The later rows of a number that came twice, with the first row of their number.
 BULK_DUPLICATES = f"""
     SELECT row, case_number, first_row FROM (
@@ -435,8 +436,9 @@ class StagingWriter:
 
         Its unique constraints (the case number) are dropped too, unless samples are taken
         (they look cases up by number, chunk by chunk): the first source's rows cannot break
-        them (the table was empty and its duplicates are rejected in SEEN). restore_unique adds
-        them again before a later source upserts by case number, else end_bulk does; the
+        them (the table was empty and its duplicates are rejected: in SEEN chunk by chunk, or
+        where its unique index is built, reject_bulk_duplicates). restore_unique adds them
+        again before a later source upserts by case number, else end_bulk does; the
         derived-fields refresh in between links origins by number with a hash join over the
         table (what its plan is for that many cases anyway), and its updates leave one index
         fewer to maintain."""
@@ -572,20 +574,33 @@ class StagingWriter:
             and chunk.source == 0
             and chunk.fingerprinted
             and not self.sample_size
+            and bool(self.bulk_unique)  # the case number's unique index, to be built again
         )
 
     def reject_bulk_duplicates(self) -> int:
-        """After the first source of a first load (_defers_duplicates): reject the later rows
-        of each number that came twice, as _reject_duplicates does chunk by chunk (the same
-        errors), and remove the cases they wrote. Returns how many were rejected."""
+        """After the first source of a first load (_defers_duplicates), before anything reads
+        its cases by number (a later source) or else at the end: build the case number's
+        unique index, which only fails if a number came twice — then reject the later rows of
+        each such number, as _reject_duplicates does chunk by chunk (the same errors), remove
+        the cases they wrote, and build it. Returns how many rows were rejected."""
         if self.bulk_source is None:
             return 0
         source, source_name, case_label = self.bulk_source
         self.bulk_source = None
-        self.cursor.execute(BULK_ANY_DOUBLED)
-        if not self.cursor.fetchone()[0]:
-            self.cursor.execute(f"TRUNCATE {BULK_SEEN}")
-            return 0
+        self.cursor.execute("SAVEPOINT courtdash_bulk_unique")
+        try:
+            self.restore_unique()
+        except UniqueViolation:
+            self.cursor.execute("ROLLBACK TO SAVEPOINT courtdash_bulk_unique")
+            rejected = self._remove_bulk_duplicates(source, source_name, case_label)
+            self.restore_unique()
+        else:
+            rejected = 0
+        self.cursor.execute("RELEASE SAVEPOINT courtdash_bulk_unique")
+        self.cursor.execute(f"TRUNCATE {BULK_SEEN}")
+        return rejected
+
+    def _remove_bulk_duplicates(self, source: int, source_name: str, case_label: str) -> int:
         self.cursor.execute(BULK_DUPLICATES)
         duplicates = self.cursor.fetchall()
         self._record_duplicates(source, source_name, case_label, duplicates)
@@ -600,7 +615,6 @@ class StagingWriter:
         # schema is initially deferred (Django's foreign keys), so DEFERRED puts them back.
         self.cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         self.cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        self.cursor.execute(f"TRUNCATE {BULK_SEEN}")
         return len(duplicates)
 
     def _record_duplicates(

@@ -504,6 +504,63 @@ def test_a_line_written_twice_is_a_duplicate_in_any_load(tmp_path, monkeypatch, 
     assert schema() == schema_before
 
 
+@pytest.mark.parametrize("dry_run", [False, True], ids=["import", "dry-run"])
+@pytest.mark.parametrize("bulk", [True, False], ids=["first-load", "plain"])
+def test_a_duplicated_origin_leaves_its_appeals_linked_to_the_case_kept(
+    tmp_path, monkeypatch, bulk, dry_run
+):
+    """A single-source first load links origins before its duplicates are found (when the
+    case number's index is built at the end): the appeals of a number written twice end
+    linked to the case of its first row, whose appeal fields they give, as in the plain
+    import; a dry run counts and reports the same rows."""
+    if bulk:
+        monkeypatch.setattr(services, "BULK_MIN_ROWS", 1)
+        monkeypatch.setattr(services, "BULK_MIN_BYTES", 1)
+    monkeypatch.setattr(services, "CHUNK_ROWS", 2)
+    origin, other = "（2025）苏0505民初1号", "（2025）苏0505民初2号"
+    decided = {"closed_on": "2025-03-20", "closing_method": "判决"}
+
+    def appeal(n: int, number: str, **fields) -> dict:
+        return record(
+            case_number=f"（2025）苏05民终{n}号",
+            track="",
+            filed_on="2025-04-11",
+            origin_case_number=number,
+            **fields,
+        )
+
+    rows = [
+        appeal(1, origin, closed_on="2025-06-10", closing_method="改判"),  # row 2
+        record(case_number=origin, cause="第3行", **decided),
+        record(case_number=other, cause="第4行", **decided),
+        record(case_number=origin, cause="第5行", **decided),  # a duplicate of row 3
+        record(case_number=other, cause="第6行"),  # a duplicate of row 4
+        # a duplicate of row 2, naming the other case: until it is removed, that case's appeal
+        appeal(1, other, closed_on="2025-06-12", closing_method="维持原判"),
+    ]
+
+    result = run(write_csv(tmp_path / "a.csv", rows), dry_run=dry_run)
+
+    assert [(e.row, e.message) for e in result.errors] == [
+        (5, "与第3行案号相同"),
+        (6, "与第4行案号相同"),
+        (7, "与第2行案号相同"),
+    ]
+    assert result.counts() == {"created": 3, "updated": 0, "unchanged": 0, "rejected": 3}
+    if dry_run:
+        assert not Case.objects.exists()
+        return
+    state = {row[0]: row[1:] for row in Case.objects.values_list(*DERIVED)}
+    assert sorted(Case.objects.values_list("case_number", "cause")) == [
+        (origin, "第3行"),
+        (other, "第4行"),
+        ("（2025）苏05民终1号", "民间借贷纠纷"),
+    ]
+    assert state["（2025）苏05民终1号"][0] == origin
+    assert state[origin][2:5] == (True, "modified", datetime.date(2025, 6, 10))
+    assert state[other][2:5] == (False, "", None)  # never appealed
+
+
 def test_every_deferrable_constraint_is_initially_deferred():
     """StagingWriter.reject_bulk_duplicates makes its deletion's deferred checks with SET
     CONSTRAINTS ALL IMMEDIATE and puts them back with ALL DEFERRED: right only while no
