@@ -262,10 +262,10 @@ UNITS_WRITTEN = f"""
           AND k.name = s.judge_name AND d.name = s.division))
 """
 
-# The first source of a first load checks its duplicates once, when it is in: the case
-# number's unique index, built then, fails only if a number came twice; then BULK_SEEN (each
-# staged row's case number, row and fingerprint, kept without an index) tells which rows
-# (StagingWriter.reject_bulk_duplicates).
+# The first source of a first load checks its duplicates once it is in: the case number's
+# unique index, built before a second source or at the end, fails only if a number came twice;
+# then BULK_SEEN (each staged row's case number, row and fingerprint, kept without an index)
+# tells which rows (StagingWriter.reject_bulk_duplicates).
 _BULK_DOUBLED = f"SELECT case_number FROM {BULK_SEEN} GROUP BY case_number HAVING count(*) > 1"
 # The later rows of a number that came twice, with the first row of their number.
 BULK_DUPLICATES = f"""
