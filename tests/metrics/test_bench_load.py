@@ -21,8 +21,9 @@ from metrics.reading import pagecache
 from supervision.selectors import queue_count
 
 # The test database is the city's template: marked so that pytest-django sets it up even when
-# this module runs alone (it sets up only the databases its collected tests ask for).
-pytestmark = pytest.mark.django_db
+# this module runs alone (it sets up only the databases its collected tests ask for). One
+# xdist worker for the module: its database copy (about 35 s) is made once, not once per worker.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("bench_load")]
 TODAY = "2025-06-30"
 ACCOUNTS = "demo_office,demo_judge"
 

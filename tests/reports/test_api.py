@@ -47,7 +47,8 @@ YEAR, QUARTER = 2025, 2
 LEADERS = (Role.OFFICE, Role.COURT_LEADER, Role.PARTY_LEADERSHIP)
 ROLES = (*LEADERS, Role.DIVISION_HEAD, Role.JUDGE)
 # Every test in a savepoint of the module's city (`db` below stands in for pytest-django's).
-pytestmark = pytest.mark.usefixtures("db")
+# One worker for the module: its city is built once, not once per worker.
+pytestmark = [pytest.mark.usefixtures("db"), pytest.mark.xdist_group("reports_api")]
 
 
 @pytest.fixture(scope="module")

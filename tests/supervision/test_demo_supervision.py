@@ -35,7 +35,9 @@ from supervision.models import (
 )
 from supervision.selectors.queue import queue_counts
 
-pytestmark = pytest.mark.django_db
+# One worker for the module: its demo (20,000 cases, about 40 s) is built once, not once per
+# worker its tests are dealt to.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo_supervision")]
 TODAY = datetime.date(2026, 11, 20)
 SEED = 2026
 COUNT = 20_000
