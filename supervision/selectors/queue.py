@@ -547,11 +547,15 @@ class QueueList(Sequence):
         kind: str | None = None,
         counts: dict[str, int] | None = None,
         rows: dict | None = None,
+        keep: Callable[[int, Callable[[], list]], list] | None = None,
     ):
         """`counts`: `queue_counts` already read this request (saves the COUNT queries);
-        `rows`: the user's `queue_rows` of that day, already built (saves building them)."""
+        `rows`: the user's `queue_rows` of that day, already built (saves building them);
+        `keep(stop, read)`: the keys of the first `stop` items as kept (`read` reads them:
+        supervision.selectors.queue_count.cached_keys), or None to read them every time."""
         self.day = day or today()
         self.kind = kind
+        self.keep = keep
         if rows is None:
             self.rows = queue_rows(user, self.day, kind)
         else:
@@ -602,7 +606,10 @@ class QueueList(Sequence):
         by kind (only the kinds on the slice; each row with what its item shows)."""
         if stop <= start:
             return []  # (a query sliced to nothing does not compile)
-        keys = self._keys(stop)[start:stop]
+        if self.keep is None:
+            keys = self._keys(stop)[start:stop]
+        else:
+            keys = self.keep(stop, lambda: self._keys(stop))[start:stop]
         wanted: dict[str, list[int]] = {}
         for _due, _rank, pk, kind in keys:
             wanted.setdefault(kind, []).append(pk)

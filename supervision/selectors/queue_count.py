@@ -28,6 +28,9 @@ Redis unreachable or the page cache off: the count is computed, as before, never
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
@@ -40,6 +43,7 @@ from cases.signals import cases_imported
 from metrics.reading.pagecache import generation_of, generation_set
 from supervision.selectors.queue import queue_counts
 
+T = TypeVar("T")
 GENERATION_KEY = "queue-generation"
 # The apps whose models the queue reads (its sources, the people and units who receive it).
 WATCHED_APPS = frozenset({"cases", "supervision", "reports"})
@@ -62,6 +66,10 @@ QUEUE_CACHE = "queue count cache"
 
 def _key(user) -> str:
     return f"queue-count:{user.pk}:{today().isoformat()}"
+
+
+def _keys_key(user, kind: str, stop: int) -> str:
+    return f"queue-keys:{user.pk}:{today().isoformat()}:{kind}:{stop}"
 
 
 def generation_change() -> None:
@@ -99,11 +107,32 @@ def queue_changed() -> None:
     transaction.on_commit(pending or _Change())
 
 
-def _store(cache, user, generation: str, counts: dict[str, int]) -> None:
+def _kept(key: str, compute: Callable[[], T]) -> T:
+    """What `compute` gives, as stored under `key` with the current queue generation, or
+    computed (and stored); computed when the page cache is off or Redis unreachable."""
+    if not enabled():
+        return compute()
+    cache = caches[CACHE_ALIAS]
     try:
-        cache.set(_key(user), (generation, counts), timeout=settings.COURTDASH_QUEUE_COUNT_SECONDS)
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = generation_of(cache, GENERATION_KEY, found.get(GENERATION_KEY))
     except Exception as error:
-        unreachable(error, "set", QUEUE_CACHE)
+        unreachable(error, "get", QUEUE_CACHE)
+        return compute()
+    stored = found.get(key)
+    if stored is not None and stored[0] == generation:
+        return stored[1]
+    # Computed on the primary: a replica (courtdash.routers reads one only outside a
+    # transaction) that has not replayed a write yet would store the old value under the new
+    # generation.
+    with transaction.atomic():
+        value = compute()
+    if generation is not None:
+        try:
+            cache.set(key, (generation, value), timeout=settings.COURTDASH_QUEUE_COUNT_SECONDS)
+        except Exception as error:
+            unreachable(error, "set", QUEUE_CACHE)
+    return value
 
 
 def cached_counts(user) -> dict[str, int]:
@@ -111,26 +140,16 @@ def cached_counts(user) -> dict[str, int]:
     today, or counted (and stored)."""
     if not getattr(user, "is_authenticated", False):
         return {}
-    if not enabled():
-        return queue_counts(user)
-    cache = caches[CACHE_ALIAS]
-    key = _key(user)
-    try:
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = generation_of(cache, GENERATION_KEY, found.get(GENERATION_KEY))
-    except Exception as error:
-        unreachable(error, "get", QUEUE_CACHE)
-        return queue_counts(user)
-    stored = found.get(key)
-    if stored is not None and stored[0] == generation:
-        return stored[1]
-    # Counted on the primary: a replica (courtdash.routers reads one only outside a transaction)
-    # that has not replayed a write yet would store the old count under the new generation.
-    with transaction.atomic():
-        counts = queue_counts(user)
-    if generation is not None:
-        _store(cache, user, generation, counts)
-    return counts
+    return _kept(_key(user), lambda: queue_counts(user))
+
+
+def cached_keys(user, kind: str, stop: int, read: Callable[[], list]) -> list:
+    """The sort keys of the first `stop` items of `user`'s work queue (of one kind, or of all:
+    `kind` ""), as stored under the current generation today, or `read` (and stored). The
+    keys' one query (`QueueList._keys`: a `UNION ALL` of each kind's first rows, 3 ms of
+    planning alone for a division head's six kinds at 1,000,000 cases) then runs once per
+    generation and page, not on every request; the rows shown are still read each time."""
+    return _kept(_keys_key(user, kind, stop), read)
 
 
 def _changed(sender, **kwargs) -> None:

@@ -3,6 +3,7 @@ filtered by kind, paged) and their in-app messages, each marked read here, one o
 
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from supervision import services
 from supervision.context_processors import open_counts
 from supervision.models import Notification
 from supervision.selectors.queue import QueueList, kinds, queue_rows
+from supervision.selectors.queue_count import cached_keys
 from supervision.services.notify import notifications_mark_all_read
 from supervision.views.common import paginate
 
@@ -55,7 +57,9 @@ def inbox(request):
         # Only the kinds listed (the one chosen, or those that hold something) are built.
         listed = {kind} if kind else {name for name, count in counts.items() if count}
         rows = queue_rows(user, kinds=listed)
-        items = QueueList(user, kind=kind or None, counts=counts, rows=rows)
+        # The page's keys are kept under the queue generation, as the count is.
+        keep = partial(cached_keys, user, kind)
+        items = QueueList(user, kind=kind or None, counts=counts, rows=rows, keep=keep)
         context["page_obj"] = paginate(request, items, size=20)
     else:
         rows = notifications.order_by(F("read_at").desc(nulls_first=True), "-created_at", "-id")

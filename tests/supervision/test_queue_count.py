@@ -163,6 +163,53 @@ def test_the_work_queue_page_reads_the_kept_count_and_follows_a_write_at_once(
     assert _topbar(judge) == (before + 1, 0)  # the page stored what it counted
 
 
+def _keys_read(client, url="/supervision/inbox/") -> tuple[str, int]:
+    """The work queue page, and how many times it read its keys (QueueList._keys)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    read = [q for q in queries.captured_queries if "AS queue_part" in q["sql"]]
+    return response.content.decode(), len(read)
+
+
+def test_the_work_queue_page_keeps_its_keys_and_follows_a_write_at_once(
+    world, web, page_cache, django_capture_on_commit_callbacks
+):
+    _notice(world, "督办：第一份")
+    judge = web(Role.JUDGE)
+    first, read = _keys_read(judge)
+    assert read == 1 and "督办：第一份" in first
+    again, read = _keys_read(judge)
+    assert read == 0 and again.count('class="queue-item') == first.count('class="queue-item')
+    assert "督办：第一份" in again
+    # Each page and kind has keys of its own.
+    assert _keys_read(judge, "/supervision/inbox/?kind=notice")[1] == 1
+    assert _keys_read(judge, "/supervision/inbox/?kind=notice")[1] == 0
+    # A write changes the generation at its commit: the keys are read again, the new row shown.
+    with django_capture_on_commit_callbacks(execute=True):
+        _notice(world)
+    later, read = _keys_read(judge)
+    assert read == 1 and "督办：请加快审理" in later and "督办：第一份" in later
+    # Kept under the judge's own key (their id, today, the kind, the page's end: a short
+    # list's only page ends at its length).
+    cache = caches[queue_count.CACHE_ALIAS]
+    shown = later.count('class="queue-item')
+    kept = cache.get(queue_count._keys_key(world.user(Role.JUDGE), "", shown))
+    assert kept is not None and len(kept[1]) == shown
+    assert cache.get(queue_count._keys_key(world.user(Role.OFFICE), "", shown)) is None
+
+
+def test_a_row_answered_since_its_keys_were_kept_is_left_out(world, web, page_cache):
+    notice = _notice(world)
+    judge = web(Role.JUDGE)
+    assert "督办：请加快审理" in _keys_read(judge)[0]
+    # Changed without a save (no generation change): the kept keys still name the notice, and
+    # its row, read again by the kind's own conditions, is no longer there.
+    type(notice).objects.filter(pk=notice.pk).update(state="closed")
+    page, read = _keys_read(judge)
+    assert read == 0 and "督办：请加快审理" not in page
+
+
 def test_the_work_queue_page_builds_only_the_kinds_that_hold_something(
     world, web, page_cache, monkeypatch
 ):
@@ -234,6 +281,9 @@ def test_with_redis_down_the_count_is_computed(world, web, page_cache, settings)
     for url in ("/cases/", "/supervision/inbox/"):
         count, counted = _topbar(judge, url)
         assert count == _expected(world.user(Role.JUDGE)) and counted == 1
+    page, read = _keys_read(judge)  # the work queue's keys are read every time
+    assert read == 1 and "督办：请加快审理" in page
+    assert _keys_read(judge)[1] == 1
     queue_count.generation_change()  # a commit hook does not fail either
     queue_count.queue_changed()
 
