@@ -19,9 +19,10 @@ refresh): it sends `cases.signals.cases_imported`, and its commit changes the ge
 
 Where no invalidation reaches, the count lags by at most COURTDASH_QUEUE_COUNT_SECONDS: raw
 SQL outside the application, and a generation that could not be changed because Redis was
-unreachable at the commit. The work queue page (supervision.views.queue) shows this count too
-(it lists the rows of the kinds that hold something, read on every request); the API's inbox
-(supervision.api) counts on every request.
+unreachable at the commit. The work queue page (supervision.views.queue) shows this count too,
+and keeps its page's keys the same way (`cached_keys`: under the user's id, today, the kind
+and the page's end); the rows it shows are read on every request, so that a row answered
+meanwhile is left out. The API's inbox (supervision.api) counts on every request.
 
 Redis unreachable or the page cache off: the count is computed, as before, never an error.
 """
