@@ -4,14 +4,30 @@ with templates/reports/_pager.html."""
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 
 PAGE_SIZE = 20
 
 
+def first_page(rows, size: int) -> Page:
+    """Page 1 of `rows`, in one query when they fit on it (most of a page's lists: a day's
+    cases entering a warning band, the letters due): the first `size` + 1 rows are read and
+    counted; more than `size`, the count is asked too, as a Paginator would."""
+    head = list(rows[: size + 1])
+    if len(head) <= size:
+        return Paginator(head, size).page(1)
+    page = Paginator(rows, size).page(1)
+    page.object_list = head[:size]  # (its own slice of the rows, not read yet)
+    return page
+
+
 def pager(request, rows, param: str, *, size: int = PAGE_SIZE) -> dict:
     """`rows` (a queryset or a list) a page at a time, by `?<param>=`."""
-    page = Paginator(rows, size).get_page(request.GET.get(param))
+    number = request.GET.get(param)
+    if number in (None, "", "1"):
+        page = first_page(rows, size)
+    else:
+        page = Paginator(rows, size).get_page(number)
 
     def url(number: int) -> str:
         query = request.GET.copy()
