@@ -49,7 +49,12 @@ def _inject_axe(page) -> None:
 
 
 def axe_violations(page) -> list[str]:
-    """axe-core's WCAG 2 A/AA violations on the page as it is now: one line per rule and node."""
+    """axe-core's WCAG 2 A/AA violations on the page as it is now: one line per rule and node.
+
+    Once the page has loaded: a check right after a click may find the next page committed
+    but not parsed yet (no document element), where the init script has already put axe-core
+    (a run of test_browser_loop failed so; the evaluation it replaced took long enough)."""
+    page.wait_for_load_state()
     _inject_axe(page)
     result = page.evaluate(
         "tags => axe.run(document, "
