@@ -17,7 +17,7 @@ def first_page(rows, size: int) -> Page:
     if len(head) <= size:
         return Paginator(head, size).page(1)
     page = Paginator(rows, size).page(1)
-    page.object_list = head[:size]  # (its own slice of the rows, not read yet)
+    page.object_list = head[:size]  # in place of the Paginator's slice, before it is read
     return page
 
 

@@ -50,15 +50,22 @@ def _notice(world, title="督办：请加快审理"):
     )
 
 
-def _topbar(client, url="/cases/") -> tuple[int, int]:
-    """The top bar's count on a page, and how many times the page counted the queue."""
+def _page(client, url: str, marker: str) -> tuple[str, int]:
+    """A page (200), and how many of its queries carry `marker`: "AS queue_kind", the queue
+    counted (selectors.queue._counted); "AS queue_part", its keys read (QueueList._keys)."""
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, response.status_code
-    found = TOPBAR.search(response.content.decode())
-    assert found, response.content.decode()[:2000]
-    counted = [q for q in queries.captured_queries if "AS queue_kind" in q["sql"]]
-    return int(found.group(1)), len(counted)
+    asked = [q for q in queries.captured_queries if marker in q["sql"]]
+    return response.content.decode(), len(asked)
+
+
+def _topbar(client, url="/cases/") -> tuple[int, int]:
+    """The top bar's count on a page, and how many times the page counted the queue."""
+    page, counted = _page(client, url, "AS queue_kind")
+    found = TOPBAR.search(page)
+    assert found, page[:2000]
+    return int(found.group(1)), counted
 
 
 def _expected(user) -> int:
@@ -139,11 +146,7 @@ def test_a_new_day_counts_again(world, web, page_cache, settings):
 
 def _inbox(client) -> tuple[str, int]:
     """The work queue page, and how many times it counted the queue."""
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get("/supervision/inbox/")
-    assert response.status_code == 200, response.status_code
-    counted = [q for q in queries.captured_queries if "AS queue_kind" in q["sql"]]
-    return response.content.decode(), len(counted)
+    return _page(client, "/supervision/inbox/", "AS queue_kind")
 
 
 def test_the_work_queue_page_reads_the_kept_count_and_follows_a_write_at_once(
@@ -165,11 +168,7 @@ def test_the_work_queue_page_reads_the_kept_count_and_follows_a_write_at_once(
 
 def _keys_read(client, url="/supervision/inbox/") -> tuple[str, int]:
     """The work queue page, and how many times it read its keys (QueueList._keys)."""
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, response.status_code
-    read = [q for q in queries.captured_queries if "AS queue_part" in q["sql"]]
-    return response.content.decode(), len(read)
+    return _page(client, url, "AS queue_part")
 
 
 def test_the_work_queue_page_keeps_its_keys_and_follows_a_write_at_once(
