@@ -24,10 +24,12 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import connection, transaction
 
 from cases.dates import today
 
@@ -56,26 +58,94 @@ def unreachable(error: Exception, doing: str, what: str = "fragment cache") -> N
         logger.warning("%s unavailable (%s): %r; computed instead", what, doing, error)
 
 
-def generation(request=None) -> str | None:
-    """The current results generation (read once per request when `request` is given); None
-    when there is none yet, the cache is off or cannot be reached."""
-    if request is not None and hasattr(request, "_results_generation"):
-        return request._results_generation
+# The results generation as the request being served first read it (GenerationMiddleware):
+# {"value": generation} once read, {} before; None outside a request (a task, a command).
+_request_generation: ContextVar[dict | None] = ContextVar("courtdash_generation", default=None)
+
+
+class GenerationMiddleware:
+    """Gives each request its memo of the results generation: a page and its parts (the cached
+    data of metrics.reading.pagecache, the fragments here, the top bar) read the generation
+    from Redis once, and agree on it. A change made by the request itself (a target saved, on
+    commit) replaces it (`generation_remember`)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_generation.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request_generation.reset(token)
+
+
+def generation_remembered() -> str | None:
+    """The generation this request has read or set already; None if none yet (or no request)."""
+    memo = _request_generation.get()
+    return memo.get("value") if memo else None
+
+
+def generation_remember(value: str | None) -> None:
+    """The generation this request read or set, for its later reads (outside a request:
+    nothing)."""
+    memo = _request_generation.get()
+    if memo is not None:
+        memo["value"] = value
+
+
+def generation() -> str | None:
+    """The current results generation (once per request: GenerationMiddleware); None when
+    there is none yet, the cache is off or cannot be reached."""
+    memo = _request_generation.get()
+    if memo and "value" in memo:
+        return memo["value"]
     found = None
     if enabled():
         try:
             found = caches[CACHE_ALIAS].get(GENERATION_KEY)
         except Exception as error:
             unreachable(error, "generation")
-    if request is not None:
-        request._results_generation = found
+    generation_remember(found)
     return found
 
 
-def key_of(name: str, parts: dict, *, request=None) -> str:
+# Small answers that every page asks and that change only with the stored results (the latest
+# computed day, the indicator sets shown): (generation, {(name, args): value}), this process's.
+# Replaced whole when the generation changes, so that a thread never sees it half cleared.
+_with_results: tuple[str | None, dict] = (None, {})
+
+
+def kept_with_results(name: str, compute: Callable[[], T], /, *args) -> T:
+    """`compute()` (which must depend on `args` only), kept in this process for as long as the
+    results generation stays the same: only for what changes where the results generation is
+    changed (metrics.reading.pagecache.results_changed). In a request (GenerationMiddleware)
+    outside any transaction (a write not committed yet changes no generation), with the page
+    cache on; anywhere else computed each time. Computed on the primary, as the page cache's
+    data: a replica behind the commit that changed the generation would keep the old answer."""
+    if _request_generation.get() is None or not enabled() or connection.in_atomic_block:
+        return compute()
+    current = generation()
+    if current is None:
+        return compute()
+    global _with_results
+    kept_generation, kept = _with_results
+    if kept_generation != current:
+        kept = {}
+        _with_results = (current, kept)
+    key = (name, args)
+    value = kept.get(key, MISSING)
+    if value is MISSING:
+        with transaction.atomic():
+            value = compute()
+        kept[key] = value
+    return value
+
+
+def key_of(name: str, parts: dict) -> str:
     described = repr(sorted(parts.items()))
     digest = hashlib.sha256(described.encode()).hexdigest()[:32]
-    return f"fragment:{name}:{generation(request)}:{today().isoformat()}:{digest}"
+    return f"fragment:{name}:{generation()}:{today().isoformat()}:{digest}"
 
 
 def get(key: str):

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from cases.fragments import kept_with_results
 from cases.models import Case, RankingSetting
 from cases.runs import RunStatus
 from cases.units import CHILD_SCOPE, ScopeKey, top_unit_name
@@ -80,13 +81,16 @@ def latest_as_of(
 ) -> datetime.date | None:
     """The last day with stored results: a finished computation of `period` (of any period when
     None), on or before `on_or_before` when given. The one "latest computed day": every page,
-    API default, command and report asks this function."""
+    API default, command and report asks this function. In a request, kept in the process
+    while the results generation stays the same (a run marks itself done where it changes it).
+    """
     runs = ComputationRun.objects.filter(status=RunStatus.DONE)
     if period:
         runs = runs.filter(period=period)
     if on_or_before is not None:
         runs = runs.filter(as_of__lte=on_or_before)
-    return runs.order_by("-as_of").values_list("as_of", flat=True).first()
+    newest = runs.order_by("-as_of").values_list("as_of", flat=True)
+    return kept_with_results("latest_as_of", newest.first, period, on_or_before)
 
 
 def _values() -> QuerySet:
@@ -149,18 +153,23 @@ def score_band(*, score: float | None, weight: float | None) -> ScoreBand | None
 
 def ranking_mode() -> RankingMode:
     """Ranks or bands: the city's office's latest choice (cases.models.RankingSetting, set on
-    the settings page), else COURTDASH_RANKING_MODE. Every reader of the mode asks here."""
+    the settings page), else COURTDASH_RANKING_MODE. Every reader of the mode asks here. In a
+    request, kept in the process while the results generation stays the same (a choice
+    changes it)."""
     latest = RankingSetting.objects.order_by("-changed_at", "-id").values_list("mode", flat=True)
-    return RankingMode(latest.first() or settings.COURTDASH_RANKING_MODE)
+    chosen = kept_with_results("ranking_mode", latest.first)
+    return RankingMode(chosen or settings.COURTDASH_RANKING_MODE)
 
 
 def shown_sets() -> list[IndicatorSet]:
     """The indicator sets the deployment shows, in choice order: the city's office's latest
-    choice (IndicatorSetSetting, set on the settings page), else COURTDASH_INDICATOR_SETS."""
+    choice (IndicatorSetSetting, set on the settings page), else COURTDASH_INDICATOR_SETS. In a
+    request, kept in the process while the results generation stays the same (a choice
+    changes it)."""
     latest = IndicatorSetSetting.objects.order_by("-changed_at", "-id").values_list(
         "sets", flat=True
     )
-    chosen = latest.first()
+    chosen = kept_with_results("shown_sets", latest.first)
     return ordered_sets(chosen) if chosen else default_sets()
 
 

@@ -98,7 +98,6 @@ class TopbarCacheNode(template.Node):
                 "view": (match.view_name, match.app_name) if match else None,
                 "template": getattr(getattr(context, "template", None), "name", None),
             },
-            request=request,
         )
         html = fragments.get(key)
         if html is None:
@@ -148,7 +147,6 @@ class PageFragmentNode(template.Node):
                 # The indicator set the viewer switched to (kept in their session, not the URL).
                 "set": str(context.get("indicator_set") or ""),
             },
-            request=request,
         )
         html = fragments.get(key)
         if html is None:

@@ -35,7 +35,15 @@ from django.db import transaction
 from django.utils import translation
 
 from cases.dates import today
-from cases.fragments import CACHE_ALIAS, GENERATION_KEY, MISSING, enabled, unreachable
+from cases.fragments import (
+    CACHE_ALIAS,
+    GENERATION_KEY,
+    MISSING,
+    enabled,
+    generation_remember,
+    generation_remembered,
+    unreachable,
+)
 from metrics.definitions.indicators import INDICATORS
 from metrics.definitions.registry import Indicator
 
@@ -67,30 +75,41 @@ def generation_of(cache, key: str, found: str | None) -> str:
     return found
 
 
-def generation_set(key: str, what: str) -> None:
+def generation_set(key: str, what: str) -> str | None:
     """A new generation under `key`, now: nothing cached under the old one is used again. A
-    cache that cannot be reached is logged (`what` changed): its entries expire on their own."""
+    cache that cannot be reached is logged (`what` changed): its entries expire on their own.
+    Returns the new generation (None: not changed)."""
     if not enabled():
-        return
+        return None
+    token = _token()
     try:
-        caches[CACHE_ALIAS].set(key, _token(), timeout=None)
+        caches[CACHE_ALIAS].set(key, token, timeout=None)
     except Exception as error:  # redis.RedisError, OSError: whatever the backend raises
         logger.error("cache: %s changed, generation not changed: %r", what, error)
+        return None
+    return token
 
 
 def results_generation() -> str | None:
-    """The current results generation; None when the cache cannot be reached."""
+    """The current results generation (made if there is none; read once per request:
+    cases.fragments.GenerationMiddleware); None when the cache cannot be reached."""
+    found = generation_remembered()
+    if found is not None:
+        return found
     cache = caches[CACHE_ALIAS]
     try:
-        return generation_of(cache, GENERATION_KEY, cache.get(GENERATION_KEY))
+        found = generation_of(cache, GENERATION_KEY, cache.get(GENERATION_KEY))
     except Exception as error:
         unreachable(error, "generation", "page cache")
         return None
+    generation_remember(found)
+    return found
 
 
 def generation_change() -> None:
-    """A new results generation, now: nothing cached before is used again."""
-    generation_set(GENERATION_KEY, "stored results")
+    """A new results generation, now: nothing cached before is used again — by this request
+    either (None, if it could not be set: its later parts then read it again)."""
+    generation_remember(generation_set(GENERATION_KEY, "stored results"))
 
 
 def results_changed() -> None:

@@ -5,14 +5,17 @@ target and the ranking mode make pages show the new results; Redis down, pages a
 The small city of conftest.py, computed as in test_pages.py.
 """
 
+import datetime
 import re
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from cases import fragments
 from cases.choices import Role
 from cases.units import ScopeKey
 from metrics.choices import Scope
@@ -236,3 +239,89 @@ def test_each_language_has_its_own_cached_data(client, settings, page_cache, com
     finally:
         # The request left English active in this thread: later tests expect Chinese.
         translation.activate(settings.LANGUAGE_CODE)
+
+
+def test_a_request_reads_the_generation_once(client, page_cache, computed, city, city_user):
+    """A page's parts — its cached data, its body, the top bar, the daily page's counts —
+    agree on one results generation, read from Redis once a request
+    (cases.fragments.GenerationMiddleware); each request reads it afresh."""
+    client = logged_in(client, city_user(Role.OFFICE, "苏05"))
+    cache = caches[fragments.CACHE_ALIAS]
+    real_get, reads = cache.get, []
+
+    def get(key, *args, **kwargs):
+        reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    cache.get = get
+    try:
+        for url, params in _pages(city):
+            for _ in range(2):  # a miss, then a hit
+                reads.clear()
+                _get(client, url, **params)
+                assert reads.count(fragments.GENERATION_KEY) == 1, (url, params, reads)
+    finally:
+        del cache.get
+
+
+def test_a_change_made_by_a_request_is_what_its_later_parts_read(page_cache, rf):
+    """A request that changes the results (a target saved, on commit) reads the new
+    generation afterwards, in the page cache and the fragments alike."""
+
+    def view(request):
+        before = pagecache.results_generation()
+        assert fragments.generation() == before  # read once, shared
+        pagecache.generation_change()
+        return before, (pagecache.results_generation(), fragments.generation())
+
+    before, after = fragments.GenerationMiddleware(view)(rf.get("/"))
+    assert after[0] == after[1] != before
+    assert after[0] == caches[fragments.CACHE_ALIAS].get(fragments.GENERATION_KEY)
+    # Outside a request nothing is remembered: each call reads Redis.
+    pagecache.generation_change()
+    assert pagecache.results_generation() not in (before, after[0])
+
+
+KEPT_TABLES = ("metrics_computationrun", "metrics_indicatorsetsetting", "cases_rankingsetting")
+
+
+def _kept_reads(client, url) -> list[str]:
+    """The page's queries of the latest computed day, the indicator sets and the ranking mode."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in queries if any(f'"{table}"' in q["sql"] for table in KEPT_TABLES)]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_latest_day_sets_and_mode_are_kept_while_the_results_stay(
+    flushable, client, page_cache, computed, city_user
+):
+    """The latest computed day, the indicator sets shown and the ranking mode are read once per
+    process and results generation (cases.fragments.kept_with_results): a page asks again
+    only after a run, a choice of sets or of the mode has changed the generation. Outside a
+    request, each call reads the database."""
+    office = city_user(Role.OFFICE, "苏05")
+    client = logged_in(client, office)
+    ranking = reverse("metrics:ranking")
+    # Read under this generation (a page computing its cached data, inside its transaction,
+    # reads for itself) ...
+    assert _kept_reads(client, ranking)
+    _kept_reads(client, ranking)
+    assert _kept_reads(client, ranking) == []  # ... then kept
+    _kept_reads(client, OVERVIEW)
+    assert _kept_reads(client, OVERVIEW) == []
+    # A run of a later day: committed, it changes the generation; the pages show that day.
+    later = AS_OF + datetime.timedelta(days=1)
+    metrics_compute(as_of=later, periods=["ytd"])
+    assert _kept_reads(client, ranking)
+    html = _get(client, OVERVIEW)[0]
+    assert later.isoformat() in html
+    ranking_mode_set(mode="bands", actor=office)
+    assert _kept_reads(client, ranking)
+    assert "funnel" in _get(client, ranking)[0]
+    # Outside a request: read every time.
+    from metrics.selectors import latest_as_of
+
+    with CaptureQueriesContext(connection) as queries:
+        assert latest_as_of() == latest_as_of() == later
+    assert len(queries) == 2
