@@ -80,12 +80,6 @@ class GenerationMiddleware:
             _request_generation.reset(token)
 
 
-def generation_remembered() -> str | None:
-    """The generation this request has read or set already; None if none yet (or no request)."""
-    memo = _request_generation.get()
-    return memo.get("value") if memo else None
-
-
 def generation_remember(value: str | None) -> None:
     """The generation this request read or set, for its later reads (outside a request:
     nothing)."""

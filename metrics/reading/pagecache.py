@@ -40,8 +40,8 @@ from cases.fragments import (
     GENERATION_KEY,
     MISSING,
     enabled,
+    generation,
     generation_remember,
-    generation_remembered,
     unreachable,
 )
 from metrics.definitions.indicators import INDICATORS
@@ -93,12 +93,12 @@ def generation_set(key: str, what: str) -> str | None:
 def results_generation() -> str | None:
     """The current results generation (made if there is none; read once per request:
     cases.fragments.GenerationMiddleware); None when the cache cannot be reached."""
-    found = generation_remembered()
+    found = generation()
     if found is not None:
         return found
     cache = caches[CACHE_ALIAS]
     try:
-        found = generation_of(cache, GENERATION_KEY, cache.get(GENERATION_KEY))
+        found = generation_of(cache, GENERATION_KEY, None)
     except Exception as error:
         unreachable(error, "generation", "page cache")
         return None
