@@ -9,8 +9,9 @@ metrics), in the same Redis (CACHES["pages"], on with COURTDASH_PAGE_CACHE).
   personal: an inspector sees only the cases joined to them), never only a unit named in the
   request; a fragment of the top bar holds the user themselves.
 - **Generation.** A key also holds the results generation of metrics.reading.pagecache (read
-  here by its key, as cases may not import metrics): after a nightly, a target change, or a
-  test's fresh generation, nothing kept before is used.
+  here by its key, as cases may not import metrics): after a nightly, a target change, a
+  court's change (cases.signals.courts_changed), or a test's fresh generation, nothing kept
+  before is used.
 - **Lag.** Live counts are kept COURTDASH_LIVE_COUNT_SECONDS (60 s): an import is seen at most
   that late in a count (the list's rows themselves are read on every request), as the top bar's
   queue count does (COURTDASH_QUEUE_COUNT_SECONDS). Keys also hold today's date, so a count never

@@ -1,10 +1,10 @@
 """Audit of sign-ins, sign-outs, failed sign-ins and password changes (connected in apps.py);
-API tokens revoked on a password change or a deactivation; `cases_imported`, for the layers
-above."""
+API tokens revoked on a password change or a deactivation; `cases_imported` and
+`courts_changed`, for the layers above."""
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import Signal, receiver
 from rest_framework.authtoken.models import Token
 
@@ -16,6 +16,16 @@ from cases.services import audit_record
 # (supervision's queue count) follows this too. A receiver acting after the commit registers
 # itself with transaction.on_commit.
 cases_imported = Signal()
+
+# Sent when courts are created, changed or removed: a Court saved or deleted, an import's new
+# courts (its writer saves no model). The court tree is kept under the results generation
+# (cases.units._court_tree), which metrics changes on this, on commit.
+courts_changed = Signal()
+
+
+@receiver([post_save, post_delete], sender="cases.Court", dispatch_uid="cases_courts_changed")
+def court_saved(sender, **kwargs):
+    courts_changed.send(sender=sender)
 
 
 @receiver(user_logged_in, dispatch_uid="cases_audit_login")

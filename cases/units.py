@@ -40,6 +40,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cases.choices import CourtLevel, Role, Scope
+from cases.fragments import kept_with_results
 
 NOTHING = Q(pk__in=[])
 
@@ -184,10 +185,14 @@ class UnitInfo:
 def top_unit_name() -> str:
     """The name of the deployment's top unit (Scope.CITY): 全市 when its top court is an
     intermediate court (a city, as DOMAIN.md describes), 全省 when it is a high court."""
-    Court = apps.get_model("cases", "Court")
-    if Court.objects.filter(parent__isnull=True, level=CourtLevel.HIGH).exists():
+    if kept_with_results("province", _is_province):
         return _("全省")
     return str(Scope.CITY.label)
+
+
+def _is_province() -> bool:
+    Court = apps.get_model("cases", "Court")
+    return Court.objects.filter(parent__isnull=True, level=CourtLevel.HIGH).exists()
 
 
 def top_court_id() -> int | None:
@@ -408,7 +413,7 @@ def _compute_scope(user) -> UserScope:
             court_ids=frozenset({user.division.court_id}),
         )
     if user.role in COURT_ROLES and user.court_id:
-        reached, every = _courts_reached(user.court)
+        reached, every = _courts_reached_by_id(user.court_id)
         return UserScope(
             Reach.COURTS,
             court_ids=frozenset(reached),
@@ -430,17 +435,53 @@ def _courts_reached(court) -> tuple[set[int], set[int] | None]:
     """(the courts `court`'s people reach, every court there is — None when not read)."""
     if court.parent_id is not None or court.level == CourtLevel.BASIC:
         return {court.id}, None
-    below: dict[int | None, list[int]] = {}
-    Court = apps.get_model("cases", "Court")
-    for court_id, parent_id in Court.objects.values_list("id", "parent"):
-        below.setdefault(parent_id, []).append(court_id)
-    reached, frontier = {court.id}, [court.id]
+    return _below(court.id, _court_tree().below)
+
+
+def _courts_reached_by_id(court_id: int) -> tuple[set[int], set[int] | None]:
+    """_courts_reached of the court with this id, read from the court tree (no query while it
+    is kept); a court the kept tree does not know yet is read afresh."""
+    tree = _court_tree()
+    if court_id not in tree.court:
+        tree = _court_tree_read()
+    parent_id, level = tree.court.get(court_id, (None, CourtLevel.BASIC))
+    if parent_id is not None or level == CourtLevel.BASIC:
+        return {court_id}, None
+    return _below(court_id, tree.below)
+
+
+def _below(court_id: int, below: dict[int | None, tuple[int, ...]]) -> tuple[set[int], set[int]]:
+    reached, frontier = {court_id}, [court_id]
     while frontier:
         frontier = [
             child for parent in frontier for child in below.get(parent, ()) if child not in reached
         ]
         reached.update(frontier)
     return reached, {court_id for children in below.values() for court_id in children}
+
+
+@dataclass(frozen=True)
+class CourtTree:
+    court: dict[int, tuple[int | None, str]]  # every court: (its parent's id, its level)
+    below: dict[int | None, tuple[int, ...]]  # the courts under each court (None: the tops)
+
+
+def _court_tree() -> CourtTree:
+    """Every court and where it sits. Asked by every request of a court-wide role, so kept in
+    the process under the results generation (cases.fragments.kept_with_results): a court
+    created, changed or removed changes that generation (`cases.signals.courts_changed`,
+    connected by metrics.reading.pagecache). Shared: read it, never change it."""
+    return kept_with_results("court-tree", _court_tree_read)
+
+
+def _court_tree_read() -> CourtTree:
+    Court = apps.get_model("cases", "Court")
+    court: dict[int, tuple[int | None, str]] = {}
+    below: dict[int | None, list[int]] = {}
+    for court_id, parent_id, level in Court.objects.values_list("id", "parent", "level"):
+        court[court_id] = (parent_id, level)
+        below.setdefault(parent_id, []).append(court_id)
+    return CourtTree(court, {parent: tuple(children) for parent, children in below.items()})
 
 
 def reach_token(user) -> str:

@@ -53,7 +53,7 @@ from cases.importing.writer import (
     record_line,
 )
 from cases.permissions import Action, may
-from cases.signals import cases_imported
+from cases.signals import cases_imported, courts_changed
 
 CHUNK_ROWS = 10_000
 # Rows that the fast way (fastpath.py) takes at once: a row it declines sends only its block
@@ -258,6 +258,8 @@ def case_import(
                         case_services.case_derived_refresh(deadlines=False)
                     writer.end_bulk()
                 cases_imported.send(sender=case_import)
+                if writer.courts_created:
+                    courts_changed.send(sender=case_import)
             else:
                 _reject_bulk_duplicates(writer, totals[0])
             for summary, total in zip(result.sources, totals, strict=True):

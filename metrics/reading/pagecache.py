@@ -10,8 +10,9 @@ query choices, the language, today's date, and the results generation.
 
 The results generation is a token in Redis that changes whenever stored results change: after
 the engine stores a day's results, after a target change rescores them, after a quarter target
-or the ranking mode changes (`results_changed()`, run on commit). A key holds the generation,
-so after a nightly no page shows the results of before; old entries simply expire
+or the ranking mode changes (`results_changed()`, run on commit), and after a court is
+created, changed or removed (the court tree is kept under it: cases.units, `connect`). A key
+holds the generation, so after a nightly no page shows the results of before; old entries expire
 (COURTDASH_PAGE_CACHE_SECONDS bounds how long an entry lives, even if a change was stored while
 Redis was unreachable and its generation could not be changed).
 
@@ -44,6 +45,7 @@ from cases.fragments import (
     generation_remember,
     unreachable,
 )
+from cases.signals import courts_changed
 from metrics.definitions.indicators import INDICATORS
 from metrics.definitions.registry import Indicator
 
@@ -116,6 +118,16 @@ def results_changed() -> None:
     """Stored results changed (or will, when the current transaction commits): pages computed
     before must not be shown. Outside a transaction, at once."""
     transaction.on_commit(generation_change)
+
+
+def connect() -> None:
+    """The court tree is kept under the results generation (cases.units): a court created,
+    changed or removed changes the generation, on commit."""
+    courts_changed.connect(_courts_changed, dispatch_uid="pagecache_courts_changed")
+
+
+def _courts_changed(sender, **kwargs) -> None:
+    results_changed()
 
 
 def _key(name: str, parts: dict, generation: str) -> str:

@@ -36,9 +36,9 @@ def indicator_value(value, indicator) -> str:
 @register.filter
 def quantity(value) -> str:
     """A stored numerator or denominator: a count as an integer, a sum of money with cents."""
-    if value is None:
-        return DASH
     number = rounded(value)
+    if number is None:  # none stored (a unit with no results yet: the template's ""), not a number
+        return DASH
     return f"{int(number):,}" if number == number.to_integral_value() else f"{number:,.2f}"
 
 

@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from cases import fragments
-from cases.choices import Role
+from cases.choices import CourtLevel, Role
+from cases.models import Court
 from cases.units import ScopeKey
 from metrics.choices import Scope
 from metrics.models import IndicatorValue
@@ -24,6 +25,7 @@ from metrics.reading import pagecache
 from metrics.services import indicator_target_update, metrics_compute
 from reports.services.settings import ranking_mode_set
 from reports.services.targets import quarterly_targets_save
+from tests.cases.test_import import record, run, write_csv
 from tests.metrics.test_pages import AS_OF, MONTH_ENDS, WEEK_BEFORE, logged_in, unit_of
 
 pytestmark = pytest.mark.django_db
@@ -325,3 +327,34 @@ def test_the_latest_day_sets_and_mode_are_kept_while_the_results_stay(
     with CaptureQueriesContext(connection) as queries:
         assert latest_as_of() == latest_as_of() == later
     assert len(queries) == 2
+
+
+def _court_tree_reads(client, url, **params) -> tuple[int, list[str]]:
+    """The page's status and its queries of the court tree (every court, not one by its id)."""
+    with CaptureQueriesContext(connection) as queries:
+        status = client.get(url, params).status_code
+    courts = [q["sql"] for q in queries if 'FROM "cases_court"' in q["sql"]]
+    return status, [sql for sql in courts if '"cases_court"."id" =' not in sql]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_court_tree_is_kept_and_a_new_court_is_reached_at_once(
+    flushable, client, page_cache, computed, city_user, city_courts, tmp_path
+):
+    """The court tree (whom a court-wide role reaches) and the top unit's kind are kept under
+    the results generation (cases.units._court_tree); a court saved, or created by an import,
+    changes the generation on commit, so the office reaches it on its next request."""
+    client = logged_in(client, city_user(Role.OFFICE, "苏05"))
+    _court_tree_reads(client, OVERVIEW)
+    assert _court_tree_reads(client, OVERVIEW) == (200, [])  # kept
+    added = Court.objects.create(
+        code="苏0599", name="新区法院", level=CourtLevel.BASIC, parent=city_courts["苏05"]
+    )
+    status, reads = _court_tree_reads(client, OVERVIEW, court=added.pk)
+    assert (status, bool(reads)) == (200, True)
+    assert _court_tree_reads(client, OVERVIEW, court=added.pk) == (200, [])
+    # An import's new court: its writer saves no model, the import says so.
+    run(write_csv(tmp_path / "a.csv", [record(case_number="（2025）苏0598民初1号")]))
+    imported = Court.objects.get(code="苏0598")
+    assert imported.parent == city_courts["苏05"]
+    assert _court_tree_reads(client, OVERVIEW, court=imported.pk)[0] == 200

@@ -16,8 +16,8 @@ from django.db.models import Sum
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from cases.choices import AuditAction, ClosingMethod, Role
-from cases.models import AuditEvent
+from cases.choices import AuditAction, ClosingMethod, CourtLevel, Role
+from cases.models import AuditEvent, Court
 from cases.units import ScopeKey
 from metrics.choices import Scope
 from metrics.definitions.indicators import INDICATORS, LOCAL_INDICATORS
@@ -150,6 +150,27 @@ def test_overview_shows_eleven_tiles_of_the_viewers_own_unit(
     # 案-件比 stops at the courts: below them its tile says so instead of a number.
     ratio = tiles[-1]
     assert ratio["applies"] is (scope in (Scope.CITY, Scope.COURT))
+
+
+def test_a_court_with_no_results_yet_shows_dashes(client, computed, city_courts, city_user):
+    """A court created since the last nightly (an import's, the admin's) has no stored results:
+    its pages show dashes, not an error."""
+    new = Court.objects.create(
+        code="苏0599", name="新区法院", level=CourtLevel.BASIC, parent=city_courts["苏05"]
+    )
+    client = logged_in(client, city_user(Role.OFFICE, "苏05"))
+    response = client.get(OVERVIEW, {"court": new.pk})
+    assert response.status_code == 200
+    assert response.context["unit"] == ScopeKey.of(court=new)
+    html = response.content.decode()
+    assert "<span data-numerator>—</span> / <span data-denominator>—</span>" in html
+    for name in ("drill", "indicator"):
+        assert (
+            client.get(
+                reverse(f"metrics:{name}", args=["closed_to_filed_ratio"]), {"court": new.pk}
+            ).status_code
+            == 200
+        ), name
 
 
 def test_inspectors_have_no_dashboards(client, computed, city_user):
@@ -568,6 +589,7 @@ def test_values_are_shown_half_up_to_two_places_and_a_dash_for_none():
     assert indicator_value("n/a", rate) == "—"
     assert quantity(Decimal("1234.00")) == "1,234"
     assert quantity(Decimal("1234.5")) == "1,234.50"
+    assert quantity("") == quantity("n/a") == quantity(None) == "—"
 
 
 def test_every_indicator_has_its_definition_in_words():
