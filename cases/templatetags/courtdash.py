@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -187,6 +187,71 @@ def band_badge(band: str) -> str:
         band,
         Band(band).label,
     )
+
+
+@register.simple_tag
+def case_list_rows(rows, *, show_judge: bool, show_court: bool, empty: str) -> str:
+    """The case list's rows (cases/case_list.html), written here as band_badge is: fifty rows
+    of nine cells cost the template engine about a third of the page's CPU (issue 13). Each
+    value is escaped as {{ }} would; `empty`: the row shown when there is none."""
+    e = conditional_escape
+    closed = _("已结")
+    written = []
+    for case in rows:
+        row = '<tr class="row-overdue">' if case.band == Band.OVERDUE else "<tr>"
+        track = f' <span class="muted">{e(case.track_label)}</span>' if case.track else ""
+        left = e(case.left_text)
+        if case.closed_on:
+            left, band = (
+                f'<span class="muted">{left}</span>',
+                f'<span class="band band-closed">{e(closed)}</span>',
+            )
+        else:
+            if case.days_left is not None and case.days_left < 0:
+                left = f'<strong class="text-overdue">{left}</strong>'
+            band = band_badge(case.band)
+        judge = f"<td>{e(name_of(case.judge))}</td>" if show_judge else ""
+        court = f'<span class="muted">{e(case.court.code)}</span> ' if show_court else ""
+        division = e(name_of(case.division))
+        written.append(
+            f'{row}<td><a class="case-number" href="{e(case.detail_url)}">'
+            f"{e(case.case_number)}</a></td>"
+            f'<td class="cause">{e(case.cause or "—")}</td>'
+            f'<td><span class="tag" title="{e(case.category_label)} · {e(case.procedure_label)}">'
+            f"{e(case.type_code)}</span>{track}</td>"
+            f'<td class="num">{case.filed_on.isoformat()}</td>'
+            f'<td class="num">{case.deadline.isoformat() if case.deadline else "—"}</td>'
+            f'<td class="num">{left}</td><td>{band}</td>{judge}<td>{court}{division}</td></tr>\n'
+        )
+    if not written:
+        return format_html('<tr><td colspan="9" class="empty">{}</td></tr>', empty)
+    return mark_safe("".join(written))
+
+
+@register.simple_tag
+def case_table_rows(rows, *, empty: str) -> str:
+    """The rows of reports/_case_rows.html (a report's cases: number, unit, judge, days, band),
+    written here as case_list_rows is."""
+    e = conditional_escape
+    written = []
+    for case in rows:
+        row = '<tr class="row-overdue">' if case.band == Band.OVERDUE else "<tr>"
+        written.append(
+            f'{row}<td><a class="case-number" href="{e(case_path(case.pk))}">'
+            f"{e(case.case_number)}</a></td>"
+            f"<td>{e(name_of(case.court))} {e(name_of(case.division))}</td>"
+            f"<td>{e(name_of(case.judge))}</td><td>{iso_day(case.filed_on)}</td>"
+            f"<td>{iso_day(case.closed_on) or '—'}</td><td>{iso_day(case.deadline) or '—'}</td>"
+            f"<td>{band_badge(case.band)}</td></tr>\n"
+        )
+    if not written:
+        return format_html('<tr><td colspan="7" class="empty">{}</td></tr>', empty)
+    return mark_safe("".join(written))
+
+
+def name_of(unit) -> str:
+    """A unit's name, or "" for none (as {{ case.judge.name }} shows a case with no judge)."""
+    return unit.name if unit is not None else ""
 
 
 @register.filter
