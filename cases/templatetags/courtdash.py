@@ -123,8 +123,9 @@ def topbar_cache(parser, token):
 
 
 class PageFragmentNode(template.Node):
-    def __init__(self, nodelist):
+    def __init__(self, nodelist, live=None):
         self.nodelist = nodelist
+        self.live = live  # a FilterExpression: the generation of the live data shown, if any
 
     def render(self, context) -> str:
         request, user = context.get("request"), context.get("user")
@@ -132,6 +133,9 @@ class PageFragmentNode(template.Node):
             return self.nodelist.render(context)
         if not fragments.enabled() or request.method != "GET":
             return self.nodelist.render(context)
+        live = self.live.resolve(context) if self.live is not None else None
+        if self.live is not None and not live:
+            return self.nodelist.render(context)  # no generation (Redis unreachable): render
         key = fragments.key_of(
             "page",
             {
@@ -146,12 +150,17 @@ class PageFragmentNode(template.Node):
                 "template": getattr(getattr(context, "template", None), "name", None),
                 # The indicator set the viewer switched to (kept in their session, not the URL).
                 "set": str(context.get("indicator_set") or ""),
+                "live": live,
             },
         )
         html = fragments.get(key)
         if html is None:
             html = str(self.nodelist.render(context))
-            fragments.put(key, html, settings.COURTDASH_PAGE_CACHE_SECONDS)
+            if live is None:
+                seconds = settings.COURTDASH_PAGE_CACHE_SECONDS
+            else:  # the lag where no invalidation reaches, as the live counts'
+                seconds = settings.COURTDASH_LIVE_COUNT_SECONDS
+            fragments.put(key, html, seconds)
         return mark_safe(html)
 
 
@@ -160,12 +169,21 @@ def page_fragment(parser, token):
     """`{% page_fragment %}…{% endpage_fragment %}`: the body of a page that shows stored
     results (metrics.reading.pagecache keeps their data), kept as rendered until the results
     generation changes (a nightly, a target change), per URL, reach, role, language and day.
-    Only around what depends on nothing else: no CSRF token, no user's name, no live count."""
-    if len(token.split_contents()) != 1:
-        raise template.TemplateSyntaxError("page_fragment takes no argument")
+    Only around what depends on nothing else: no CSRF token, no user's name, no live count.
+
+    `{% page_fragment live=generation %}`: a body that also shows live data (cases, letters),
+    kept under that data's generation too (the view's, e.g. the queue generation, changed at
+    the commit of every write that may change it) and at most COURTDASH_LIVE_COUNT_SECONDS
+    (where no invalidation reaches); rendered, not kept, when the generation is None."""
+    bits = token.split_contents()
+    live = None
+    if len(bits) == 2 and bits[1].startswith("live="):
+        live = parser.compile_filter(bits[1].removeprefix("live="))
+    elif len(bits) != 1:
+        raise template.TemplateSyntaxError("page_fragment takes no argument but live=…")
     nodelist = parser.parse(("endpage_fragment",))
     parser.delete_first_token()
-    return PageFragmentNode(nodelist)
+    return PageFragmentNode(nodelist, live)
 
 
 @register.filter

@@ -27,6 +27,7 @@ from metrics.reading import pagecache
 from metrics.reading.dashboard import same_day_last_year
 from reports.selectors.targets import target_progress
 from supervision.models import Inquiry, Notice
+from supervision.selectors.queue_count import queue_generation
 
 # Days left on the day a pending case enters each warning band (DOMAIN.md): the band starts at
 # 15 and at 5 days left, and a case is overdue from the day after its deadline.
@@ -99,8 +100,9 @@ def daily_counts(*, cases: QuerySet, day: datetime.date, unit: ScopeKey | None =
     same on the same day last year, with the change.
 
     With `unit` (the caller's `cases` are then all the unit's cases): pending from the
-    nightly's stored numbers (`_moment_counts`), the counts kept a minute for everyone who asks
-    (cases.fragments: they lag an import by that much at most), and last year's numbers kept
+    nightly's stored numbers (`_moment_counts`), the counts kept for everyone who asks under
+    the queue generation (changed at every import's and write's commit) and a minute at most
+    (cases.fragments: where no invalidation reaches), and last year's numbers kept
     until the next nightly or target change (metrics.reading.pagecache: a year-old day changes
     only by a correction, which the night's import brings before the nightly)."""
     last_year = same_day_last_year(day)
@@ -113,6 +115,8 @@ def daily_counts(*, cases: QuerySet, day: datetime.date, unit: ScopeKey | None =
             seconds=settings.COURTDASH_LIVE_COUNT_SECONDS,
             unit=unit,
             day=day,
+            # As the daily page's body, which is kept under it: an import counts again at once.
+            queue=queue_generation(),
         )
         then = pagecache.cached(
             "reports.daily_last_year",

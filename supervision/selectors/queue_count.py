@@ -22,7 +22,9 @@ SQL outside the application, and a generation that could not be changed because 
 unreachable at the commit. The work queue page (supervision.views.queue) shows this count too,
 and keeps its page's keys the same way (`cached_keys`: under the user's id, today, the kind
 and the page's end); the rows it shows are read on every request, so that a row answered
-meanwhile is left out. The API's inbox (supervision.api) counts on every request.
+meanwhile is left out. The API's inbox (supervision.api) counts on every request. The daily
+page (reports.views.daily) keeps its rendered body and its counts under this generation too
+(`queue_generation`): its cases, letters and units change only by such writes and imports.
 
 Redis unreachable or the page cache off: the count is computed, as before, never an error.
 """
@@ -71,6 +73,20 @@ def _key(user) -> str:
 
 def _keys_key(user, kind: str, stop: int) -> str:
     return f"queue-keys:{user.pk}:{today().isoformat()}:{kind}:{stop}"
+
+
+def queue_generation() -> str | None:
+    """The current queue generation (made if there is none), for what is kept under it
+    elsewhere (the daily page: its cases and letters); None when the page cache is off or
+    Redis unreachable."""
+    if not enabled():
+        return None
+    cache = caches[CACHE_ALIAS]
+    try:
+        return generation_of(cache, GENERATION_KEY, cache.get(GENERATION_KEY))
+    except Exception as error:
+        unreachable(error, "get", QUEUE_CACHE)
+        return None
 
 
 def generation_change() -> None:

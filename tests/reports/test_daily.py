@@ -2,6 +2,7 @@
 becoming long-pending today, letters due — each in the viewer's scope."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -9,12 +10,15 @@ from django.test.utils import CaptureQueriesContext
 
 from cases.choices import Role
 from cases.models import Case
+from cases.signals import cases_imported
 from cases.units import ScopeKey
 from metrics.reading import pagecache
 from metrics.services import metrics_compute
 from reports.selectors.daily import band_entries, daily_counts, new_long_pending
 from supervision.models import Notice
+from supervision.selectors import queue_count
 from tests.factories import CaseFactory, JudgeFactory, UserFactory
+from tests.metrics.test_pagecache import CSRF
 from tests.plans import reads_in_order
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +182,44 @@ def test_the_daily_page_is_kept_per_unit_and_a_nightly_shows_the_new_numbers(
     with django_capture_on_commit_callbacks(execute=True):
         metrics_compute(as_of=TODAY - datetime.timedelta(days=1), periods=["ytd"])
     assert filed_last_year(mine) == 2
+
+
+def test_the_daily_pages_body_is_kept_until_a_write_changes_the_queue_generation(
+    client, settings, judge, django_capture_on_commit_callbacks
+):
+    """The body is kept as rendered under the queue generation too ({% page_fragment live=… %}):
+    seen again, it reads no case; a case saved (at its commit) or an import changes that
+    generation, and the page shows the case at once, with its counts."""
+    settings.COURTDASH_PAGE_CACHE = True
+    pagecache.generation_change()
+    queue_count.generation_change()
+    first = case(judge, D(2025, 6, 1), deadline_on=TODAY + datetime.timedelta(days=5))
+    client.force_login(UserFactory(role=Role.OFFICE, court=judge.court, username="office_d"))
+
+    def page() -> tuple[str, list[str]]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/reports/")
+        assert response.status_code == 200
+        reads = [q["sql"] for q in queries.captured_queries if '"cases_case"' in q["sql"]]
+        return CSRF.sub("", response.content.decode()), reads
+
+    html, reads = page()
+    assert first.case_number in html and reads
+    assert _filed_this_month(html) == 1
+    assert page() == (html, [])  # kept: the same page, no case read
+    with django_capture_on_commit_callbacks(execute=True):
+        second = case(judge, D(2025, 6, 2), deadline_on=TODAY + datetime.timedelta(days=15))
+    html, reads = page()
+    assert first.case_number in html and second.case_number in html and reads
+    assert "今日进入预警的案件（2 件）" in html
+    assert _filed_this_month(html) == 2  # the counts too (kept under the same generation)
+    with django_capture_on_commit_callbacks(execute=True):
+        cases_imported.send(sender=None)  # an import's set-based writer saves no case
+    assert page()[1]  # read again
+
+
+def _filed_this_month(html: str) -> int:
+    card = re.search(
+        r'data-count="filed_month">.*?<div class="daily-card-value" data-now>(\d+)<', html, re.S
+    )
+    return int(card.group(1))
