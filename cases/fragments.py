@@ -15,7 +15,9 @@ metrics), in the same Redis (CACHES["pages"], on with COURTDASH_PAGE_CACHE).
 - **Lag.** Live counts are kept COURTDASH_LIVE_COUNT_SECONDS (60 s): an import is seen at most
   that late in a count (the list's rows themselves are read on every request), as the top bar's
   queue count does (COURTDASH_QUEUE_COUNT_SECONDS). Keys also hold today's date, so a count never
-  outlives its day.
+  outlives its day. A page whose parts all change only by a write of the application or an
+  import (the daily page) is kept whole under the queue generation instead, which every such
+  commit changes (`{% page_fragment live=… %}`), and that long at most.
 - **Redis unreachable**: computed, never an error (a warning in the log, once a minute).
 """
 

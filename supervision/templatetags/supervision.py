@@ -205,3 +205,23 @@ def _queue_form(item, csrf: str) -> str:
         f'<form method="post" action="{e(form.url)}" class="queue-form">{csrf}{hidden}{text}'
         f'<button type="submit" class="btn btn-primary btn-small">{e(form.label)}</button></form>'
     )
+
+
+@register.simple_tag
+def long_pending_breakdown_rows(rows, *, empty: str) -> str:
+    """The long-pending page's breakdown one level down (supervision/long_pending.html): a
+    province's 120 courts, or a court's judges, a row each, written here as its cases are."""
+    e = conditional_escape
+    written = []
+    for row in rows:
+        late = {band: " text-overdue" if row[band] else "" for band in ("24_36", "36_plus")}
+        written.append(
+            f'<tr><th scope="row"><a href="?{e(row["query"])}">{e(row["unit_name"])}</a></th>'
+            f'<td class="num"><strong>{e(row["total"])}</strong></td>'
+            f'<td class="num">{e(row["12_18"])}</td><td class="num">{e(row["18_24"])}</td>'
+            f'<td class="num{late["24_36"]}">{e(row["24_36"])}</td>'
+            f'<td class="num{late["36_plus"]}">{e(row["36_plus"])}</td></tr>\n'
+        )
+    if not written:
+        return format_html('<tr><td colspan="6" class="empty">{}</td></tr>', empty)
+    return mark_safe("".join(written))

@@ -201,6 +201,14 @@ def test_long_pending_per_unit_breaks_down_and_stays_in_reach(world, web, aged):
     assert office.get("/supervision/long-pending/?division=x").status_code == 404
 
 
+def test_long_pending_page_with_none_says_so_in_its_breakdown_and_list(world, web):
+    world.new_case(filed_on=D(2025, 1, 5))  # pending, young
+    page = text(web(Role.OFFICE).get(f"/supervision/long-pending/?court={world.court.pk}"))
+    assert re.search(r'id="long-pending-total">0<', page)
+    assert '<td colspan="6" class="empty">没有长期未结案件</td>' in page  # the breakdown
+    assert '<td colspan="7" class="empty">没有符合条件的案件。</td>' in page  # the list
+
+
 def test_long_pending_list_is_paginated(world, web):
     for _n in range(55):
         world.new_case(filed_on=D(2024, 1, 10))
