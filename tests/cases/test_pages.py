@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.choices import AuditAction, ClosingMethod, Role
-from cases.models import AuditEvent, CaseInspector
-from tests.factories import CaseFactory, UserFactory
+from cases.models import AuditEvent, Case, CaseInspector
+from tests.factories import CaseFactory, DivisionFactory, JudgeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -623,3 +623,40 @@ def test_language_switch_serves_english_and_back(client, city_cases, city_user):
     assert "我的案件" not in content
     client.post(reverse("set_language"), {"language": "zh-hans", "next": LIST_URL})
     assert "<h1>我的案件</h1>" in client.get(LIST_URL).content.decode()
+
+
+def test_text_from_outside_is_shown_escaped_in_every_written_list(client):
+    """The lists whose rows are written by template tags (cases.templatetags.courtdash,
+    supervision.templatetags.supervision) escape what came in from an import or a form, as
+    {{ }} does: a cause, a judge's and a division's name, a letter's title."""
+    from cases.dates import today as app_today
+    from supervision.models import Notice
+
+    hostile = '<img src=x onerror="alert(1)">'
+    judge = JudgeFactory(name=f"王{hostile}", division=DivisionFactory(name=f"民一庭{hostile}"))
+    today = app_today()
+    for filed, deadline_days in ((today - datetime.timedelta(days=500), -1), (today, 5)):
+        CaseFactory(
+            judge=judge,
+            filed_on=filed,
+            cause=f"纠纷{hostile}",
+            deadline_on=today + datetime.timedelta(days=deadline_days),
+        )
+    office = UserFactory(role=Role.OFFICE, court=judge.court, username="office_x")
+    notice = Notice.objects.create(
+        court=judge.court, division=judge.division, title=f"督办{hostile}", body="…",
+        deadline=today, state="sent", recipient_kind="judge", judge=judge, created_by=office,
+    )  # fmt: skip
+    notice.cases.add(*Case.objects.filter(judge=judge))
+    pages = {
+        office: [LIST_URL, "/supervision/long-pending/", "/reports/"],
+        UserFactory(role=Role.JUDGE, judge=judge, court=judge.court, username="judge_x"): [
+            "/supervision/inbox/"
+        ],
+    }
+    for user, urls in pages.items():
+        client.force_login(user)
+        for url in urls:
+            page = client.get(url).content.decode()
+            assert hostile not in page, url
+            assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page, url
