@@ -413,7 +413,7 @@ def _compute_scope(user) -> UserScope:
             court_ids=frozenset({user.division.court_id}),
         )
     if user.role in COURT_ROLES and user.court_id:
-        reached, every = _courts_reached_by_id(user.court_id)
+        reached, every = _courts_reached(user.court_id)
         return UserScope(
             Reach.COURTS,
             court_ids=frozenset(reached),
@@ -428,36 +428,29 @@ def city_court_ids(court) -> set[int]:
     intermediate court of a city, the high court of a province) reaches every court below it,
     recursively (the top unit, `ScopeKey.city()`); any other court reaches only itself — also
     an intermediate court inside a province, where a city is not a unit of its own."""
-    return _courts_reached(court)[0]
+    return _courts_reached(court.id)[0]
 
 
-def _courts_reached(court) -> tuple[set[int], set[int] | None]:
-    """(the courts `court`'s people reach, every court there is — None when not read)."""
-    if court.parent_id is not None or court.level == CourtLevel.BASIC:
-        return {court.id}, None
-    return _below(court.id, _court_tree().below)
-
-
-def _courts_reached_by_id(court_id: int) -> tuple[set[int], set[int] | None]:
-    """_courts_reached of the court with this id, read from the court tree (no query while it
-    is kept); a court the kept tree does not know yet is read afresh."""
+def _courts_reached(court_id: int) -> tuple[set[int], set[int] | None]:
+    """(the courts the people of the court with this id reach, every court there is — None
+    when not needed), read from the court tree (no query while it is kept); a court the kept
+    tree does not know yet is read afresh."""
     tree = _court_tree()
     if court_id not in tree.court:
         tree = _court_tree_read()
     parent_id, level = tree.court.get(court_id, (None, CourtLevel.BASIC))
     if parent_id is not None or level == CourtLevel.BASIC:
         return {court_id}, None
-    return _below(court_id, tree.below)
-
-
-def _below(court_id: int, below: dict[int | None, tuple[int, ...]]) -> tuple[set[int], set[int]]:
     reached, frontier = {court_id}, [court_id]
     while frontier:
         frontier = [
-            child for parent in frontier for child in below.get(parent, ()) if child not in reached
+            child
+            for parent in frontier
+            for child in tree.below.get(parent, ())
+            if child not in reached
         ]
         reached.update(frontier)
-    return reached, {court_id for children in below.values() for court_id in children}
+    return reached, set(tree.court)
 
 
 @dataclass(frozen=True)

@@ -133,9 +133,11 @@ class PageFragmentNode(template.Node):
             return self.nodelist.render(context)
         if not fragments.enabled() or request.method != "GET":
             return self.nodelist.render(context)
-        live = self.live.resolve(context) if self.live is not None else None
-        if self.live is not None and not live:
-            return self.nodelist.render(context)  # no generation (Redis unreachable): render
+        live = None
+        if self.live is not None:
+            live = self.live.resolve(context)
+            if not live:  # no generation (Redis unreachable): rendered, not kept
+                return self.nodelist.render(context)
         key = fragments.key_of(
             "page",
             {
@@ -216,7 +218,7 @@ def case_list_rows(rows, *, show_judge: bool, show_court: bool, empty: str) -> s
     closed = _("已结")
     written = []
     for case in rows:
-        row = '<tr class="row-overdue">' if case.band == Band.OVERDUE else "<tr>"
+        row = _case_row_start(case)
         track = f' <span class="muted">{e(case.track_label)}</span>' if case.track else ""
         left = e(case.left_text)
         if case.closed_on:
@@ -241,9 +243,7 @@ def case_list_rows(rows, *, show_judge: bool, show_court: bool, empty: str) -> s
             f'<td class="num">{case.deadline.isoformat() if case.deadline else "—"}</td>'
             f'<td class="num">{left}</td><td>{band}</td>{judge}<td>{court}{division}</td></tr>\n'
         )
-    if not written:
-        return format_html('<tr><td colspan="9" class="empty">{}</td></tr>', empty)
-    return mark_safe("".join(written))
+    return rows_or_empty(written, columns=9, empty=empty)
 
 
 @register.simple_tag
@@ -253,7 +253,7 @@ def case_table_rows(rows, *, empty: str) -> str:
     e = conditional_escape
     written = []
     for case in rows:
-        row = '<tr class="row-overdue">' if case.band == Band.OVERDUE else "<tr>"
+        row = _case_row_start(case)
         written.append(
             f'{row}<td><a class="case-number" href="{e(case_path(case.pk))}">'
             f"{e(case.case_number)}</a></td>"
@@ -262,8 +262,17 @@ def case_table_rows(rows, *, empty: str) -> str:
             f"<td>{iso_day(case.closed_on) or '—'}</td><td>{iso_day(case.deadline) or '—'}</td>"
             f"<td>{band_badge(case.band)}</td></tr>\n"
         )
+    return rows_or_empty(written, columns=7, empty=empty)
+
+
+def _case_row_start(case) -> str:
+    return '<tr class="row-overdue">' if case.band == Band.OVERDUE else "<tr>"
+
+
+def rows_or_empty(written: list[str], *, columns: int, empty: str) -> str:
+    """The rows a tag wrote, or the one row that says there are none (a template's {% empty %})."""
     if not written:
-        return format_html('<tr><td colspan="7" class="empty">{}</td></tr>', empty)
+        return format_html('<tr><td colspan="{}" class="empty">{}</td></tr>', columns, empty)
     return mark_safe("".join(written))
 
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 from django import template
 from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.permissions import Action, may
-from cases.templatetags.courtdash import iso_day, name_of
+from cases.templatetags.courtdash import iso_day, name_of, rows_or_empty
 from supervision.views.cases import case_timeline_context
 
 register = template.Library()
@@ -138,10 +138,7 @@ def long_pending_rows(rows, *, show_court: bool, is_outlook: bool, letters: bool
             f'<td class="num">{iso_day(case.filed_on)}</td><td>{age}</td>'
             f'<td class="cause">{e(case.cause or "—")}</td>{letter}</tr>\n'
         )
-    if not written:
-        empty = gettext("没有符合条件的案件。")
-        return format_html('<tr><td colspan="7" class="empty">{}</td></tr>', empty)
-    return mark_safe("".join(written))
+    return rows_or_empty(written, columns=7, empty=gettext("没有符合条件的案件。"))
 
 
 @register.simple_tag(takes_context=True)
@@ -222,6 +219,4 @@ def long_pending_breakdown_rows(rows, *, empty: str) -> str:
             f'<td class="num{late["24_36"]}">{e(row["24_36"])}</td>'
             f'<td class="num{late["36_plus"]}">{e(row["36_plus"])}</td></tr>\n'
         )
-    if not written:
-        return format_html('<tr><td colspan="6" class="empty">{}</td></tr>', empty)
-    return mark_safe("".join(written))
+    return rows_or_empty(written, columns=6, empty=empty)
